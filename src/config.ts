@@ -1,0 +1,117 @@
+/**
+ * The one place that reads process.env (and the optional rekindle.config.json). Everything else
+ * receives a typed, validated Config; a bad value stops the program naming the variable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors';
+import { isCurrency } from './domain/money';
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Berlin or UTC');
+
+const schema = z.object({
+  REKINDLE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://USER:PASSWORD@HOST/DB')
+    .default('sqlite:./data/rekindle.sqlite'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url('an absolute URL such as https://shop.example/rekindle').optional(),
+  SECRET_KEY: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  PREVIOUS_SECRET_KEYS: z.string().optional(),
+  OUTBOX_DIR: z.string().min(1).default('./outbox'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'smtp://HOST:PORT or smtps://USER:PASS@HOST:PORT').optional(),
+  SHOP_NAME: z.string().min(1).max(200).default('Our shop'),
+  SHOP_CURRENCY: z.string().refine(isCurrency, 'an ISO 4217 currency code such as EUR or USD').default('USD'),
+  SHOP_TIMEZONE: timeZone.default('UTC'),
+  SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  CONSENT_POLICY: z.enum(['soft-opt-in', 'strict']).default('soft-opt-in'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawSettings = z.input<typeof schema>;
+type Settings = z.output<typeof schema>;
+
+export interface Config {
+  env: Settings['REKINDLE_ENV'];
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  port: number;
+  publicUrl: string;
+  /** Undefined means "embedded default": wiring generates one beside the database and says so. */
+  secretKey?: string;
+  previousSecretKeys: string[];
+  outboxDir: string;
+  smtpUrl?: string;
+  shop: { name: string; currency: string; timeZone: string };
+  shopifyWebhookSecret?: string;
+  /** What an unknown marketing consent means: soft opt-in for existing customers, or no. */
+  consentPolicy: Settings['CONSENT_POLICY'];
+  logLevel: Settings['LOG_LEVEL'];
+}
+
+const KEYS = Object.keys(schema.shape) as (keyof RawSettings)[];
+
+/** Environment variables win over rekindle.config.json, which wins over defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const fromFile = readConfigFile(env.REKINDLE_CONFIG ?? path.join(cwd, 'rekindle.config.json'), !!env.REKINDLE_CONFIG);
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const key of KEYS) if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+  return parseSettings(merged);
+}
+
+export function parseSettings(raw: Record<string, unknown>): Config {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue.path[0] ?? 'config');
+    const given = raw[variable];
+    throw new ConfigError(variable, `${given === undefined ? 'missing' : JSON.stringify(given) + ' is not allowed'}; expected ${issue.message}`);
+  }
+  const s = result.data;
+  const url = s.DATABASE_URL;
+  const database = url.startsWith('sqlite:')
+    ? { kind: 'sqlite' as const, path: url.slice('sqlite:'.length) }
+    : { kind: 'postgres' as const, url };
+  return {
+    env: s.REKINDLE_ENV,
+    database,
+    port: s.PORT,
+    publicUrl: (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    secretKey: s.SECRET_KEY,
+    previousSecretKeys: (s.PREVIOUS_SECRET_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    outboxDir: s.OUTBOX_DIR,
+    smtpUrl: s.SMTP_URL,
+    shop: { name: s.SHOP_NAME, currency: s.SHOP_CURRENCY, timeZone: s.SHOP_TIMEZONE },
+    shopifyWebhookSecret: s.SHOPIFY_WEBHOOK_SECRET,
+    consentPolicy: s.CONSENT_POLICY,
+    logLevel: s.LOG_LEVEL,
+  };
+}
+
+function readConfigFile(file: string, required: boolean): Record<string, unknown> {
+  if (!existsSync(file)) {
+    if (required) throw new ConfigError('REKINDLE_CONFIG', `${file} does not exist`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(file, 'must be a JSON object of settings, e.g. {"SHOP_NAME": "Bean There"}');
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(KEYS as string[]).includes(key)) throw new ConfigError(`${file}: ${key}`, `is not a setting; allowed: ${KEYS.join(', ')}`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,57 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintAsNumber, ISO_TIMESTAMP_LENGTH } from '../columns';
+
+@Entity('orders')
+@Index('orders_customer_day', ['customerId', 'orderedDay'])
+export class Order {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** The shop's order id: the idempotency key of every import path. */
+  @Index('orders_order_id', { unique: true })
+  @Column({ name: 'order_id', type: 'varchar', length: 191 })
+  orderId: string;
+
+  @Column({ name: 'customer_id', type: 'integer' })
+  customerId: number;
+
+  @Column({ name: 'ordered_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
+  orderedAt: string;
+
+  /** The order's calendar day in the shop time zone at import; RFM counts purchase days. */
+  @Column({ name: 'ordered_day', type: 'varchar', length: 10 })
+  orderedDay: string;
+
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
+  amountMinor: number;
+
+  @Column({ name: 'refunded_minor', type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  refundedMinor: number;
+
+  /** `kept` or `cancelled`; cancelled orders are counted but are neither revenue nor purchases. */
+  @Column({ type: 'varchar', length: 12 })
+  status: 'kept' | 'cancelled';
+
+  @Column({ name: 'discount_code', type: 'varchar', length: 100, nullable: true })
+  discountCode: string | null;
+
+  /** JSON array of line item names. */
+  @Column({ type: 'text', default: '[]' })
+  items: string;
+
+  /** The import batch that created or last changed this order. */
+  @Column({ name: 'import_batch_id', type: 'integer', nullable: true })
+  importBatchId: number | null;
+
+  @Column({ name: 'source_line', type: 'integer', nullable: true })
+  sourceLine: number | null;
+
+  @Column({ name: 'created_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
+  createdAt: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
+  updatedAt: string;
+}

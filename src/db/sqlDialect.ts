@@ -1,0 +1,47 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * The few places raw SQL differs between SQLite and PostgreSQL. Everything else is standard SQL
+ * (`INSERT ... ON CONFLICT`, `IN (...)`), written once.
+ */
+export interface SqlDialect {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Placeholder for the n-th (0-based) parameter. */
+  param(index: number): string;
+  /** `(?, ?, ?), (?, ?, ?)` for rows x columns, numbering from `offset`. */
+  rows(rowCount: number, columnCount: number, offset?: number): string;
+  /** Statements that create (or empty) a scratch table private to this connection/transaction. */
+  scratchTable(name: string, columns: string): string[];
+  /** Bind parameters per statement; both engines allow far more, this keeps statements small. */
+  readonly maxParams: number;
+}
+
+export function dialectOf(dataSource: DataSource): SqlDialect {
+  const kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  const param = kind === 'postgres' ? (i: number) => `$${i + 1}` : () => '?';
+  return {
+    kind,
+    param,
+    maxParams: 30000,
+    scratchTable: (name, columns) =>
+      kind === 'postgres'
+        ? [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) ON COMMIT DROP`, `DELETE FROM ${name}`]
+        : [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns})`, `DELETE FROM ${name}`],
+    rows(rowCount, columnCount, offset = 0) {
+      const out: string[] = new Array(rowCount);
+      for (let r = 0; r < rowCount; r++) {
+        const cells: string[] = new Array(columnCount);
+        for (let c = 0; c < columnCount; c++) cells[c] = param(offset + r * columnCount + c);
+        out[r] = `(${cells.join(', ')})`;
+      }
+      return out.join(', ');
+    },
+  };
+}
+
+/** `?, ?, ?` (or `$3, $4, $5`) for an IN list. */
+export function list(dialect: SqlDialect, count: number, offset = 0): string {
+  const out: string[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = dialect.param(offset + i);
+  return out.join(', ');
+}

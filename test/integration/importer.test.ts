@@ -1,0 +1,87 @@
+import { shopStats } from '../../src/db/stats';
+import { InputError } from '../../src/domain/errors';
+import { importOrders } from '../../src/import/importer';
+import { anOrder, stream } from '../support/orders';
+import { testServices, TestServices } from '../support/services';
+
+const now = () => new Date('2026-01-01T00:00:00Z');
+const options = { source: 'csv:generic', file: 'orders.csv', now };
+
+describe('importOrders on a real SQLite file', () => {
+  let s: TestServices;
+  beforeEach(async () => (s = await testServices()));
+  afterEach(() => s.dispose());
+
+  it('inserts orders and customers, then re-importing the same records changes nothing', async () => {
+    const orders = [
+      anOrder({ orderId: 'A1', customer: { email: 'ann@example.com', firstName: 'Ann' } }),
+      anOrder({ orderId: 'A2', customer: { email: 'ann@example.com' }, orderedAt: '2025-04-01T08:00:00.000Z', orderedDay: '2025-04-01' }),
+      anOrder({ orderId: 'B1', customer: { externalId: '42', email: 'bob@example.com' }, status: 'cancelled' }),
+      anOrder({ orderId: 'C1', customer: { externalId: '43' }, amountMinor: 1000, refundedMinor: 1000 }),
+    ];
+    const first = await importOrders(s.db, stream(orders), options);
+    expect(first.orders).toEqual({ inserted: 4, updated: 0, unchanged: 0 });
+    expect(first.customers).toEqual({ inserted: 3, updated: 0 });
+    expect(first.excluded).toEqual({ cancelled: 1, refunded: 1, duplicates: 0 });
+    const before = await shopStats(s.db);
+    expect(before).toMatchObject({ customers: 3, orders: 4, excludedOrders: 2, netRevenue: { EUR: '85.00' } });
+
+    const again = await importOrders(s.db, stream(orders), options);
+    expect(again.orders).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
+    expect(again.customers).toEqual({ inserted: 0, updated: 0 });
+    expect(await shopStats(s.db)).toEqual(before);
+  });
+
+  it('updates a changed order (new amount, refund or status) and counts it once', async () => {
+    await importOrders(s.db, stream([anOrder({ orderId: 'X' })]), options);
+    const changed = await importOrders(s.db, stream([anOrder({ orderId: 'X', refundedMinor: 250, status: 'kept' })]), options);
+    expect(changed.orders).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+  });
+
+  it('counts an identical repeated order once and refuses a conflicting one with both lines', async () => {
+    const a = anOrder({ orderId: 'D', line: 2 });
+    const ok = await importOrders(s.db, stream([a, { ...a, line: 9 }]), options);
+    expect(ok.orders.inserted).toBe(1);
+    expect(ok.excluded.duplicates).toBe(1);
+
+    const conflicting = importOrders(s.db, stream([anOrder({ orderId: 'E', line: 2 }), anOrder({ orderId: 'E', amountMinor: 1, line: 7 })]), options);
+    await expect(conflicting).rejects.toThrow('orders.csv:7: order_id: order "E" appears again with different values (first at line 2)');
+  });
+
+  it('detects a conflicting repeat across chunks and across unchanged rows, leaving the database as before', async () => {
+    const base = Array.from({ length: 1500 }, (_, i) => anOrder({ orderId: `P${i}`, line: i + 2 }));
+    await importOrders(s.db, stream(base), options);
+    const before = await shopStats(s.db);
+    // P3 is unchanged at line 5 and comes back 1,500 rows later with another amount.
+    const reimport = [...base, { ...base[3], amountMinor: 1, line: 1502 }];
+    await expect(importOrders(s.db, stream(reimport), options)).rejects.toThrow(/orders.csv:1502: order_id: .*first at line 5/);
+    const fresh = Array.from({ length: 1200 }, (_, i) => anOrder({ orderId: `Q${i}`, line: i + 2 }));
+    await expect(importOrders(s.db, stream([...fresh, { ...fresh[0], amountMinor: 7, line: 1202 }]), options)).rejects.toBeInstanceOf(InputError);
+    expect(await shopStats(s.db)).toEqual(before);
+  });
+
+  it('rolls back everything when the record stream fails half-way', async () => {
+    async function* failing() {
+      for (let i = 0; i < 2500; i++) yield anOrder({ orderId: `F${i}` });
+      throw new InputError('"12,50" is not a decimal number; use a dot', { file: 'orders.csv', line: 2502, field: 'amount' });
+    }
+    await expect(importOrders(s.db, failing(), options)).rejects.toThrow('orders.csv:2502: amount:');
+    expect(await shopStats(s.db)).toMatchObject({ customers: 0, orders: 0 });
+  });
+
+  it('a dry run counts everything and writes nothing', async () => {
+    const summary = await importOrders(s.db, stream([anOrder(), anOrder()]), { ...options, dryRun: true });
+    expect(summary).toMatchObject({ dryRun: true, batchId: null, orders: { inserted: 2 } });
+    expect(await shopStats(s.db)).toMatchObject({ customers: 0, orders: 0 });
+  });
+
+  it('keeps currencies apart and the newest name and consent', async () => {
+    await importOrders(s.db, stream([
+      anOrder({ orderId: 'U1', currency: 'USD', amountMinor: 1000, customer: { email: 'z@example.com', firstName: 'Zoe', consent: 'yes' } }),
+      anOrder({ orderId: 'E1', currency: 'EUR', amountMinor: 2000, orderedAt: '2025-05-01T00:00:00.000Z', customer: { email: 'z@example.com', firstName: 'Zoé', consent: 'no' } }),
+    ]), options);
+    expect((await shopStats(s.db)).netRevenue).toEqual({ EUR: '20.00', USD: '10.00' });
+    const [row] = await s.db.reader.query('SELECT first_name, consent, consent_source, consent_at FROM customers');
+    expect(row).toEqual({ first_name: 'Zoé', consent: 'no', consent_source: 'csv:generic', consent_at: '2025-05-01T00:00:00.000Z' });
+  });
+});
