@@ -1,0 +1,83 @@
+/**
+ * BG/NBD purchase model (Fader, Hardie & Lee 2005, "Counting your customers the easy way"):
+ * the per-customer likelihood, P(alive) and the expected purchases. Fitting lives in
+ * bgnbdFit.ts. Everything is float64 and works in logs so that large x and T neither overflow
+ * (α+T)^-(r+x) nor the hypergeometric series.
+ */
+import { hyp2f1ScaledExcess, lnGamma } from './specialFunctions';
+
+export interface BgNbdParams {
+  /** Shape of the gamma heterogeneity in purchase rates. */
+  r: number;
+  /** Scale of that gamma, in the summary's time unit. */
+  alpha: number;
+  /** Beta heterogeneity in the drop-out probability after each purchase. */
+  a: number;
+  b: number;
+}
+
+/** ln L(r, α, a, b | x, t_x, T), the paper's equation (6) written as a log-sum-exp. */
+export function bgnbdLogLikelihood(params: BgNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = params;
+  const head =
+    lnGamma(r + x) - lnGamma(r) + r * Math.log(alpha) +
+    lnGamma(a + b) + lnGamma(b + x) - lnGamma(b) - lnGamma(a + b + x);
+  const stillAlive = -(r + x) * Math.log(alpha + T);
+  if (x === 0) return head + stillAlive;
+  const droppedOut = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+  return head + logAddExp(stillAlive, droppedOut);
+}
+
+/** ln(e^p + e^q) without overflow. */
+export function logAddExp(p: number, q: number): number {
+  return p > q ? p + Math.log1p(Math.exp(q - p)) : q + Math.log1p(Math.exp(p - q));
+}
+
+/**
+ * P(alive | x, t_x, T) = 1 / (1 + δ a/(b+x-1) ((α+T)/(α+t_x))^(r+x)); the odds are formed in
+ * logs because the power overflows for customers with many purchases and a long silence.
+ */
+export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const { r, alpha, a, b } = params;
+  const logOdds = Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx));
+  return logOdds > 0 ? Math.exp(-logOdds) / (1 + Math.exp(-logOdds)) : 1 / (1 + Math.exp(logOdds));
+}
+
+/**
+ * E[Y(t) | alive, x, T]: expected purchases in the next t for a customer known to be alive now.
+ * Given alive, t_x no longer matters: the posterior rate is Gamma(r+x, α+T) and the drop-out
+ * probability Beta(a, b+x). Equation (10) of the paper is P(alive) times this.
+ *
+ * The paper's 2F1(r+x, b+x; a+b+x-1; z) grows like (1-z)^-(x+r+1-a) and overflows for large x.
+ * Euler's transformation turns the bracket into 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),
+ * whose series has two small parameters and converges fast. Writing 2F1 = 1 + (a-1)·S/c and
+ * dividing by (a-1) analytically removes the 0/0 at a = 1; keeping c·(2F1 − 1) as one series
+ * removes the pole at c = 0 (a + b = 1 with x = 0):
+ *   E = c · (-expm1((a-1)L)/(a-1)) − e^((a-1)L) · S,  L = ln(1-z), z = t/(α+T+t), c = a+b+x-1,
+ * with S = c · (2F1(a+b-1-r, a-1; c; z) − 1)/(a-1) from hyp2f1ScaledExcess.
+ */
+export function expectedPurchasesIfAlive(params: BgNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = params;
+  const c = a + b + x - 1;
+  const z = t / (alpha + T + t);
+  const logRest = Math.log((alpha + T) / (alpha + T + t));
+  const epsilon = a - 1;
+  const y = epsilon * logRest;
+  const growth = y === 0 ? -logRest : (Math.expm1(y) / y) * -logRest;
+  return c * growth - Math.exp(y) * hyp2f1ScaledExcess(a + b - 1 - r, epsilon, c, z);
+}
+
+/** E[Y(t) | x, t_x, T], the paper's equation (10). */
+export function expectedPurchases(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return pAlive(params, x, tx, T) * expectedPurchasesIfAlive(params, t, x, T);
+}
+
+/**
+ * E[X(t)] for a customer who has just made a first purchase, the paper's equation (9):
+ * the conditional formula with no history (x = 0, T = 0) reduces to it exactly.
+ */
+export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): number {
+  return expectedPurchasesIfAlive(params, t, 0, 0);
+}
