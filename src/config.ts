@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { ConfigError } from './domain/errors';
 import { isCurrency } from './domain/money';
 
+const decimalText = z.coerce.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount like 30.00');
+
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -34,6 +36,20 @@ const schema = z.object({
   SHOP_TIMEZONE: timeZone.default('UTC'),
   SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
   CONSENT_POLICY: z.enum(['soft-opt-in', 'strict']).default('soft-opt-in'),
+  /** What acquiring a comparable new customer costs, in the shop currency. */
+  CAC: decimalText.default('30.00'),
+  /** Share of the value of winning a customer back the shop is willing to invest. */
+  WINBACK_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  GROSS_MARGIN: z.coerce.number().min(0).max(1).default(0.4),
+  CLV_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  /** Per month. */
+  DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.01),
+  CUSTOMER_BUDGET_CAP: decimalText.optional(),
+  ZERO_VALUE_POLICY: z.enum(['nostalgia-only', 'exclude']).default('nostalgia-only'),
+  MAKE_GOOD_WITHIN_CAP: z.enum(['true', 'false']).default('false'),
+  /** JSON offer ladder used by `score` and the offer advisor; campaigns carry their own. */
+  OFFER_LADDER: z.union([z.string(), z.array(z.unknown())]).optional(),
+  SHOP_POSTAL_ADDRESS: z.string().min(1).max(500).default('Rekindle Demo Shop, 1 Example Street, 10115 Berlin, Germany'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +70,20 @@ export interface Config {
   shopifyWebhookSecret?: string;
   /** What an unknown marketing consent means: soft opt-in for existing customers, or no. */
   consentPolicy: Settings['CONSENT_POLICY'];
+  /** Inputs of the CLV and budget calculation; money as decimal strings in the shop currency. */
+  value: {
+    cac: string;
+    share: number;
+    margin: number;
+    months: number;
+    discountRate: number;
+    customerCap?: string;
+    zeroValue: Settings['ZERO_VALUE_POLICY'];
+    makeGoodWithinCap: boolean;
+    /** Raw ladder from config (JSON text or array); validated where it is used. */
+    offerLadder?: unknown;
+  };
+  postalAddress: string;
   logLevel: Settings['LOG_LEVEL'];
 }
 
@@ -92,8 +122,28 @@ export function parseSettings(raw: Record<string, unknown>): Config {
     shop: { name: s.SHOP_NAME, currency: s.SHOP_CURRENCY, timeZone: s.SHOP_TIMEZONE },
     shopifyWebhookSecret: s.SHOPIFY_WEBHOOK_SECRET,
     consentPolicy: s.CONSENT_POLICY,
+    value: {
+      cac: s.CAC,
+      share: s.WINBACK_SHARE,
+      margin: s.GROSS_MARGIN,
+      months: s.CLV_MONTHS,
+      discountRate: s.DISCOUNT_RATE,
+      customerCap: s.CUSTOMER_BUDGET_CAP,
+      zeroValue: s.ZERO_VALUE_POLICY,
+      makeGoodWithinCap: s.MAKE_GOOD_WITHIN_CAP === 'true',
+      offerLadder: typeof s.OFFER_LADDER === 'string' ? parseJsonSetting('OFFER_LADDER', s.OFFER_LADDER) : s.OFFER_LADDER,
+    },
+    postalAddress: s.SHOP_POSTAL_ADDRESS,
     logLevel: s.LOG_LEVEL,
   };
+}
+
+function parseJsonSetting(variable: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(variable, `is not valid JSON (${(error as Error).message})`);
+  }
 }
 
 function readConfigFile(file: string, required: boolean): Record<string, unknown> {

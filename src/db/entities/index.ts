@@ -1,7 +1,10 @@
 import { ApiKey } from './ApiKey';
+import { CampaignEvent, CampaignRun, Enrolment, Send, Suppression } from './Campaigns';
 import { Customer } from './Customer';
 import { ImportBatch } from './ImportBatch';
+import { Incident, IncidentCustomer, IncidentUpdate } from './Incidents';
+import { CustomerScore, ModelFit } from './Models';
 import { Order } from './Order';
 
-export { ApiKey, Customer, ImportBatch, Order };
-export const entities = [Customer, Order, ImportBatch, ApiKey];
+export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression };
+export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate];

@@ -1,0 +1,81 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintAsNumber, ISO_TIMESTAMP_LENGTH } from '../columns';
+
+/** A fitted BG/NBD + Gamma-Gamma model; its id is the model version scores refer to. */
+@Entity('model_fits')
+export class ModelFit {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'fitted_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
+  fittedAt: string;
+
+  @Column({ name: 'calibration_end', type: 'varchar', length: 10 })
+  calibrationEnd: string;
+
+  @Column({ name: 'time_unit', type: 'varchar', length: 8 })
+  timeUnit: 'week' | 'day';
+
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  /** JSON: {r, alpha, a, b, logLikelihood, converged, ...}. */
+  @Column({ type: 'text' })
+  bgnbd: string;
+
+  /** JSON: {p, q, gamma, logLikelihood, converged, ...}. */
+  @Column({ name: 'gamma_gamma', type: 'text' })
+  gammaGamma: string;
+
+  /** JSON list of caveats. */
+  @Column({ type: 'text' })
+  diagnostics: string;
+
+  @Column({ type: 'integer' })
+  customers: number;
+
+  @Column({ name: 'repeat_customers', type: 'integer' })
+  repeatCustomers: number;
+
+  @Column({ name: 'data_from', type: 'varchar', length: 10, nullable: true })
+  dataFrom: string | null;
+}
+
+/** A customer's score under one model version, as of a day; campaigns keep the numbers they launched with. */
+@Entity('customer_scores')
+@Index('customer_scores_unique', ['modelVersion', 'asOf', 'customerId'], { unique: true })
+export class CustomerScore {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'model_version', type: 'integer' })
+  modelVersion: number;
+
+  @Column({ name: 'as_of', type: 'varchar', length: 10 })
+  asOf: string;
+
+  @Column({ name: 'customer_id', type: 'integer' })
+  customerId: number;
+
+  @Column({ type: 'double precision' }) x: number;
+  @Column({ type: 'double precision' }) tx: number;
+  @Column({ name: 't', type: 'double precision' }) T: number;
+  @Column({ type: 'double precision' }) monetary: number;
+  @Column({ name: 'p_alive', type: 'double precision' }) pAlive: number;
+  @Column({ name: 'expected_purchases', type: 'double precision' }) expectedPurchases: number;
+  @Column({ name: 'expected_spend', type: 'double precision' }) expectedSpend: number;
+
+  @Column({ name: 'clv_as_is_minor', type: 'bigint', transformer: bigintAsNumber }) clvAsIsMinor: number;
+  @Column({ name: 'clv_if_won_minor', type: 'bigint', transformer: bigintAsNumber }) clvIfWonMinor: number;
+  @Column({ name: 'value_minor', type: 'bigint', transformer: bigintAsNumber }) valueMinor: number;
+  @Column({ name: 'budget_minor', type: 'bigint', transformer: bigintAsNumber }) budgetMinor: number;
+
+  @Column({ name: 'budget_rule', type: 'varchar', length: 8 })
+  budgetRule: string;
+
+  @Column({ name: 'offer_id', type: 'varchar', length: 64, nullable: true })
+  offerId: string | null;
+
+  @Column({ name: 'scored_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
+  scoredAt: string;
+}
