@@ -12,6 +12,16 @@ export interface SqlDialect {
   rows(rowCount: number, columnCount: number, offset?: number): string;
   /** Statements that create (or empty) a scratch table private to this connection/transaction. */
   scratchTable(name: string, columns: string): string[];
+  /**
+   * A FROM item over a JSON array parameter (`[[...], [...]]`): one row per element as `j.value`.
+   * Bulk statements bind one JSON text instead of thousands of parameters, which measured about
+   * 1.3x faster to insert and 2x faster to look up through node-sqlite3.
+   */
+  jsonRows(paramIndex: number): string;
+  /** Element `i` of the row `j.value` (text, or integer). */
+  jsonAt(i: number, type?: 'text' | 'int'): string;
+  /** A subquery listing the strings of a JSON array parameter, for `IN (...)`. */
+  jsonList(paramIndex: number): string;
   /** Bind parameters per statement; both engines allow far more, this keeps statements small. */
   readonly maxParams: number;
 }
@@ -23,6 +33,9 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
     kind,
     param,
     maxParams: 30000,
+    jsonRows: (i) => (kind === 'postgres' ? `json_array_elements(${param(i)}::json) AS j(value)` : `json_each(${param(i)}) AS j`),
+    jsonAt: (i, type = 'text') => (kind === 'postgres' ? `(j.value->>${i})${type === 'int' ? '::bigint' : ''}` : `j.value->>${i}`),
+    jsonList: (i) => (kind === 'postgres' ? `SELECT json_array_elements_text(${param(i)}::json)` : `SELECT value FROM json_each(${param(i)})`),
     scratchTable: (name, columns) =>
       kind === 'postgres'
         ? [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) ON COMMIT DROP`, `DELETE FROM ${name}`]

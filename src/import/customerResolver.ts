@@ -6,7 +6,6 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
-import { list } from '../db/sqlDialect';
 import type { CustomerFields } from './records';
 
 export interface CustomerFacts extends CustomerFields {
@@ -30,9 +29,14 @@ const COLUMNS = 'id, external_id, email, first_name, last_name, consent, consent
 
 export const identityOf = (c: CustomerFields): string => (c.externalId !== undefined ? `x:${c.externalId}` : `e:${c.email}`);
 
+/** Enough to make a 250,000-customer import hit memory instead of the database; bounded so RSS stays flat. */
+const CACHE_LIMIT = 200_000;
+
 export class CustomerResolver {
   inserted = 0;
   updated = 0;
+  /** Customers this import has already looked up or written, by identity. */
+  private readonly cache = new Map<string, CustomerRow>();
 
   constructor(
     private readonly db: Database,
@@ -43,17 +47,26 @@ export class CustomerResolver {
 
   /** Maps each identity in `facts` to a customer id, creating and updating customers as needed. */
   async resolve(facts: Map<string, CustomerFacts>): Promise<Map<string, number>> {
-    const found = await this.lookup([...facts.values()]);
+    const found = new Map<string, CustomerRow>();
+    const unknown: CustomerFacts[] = [];
+    for (const [key, f] of facts) {
+      const row = this.cache.get(key);
+      if (row) found.set(key, row);
+      else unknown.push(f);
+    }
+    for (const [key, row] of await this.lookup(unknown)) found.set(key, row);
     const missing = new Set([...facts.keys()].filter((key) => !found.has(key)));
     if (missing.size) {
       const created = [...missing].map((key) => facts.get(key) as CustomerFacts);
       await this.insert(created);
       for (const [key, row] of await this.lookup(created)) found.set(key, row);
     }
+    if (this.cache.size + found.size > CACHE_LIMIT) this.cache.clear();
     const ids = new Map<string, number>();
     for (const [key, f] of facts) {
       const row = found.get(key);
       if (!row) throw new Error(`customer ${key} was inserted but cannot be found`);
+      this.cache.set(key, row);
       ids.set(key, row.id);
       if (!missing.has(key)) await this.update(row, f);
     }
@@ -62,23 +75,25 @@ export class CustomerResolver {
 
   private async lookup(facts: CustomerFacts[]): Promise<Map<string, CustomerRow>> {
     const byKey = new Map<string, CustomerRow>();
+    if (!facts.length) return byKey;
     const externalIds = facts.filter((f) => f.externalId !== undefined).map((f) => f.externalId as string);
     const emails = facts.filter((f) => f.email !== undefined).map((f) => f.email as string);
     const d = this.db.dialect;
     if (externalIds.length) {
       const rows: CustomerRow[] = await this.tx.query(
-        `SELECT ${COLUMNS} FROM customers WHERE external_id IN (${list(d, externalIds.length)})`,
-        externalIds,
+        `SELECT ${COLUMNS} FROM customers WHERE external_id IN (${d.jsonList(0)})`,
+        [JSON.stringify(externalIds)],
       );
       for (const row of rows) byKey.set(`x:${row.external_id}`, row);
     }
     if (emails.length) {
-      const rows: CustomerRow[] = await this.tx.query(
-        `SELECT ${COLUMNS} FROM customers WHERE email IN (${list(d, emails.length)}) ORDER BY id`,
-        emails,
-      );
+      const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE email IN (${d.jsonList(0)})`, [JSON.stringify(emails)]);
+      // The oldest customer with an address wins, whatever order the database returns rows in.
       const byEmail = new Map<string, CustomerRow>();
-      for (const row of rows) if (!byEmail.has(row.email as string)) byEmail.set(row.email as string, row);
+      for (const row of rows) {
+        const known = byEmail.get(row.email as string);
+        if (!known || row.id < known.id) byEmail.set(row.email as string, row);
+      }
       for (const f of facts) {
         const row = f.email === undefined ? undefined : byEmail.get(f.email);
         if (!row) continue;
@@ -91,27 +106,22 @@ export class CustomerResolver {
   }
 
   private async insert(facts: CustomerFacts[]): Promise<void> {
-    const columns = 10;
-    const perStatement = Math.floor(this.db.dialect.maxParams / columns);
-    for (let start = 0; start < facts.length; start += perStatement) {
-      const slice = facts.slice(start, start + perStatement);
-      const params: unknown[] = [];
-      for (const f of slice) {
-        const hasConsent = f.consent !== undefined;
-        params.push(
-          f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null,
-          f.consent ?? 'unknown', hasConsent ? this.source : null, hasConsent ? (f.consentAt ?? f.at) : null,
-          f.at, this.now, this.now,
-        );
-      }
-      await this.tx.query(
-        `INSERT INTO customers (external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at) VALUES ${this.db.dialect.rows(slice.length, columns)}`,
-        params,
-      );
-      this.inserted += slice.length;
-    }
+    const d = this.db.dialect;
+    const rows = facts.map((f) => {
+      const hasConsent = f.consent !== undefined;
+      return [
+        f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null,
+        f.consent ?? 'unknown', hasConsent ? this.source : null, hasConsent ? (f.consentAt ?? f.at) : null,
+        f.at, this.now, this.now,
+      ];
+    });
+    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
+    await this.tx.query(
+      `INSERT INTO customers (external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at) SELECT ${values} FROM ${d.jsonRows(0)}`,
+      [JSON.stringify(rows)],
+    );
+    this.inserted += rows.length;
   }
-
   private async update(row: CustomerRow, f: CustomerFacts): Promise<void> {
     const changes: Record<string, string | null> = {};
     const newerProfile = row.profile_at === null || f.at > row.profile_at;

@@ -53,17 +53,32 @@ export async function importOrders(db: Database, records: AsyncIterable<OrderRec
     await writer.prepare();
     let rows = 0;
     let chunk: OrderRecord[] = [];
+    // One chunk is written while the next is parsed: SQLite works on libuv's thread pool, the
+    // parser on the main thread, so the two overlap on a second core. Never more than one write
+    // in flight: the transaction's statements stay in order.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      await writeChunk(chunk, customers, writer, options.file);
+      await writing;
+      const full = chunk;
       chunk = [];
-      options.onProgress?.(rows);
+      const done = rows;
+      writing = writeChunk(full, customers, writer, options.file).then(() => options.onProgress?.(done));
+      writing.catch(() => undefined);
     };
-    for await (const record of records) {
-      rows++;
-      chunk.push(record);
-      if (chunk.length >= CHUNK) await flush();
+    try {
+      for await (const record of records) {
+        rows++;
+        chunk.push(record);
+        if (chunk.length >= CHUNK) await flush();
+      }
+      if (chunk.length) await flush();
+    } catch (error) {
+      // A statement still running when the transaction rolls back would run outside it, and
+      // commit on its own: let it finish first, then roll everything back together.
+      await writing.catch(() => undefined);
+      throw error;
     }
-    if (chunk.length) await flush();
+    await writing;
     return {
       batchId,
       dryRun: !!options.dryRun,

@@ -6,7 +6,6 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
-import { list } from '../db/sqlDialect';
 import { InputError } from '../domain/errors';
 import type { OrderRecord } from './records';
 
@@ -47,7 +46,7 @@ export interface ResolvedOrder {
 const SEEN = 'rekindle_import_seen';
 const INSERT_COLUMNS =
   'order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line, created_at, updated_at';
-const INSERT_WIDTH = 14;
+const INSERT_TYPES = ['text', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text'] as const;
 
 export class OrderWriter {
   readonly orders: OrderCounts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -112,34 +111,30 @@ export class OrderWriter {
 
   private async existing(ids: string[]): Promise<Map<string, OrderRow>> {
     const rows: OrderRow[] = await this.tx.query(
-      `SELECT order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line FROM orders WHERE order_id IN (${list(this.db.dialect, ids.length)})`,
-      ids,
+      `SELECT order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line FROM orders WHERE order_id IN (${this.db.dialect.jsonList(0)})`,
+      [JSON.stringify(ids)],
     );
     return new Map(rows.map((r) => [r.order_id, r]));
   }
 
   private async seenLines(ids: string[]): Promise<Map<string, number>> {
     const rows: { order_id: string; line: number }[] = await this.tx.query(
-      `SELECT order_id, line FROM ${SEEN} WHERE order_id IN (${list(this.db.dialect, ids.length)})`,
-      ids,
+      `SELECT order_id, line FROM ${SEEN} WHERE order_id IN (${this.db.dialect.jsonList(0)})`,
+      [JSON.stringify(ids)],
     );
     return new Map(rows.map((r) => [r.order_id, r.line]));
   }
 
   private async insert(orders: ResolvedOrder[]): Promise<void> {
-    const perStatement = Math.floor(this.db.dialect.maxParams / INSERT_WIDTH);
-    for (let start = 0; start < orders.length; start += perStatement) {
-      const slice = orders.slice(start, start + perStatement);
-      const params: unknown[] = [];
-      for (const { record: r, customerId } of slice) {
-        params.push(
-          r.orderId, customerId, r.orderedAt, r.orderedDay, r.currency, r.amountMinor, r.refundedMinor, r.status,
-          r.discountCode ?? null, JSON.stringify(r.items), this.batchId, r.line, this.now, this.now,
-        );
-      }
-      await this.tx.query(`INSERT INTO orders (${INSERT_COLUMNS}) VALUES ${this.db.dialect.rows(slice.length, INSERT_WIDTH)}`, params);
-      this.orders.inserted += slice.length;
-    }
+    if (!orders.length) return;
+    const d = this.db.dialect;
+    const rows = orders.map(({ record: r, customerId }) => [
+      r.orderId, customerId, r.orderedAt, r.orderedDay, r.currency, r.amountMinor, r.refundedMinor, r.status,
+      r.discountCode ?? null, JSON.stringify(r.items), this.batchId, r.line, this.now, this.now,
+    ]);
+    const values = INSERT_TYPES.map((type, i) => d.jsonAt(i, type)).join(', ');
+    await this.tx.query(`INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${values} FROM ${d.jsonRows(0)}`, [JSON.stringify(rows)]);
+    this.orders.inserted += rows.length;
   }
 
   private async update({ record: r, customerId }: ResolvedOrder): Promise<void> {
@@ -154,14 +149,11 @@ export class OrderWriter {
   private async remember(orders: ResolvedOrder[]): Promise<void> {
     if (!orders.length) return;
     this.seenAny = true;
-    const perStatement = Math.floor(this.db.dialect.maxParams / 2);
-    for (let start = 0; start < orders.length; start += perStatement) {
-      const slice = orders.slice(start, start + perStatement);
-      await this.tx.query(
-        `INSERT INTO ${SEEN} (order_id, line) VALUES ${this.db.dialect.rows(slice.length, 2)}`,
-        slice.flatMap((o) => [o.record.orderId, o.record.line]),
-      );
-    }
+    const d = this.db.dialect;
+    await this.tx.query(
+      `INSERT INTO ${SEEN} (order_id, line) SELECT ${d.jsonAt(0)}, ${d.jsonAt(1, 'int')} FROM ${d.jsonRows(0)}`,
+      [JSON.stringify(orders.map((o) => [o.record.orderId, o.record.line]))],
+    );
   }
 }
 

@@ -1,0 +1,145 @@
+/**
+ * `rekindle fit | score | explain | validate`: the lifetime-value engine and the offer advisor.
+ * The work is in src/scoring; these parse flags, pick the output (`--json`: one JSON document on
+ * stdout; `score --csv`: CSV with a header; otherwise words) and write files.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { InputError } from '../domain/errors';
+import { adviseCustomer } from '../scoring/adviceService';
+import { validationChart } from '../scoring/chart';
+import { fitModels } from '../scoring/fitService';
+import { SCORE_COLUMNS, scoreCustomers, ScoreRow, scoreRows, ScoreRun } from '../scoring/scoreService';
+import { calendarDay } from '../scoring/settings';
+import { adviceLines, fitLines, scoreLines, validationLines } from '../scoring/text';
+import { validateModel } from '../scoring/validateService';
+import type { Services } from '../wiring';
+import { withServices } from './context';
+import { printJson, printLines } from './output';
+
+const timeUnitOption = () => new Option('--time-unit <unit>', 'time unit of the models').choices(['week', 'day']).default('week');
+const day = (text: string | undefined, flag: string) => (text === undefined ? undefined : calendarDay(text, flag));
+
+export function fitCommand(): Command {
+  return new Command('fit')
+    .description('fit the purchase and spend models to the orders and store them as a new model version')
+    .option('--calibration-end <date>', 'last day of the orders the models learn from (default: the last order day)')
+    .addOption(timeUnitOption())
+    .option('--json', 'print as JSON')
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; json?: boolean }, cmd: Command) => {
+      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
+      await withServices(cmd, async (s) => {
+        const fit = await fitModels(s, { calibrationEnd, timeUnit: opts.timeUnit });
+        if (opts.json) return printJson(fit);
+        printLines(...fitLines(fit));
+      });
+    });
+}
+
+interface ScoreFlags {
+  asOf?: string;
+  horizon?: string;
+  months?: string;
+  discount?: string;
+  margin?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export function scoreCommand(): Command {
+  return new Command('score')
+    .description('score every customer with the newest model and store the scores under its version')
+    .option('--as-of <date>', "count orders up to this day (default: the model's calibration end)")
+    .option('--horizon <n>', 'expected purchases over the next N time units (default 52 weeks / 364 days)')
+    .option('--months <h>', 'CLV horizon in months (default CLV_MONTHS)')
+    .option('--discount <d>', 'discount rate per month (default DISCOUNT_RATE)')
+    .option('--margin <g>', 'gross margin rate, 0 to 1 (default GROSS_MARGIN)')
+    .addOption(new Option('--json', 'print every row as one JSON document').conflicts('csv'))
+    .addOption(new Option('--csv', 'print every row as CSV with a header').conflicts('json'))
+    .action(async (opts: ScoreFlags, cmd: Command) => {
+      const asOf = day(opts.asOf, '--as-of');
+      await withServices(cmd, async (s) => {
+        const run = await scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin });
+        if (opts.json) return writeJson(s, run);
+        if (opts.csv) return writeCsv(s, run);
+        printLines(...scoreLines(run));
+      });
+    });
+}
+
+export function explainCommand(): Command {
+  return new Command('explain')
+    .description('the offer advisor: what we may offer one customer, and why, step by step')
+    .argument('<customer>', "an email, the shop's customer id, or id:NUMBER")
+    .option('--as-of <date>', "count orders up to this day (default: the model's calibration end)")
+    .option('--json', 'print as JSON')
+    .action(async (customer: string, opts: { asOf?: string; json?: boolean }, cmd: Command) => {
+      const asOf = day(opts.asOf, '--as-of');
+      await withServices(cmd, async (s) => {
+        const advice = await adviseCustomer(s, customer, { asOf });
+        if (opts.json) return printJson(advice);
+        printLines(...adviceLines(advice));
+      });
+    });
+}
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('fit on the orders up to a calibration end, predict the rest, and compare with what happened')
+    .requiredOption('--calibration-end <date>', 'last day the model learns from; later orders are the holdout')
+    .addOption(timeUnitOption())
+    .option('--chart <file>', 'where to draw the comparison chart (SVG)', './validate.svg')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { calibrationEnd: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
+      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end') as string;
+      if (!opts.chart.toLowerCase().endsWith('.svg')) throw new InputError(`"${opts.chart}" must end in .svg`, { field: '--chart' });
+      await withServices(cmd, async (s) => {
+        const validation = await validateModel(s, { calibrationEnd, timeUnit: opts.timeUnit });
+        const chart = path.resolve(opts.chart);
+        try {
+          writeFileSync(chart, validationChart(validation));
+        } catch (error) {
+          throw new InputError(`cannot write the chart: ${(error as Error).message}`, { field: '--chart' });
+        }
+        if (opts.json) return printJson({ ...validation, chart });
+        printLines(...validationLines(validation, chart));
+      });
+    });
+}
+
+/** Writes to stdout respecting back-pressure: a million rows must not pile up in memory. */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+}
+
+async function writeJson(s: Services, run: ScoreRun): Promise<void> {
+  const { table: _table, ...settings } = run;
+  const head = JSON.stringify({ ...settings, customers: run.table.length }, null, 2);
+  await write(`${head.slice(0, -2)},\n  "rows": [`);
+  let first = true;
+  for await (const row of scoreRows(s.db, run)) {
+    await write(`${first ? '\n' : ',\n'}    ${JSON.stringify(row)}`);
+    first = false;
+  }
+  await write(`${first ? '' : '\n  '}]\n}\n`);
+}
+
+async function writeCsv(s: Services, run: ScoreRun): Promise<void> {
+  await write(SCORE_COLUMNS.join(',') + '\n');
+  let lines: string[] = [];
+  for await (const row of scoreRows(s.db, run)) {
+    lines.push(SCORE_COLUMNS.map((column) => csvCell(row[column as keyof ScoreRow])).join(','));
+    if (lines.length === 1000) {
+      await write(lines.join('\n') + '\n');
+      lines = [];
+    }
+  }
+  if (lines.length > 0) await write(lines.join('\n') + '\n');
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config';
+import { ConfigError } from '../domain/errors';
+import { createApp } from '../web/app';
+import { wire } from '../wiring';
+import { clockFrom } from './context';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the HTTP server (API, webhooks, customer pages) and, later, the scheduler')
+    .option('--port <port>', 'overrides PORT')
+    .option('--no-scheduler', 'serve HTTP only, without the cron jobs')
+    .action(async (opts: { port?: string }, cmd: Command) => {
+      const config = loadConfig();
+      if (config.env === 'production' && !config.secretKey) {
+        throw new ConfigError('SECRET_KEY', 'missing; `serve` in production needs a secret of at least 32 characters');
+      }
+      const services = await wire(config, { clock: clockFrom(cmd) });
+      const secret = services.secret();
+      if (secret.generatedAt) services.logger.warn({ file: secret.generatedAt }, 'no SECRET_KEY configured: using the generated key kept beside the database');
+      const port = opts.port === undefined ? config.port : Number(opts.port);
+      const server = createApp(services).listen(port, () => {
+        const address = server.address();
+        const bound = typeof address === 'object' && address ? address.port : port;
+        services.logger.info({ port: bound, publicUrl: config.publicUrl }, 'rekindle is listening');
+        // Tests and scripts wait for this line on stdout to learn the port.
+        process.stdout.write(`listening on http://127.0.0.1:${bound}\n`);
+      });
+      const stop = () => server.close(() => void services.close().then(() => process.exit(0)));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

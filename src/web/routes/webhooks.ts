@@ -1,0 +1,39 @@
+/**
+ * Shopify's order webhooks. The body is verified against X-Shopify-Hmac-Sha256 (HMAC-SHA256 of
+ * the raw bytes, base64) in constant time before anything is parsed or stored.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Router } from 'express';
+import type { Services } from '../../wiring';
+import { importOrders } from '../../import/importer';
+import { sendError } from '../errors';
+import { orderFromShopifyWebhook } from '../../import/formats/shopifyWebhook';
+
+export function verifyShopifySignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
+  if (!header) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const given = Buffer.from(header, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function webhookRoutes(services: Services): Router {
+  const router = Router();
+  router.post('/shopify/orders', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const secret = services.config.shopifyWebhookSecret;
+    if (!secret) return sendError(res, 503, 'not_configured', 'set SHOPIFY_WEBHOOK_SECRET to accept Shopify webhooks');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyShopifySignature(body, req.get('x-shopify-hmac-sha256'), secret)) {
+      return sendError(res, 401, 'invalid_signature', 'X-Shopify-Hmac-Sha256 is missing or does not match the body');
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendError(res, 400, 'invalid_json', 'the webhook body is not valid JSON');
+    }
+    const record = orderFromShopifyWebhook(payload, { shopTimeZone: services.config.shop.timeZone });
+    const summary = await importOrders(services.db, [record], { source: 'webhook:shopify', file: 'webhook', now: services.clock });
+    res.status(200).json(summary);
+  });
+  return router;
+}
