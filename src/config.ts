@@ -49,6 +49,17 @@ const schema = z.object({
   MAKE_GOOD_WITHIN_CAP: z.enum(['true', 'false']).default('false'),
   /** JSON offer ladder used by `score` and the offer advisor; campaigns carry their own. */
   OFFER_LADDER: z.union([z.string(), z.array(z.unknown())]).optional(),
+  /** The sending address (on the DKIM domain); replies go to the campaign's spokesperson. */
+  MAIL_FROM: z.string().email('an email address like hello@shop.example').optional(),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
+  /** Messages per second through SMTP; 0 means no limit. */
+  SMTP_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
+  DKIM_DOMAIN: z.string().min(1).optional(),
+  DKIM_SELECTOR: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Campaign definitions and email/page templates; default: the ones shipped with Rekindle. */
+  CAMPAIGNS_DIR: z.string().min(1).optional(),
+  VIEWS_DIR: z.string().min(1).optional(),
   SHOP_POSTAL_ADDRESS: z.string().min(1).max(500).default('Rekindle Demo Shop, 1 Example Street, 10115 Berlin, Germany'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -84,8 +95,24 @@ export interface Config {
     offerLadder?: unknown;
   };
   postalAddress: string;
+  campaignsDir: string;
+  viewsDir: string;
+  mail: {
+    from: string;
+    smtpMaxConnections: number;
+    smtpRateLimit: number;
+    dkim?: { domain: string; selector: string; privateKeyFile: string };
+  };
   logLevel: Settings['LOG_LEVEL'];
 }
+
+/** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
+const PROJECT_ROOT = (() => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+})();
 
 const KEYS = Object.keys(schema.shape) as (keyof RawSettings)[];
 
@@ -134,8 +161,25 @@ export function parseSettings(raw: Record<string, unknown>): Config {
       offerLadder: typeof s.OFFER_LADDER === 'string' ? parseJsonSetting('OFFER_LADDER', s.OFFER_LADDER) : s.OFFER_LADDER,
     },
     postalAddress: s.SHOP_POSTAL_ADDRESS,
+    campaignsDir: path.resolve(s.CAMPAIGNS_DIR ?? path.join(PROJECT_ROOT, 'campaigns')),
+    viewsDir: path.resolve(s.VIEWS_DIR ?? path.join(PROJECT_ROOT, 'views')),
+    mail: {
+      from: s.MAIL_FROM ?? `rekindle@${new URL(s.PUBLIC_URL ?? 'http://localhost').hostname.replace(/^localhost$/, 'localhost.localdomain')}`,
+      smtpMaxConnections: s.SMTP_MAX_CONNECTIONS,
+      smtpRateLimit: s.SMTP_RATE_LIMIT,
+      dkim: dkimOf(s),
+    },
     logLevel: s.LOG_LEVEL,
   };
+}
+
+function dkimOf(s: Settings): Config['mail']['dkim'] {
+  const parts = [s.DKIM_DOMAIN, s.DKIM_SELECTOR, s.DKIM_PRIVATE_KEY_FILE];
+  if (parts.every((p) => p === undefined)) return undefined;
+  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE'];
+  const missing = names.filter((_, i) => parts[i] === undefined);
+  if (missing.length) throw new ConfigError(missing[0], `missing; DKIM needs ${names.join(', ')} together`);
+  return { domain: s.DKIM_DOMAIN as string, selector: s.DKIM_SELECTOR as string, privateKeyFile: s.DKIM_PRIVATE_KEY_FILE as string };
 }
 
 function parseJsonSetting(variable: string, text: string): unknown {

@@ -1,14 +1,21 @@
 /**
- * Builds everything once: config → data source → services → HTTP app. Nothing else constructs
- * services, and nothing but src/config.ts reads the environment.
+ * Builds everything once: config → data source → services → HTTP app / dispatcher / CLI.
+ * Nothing else constructs services, and nothing but src/config.ts reads the environment.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ApiKeys } from './auth/apiKeys';
+import { CampaignService } from './campaigns/campaignService';
+import { Composer } from './campaigns/composer';
+import { Dispatcher, DispatchOptions } from './campaigns/dispatcher';
 import { Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { openDataSource } from './db/dataSource';
+import { createLinkSigner, LinkSigner } from './links/tokens';
 import { createLogger, Logger } from './logger';
+import { RetryPolicy } from './mail/classify';
+import { createMailer, Mailer } from './mail/transport';
 import { resolveSecretKey, SecretKeyChoice } from './secretKey';
 
 export interface Services {
@@ -18,26 +25,66 @@ export interface Services {
   db: Database;
   apiKeys: ApiKeys;
   secret: () => SecretKeyChoice;
+  signer: () => LinkSigner;
+  mailer: () => Mailer;
+  composer: () => Composer;
+  campaigns: () => CampaignService;
+  dispatcher: (options?: Partial<DispatchOptions>) => Dispatcher;
   close(): Promise<void>;
+}
+
+export interface WireOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Tests shorten retry delays; production uses the classifier's defaults. */
+  retry?: RetryPolicy;
 }
 
 export function dataDirOf(config: Config): string {
   return config.database.kind === 'sqlite' ? path.dirname(path.resolve(config.database.path)) : path.resolve('data');
 }
 
-export async function wire(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Services> {
+/** Built on first use: a command that only imports never opens an SMTP pool or reads the key. */
+function lazy<T>(make: () => T): (() => T) & { made: () => boolean } {
+  let box: { value: T } | undefined;
+  return Object.assign(() => (box ??= { value: make() }).value, { made: () => box !== undefined });
+}
+
+export async function wire(config: Config, options: WireOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = new Database(await openDataSource(config.database));
-  let secret: SecretKeyChoice | undefined;
-  return {
+  const secret = lazy(() => resolveSecretKey(config, dataDirOf(config)));
+  const signer = lazy(() => createLinkSigner({ current: secret().key, previous: config.previousSecretKeys }));
+  const mailer = lazy(() =>
+    createMailer({
+      outboxDir: config.outboxDir,
+      retry: options.retry,
+      smtp: config.smtpUrl
+        ? { url: config.smtpUrl, maxConnections: config.mail.smtpMaxConnections, rateLimit: config.mail.smtpRateLimit || undefined, dkim: config.mail.dkim }
+        : undefined,
+    }),
+  );
+  const composer = lazy(() => new Composer(config, signer(), config.viewsDir));
+  // One id per process: a claim by any other id that outlived its lease was left by a crash.
+  const worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const services: Services = {
     config,
     clock,
     logger,
     db,
     apiKeys: new ApiKeys(db, clock),
-    // Resolved lazily: only commands that sign something need it, and generating writes a file.
-    secret: () => (secret ??= resolveSecretKey(config, dataDirOf(config))),
-    close: () => db.close(),
+    secret,
+    signer,
+    mailer,
+    composer,
+    campaigns: lazy(() => new CampaignService({ services, composer: composer(), mailer: mailer(), campaignsDir: config.campaignsDir, viewsDir: config.viewsDir })),
+    dispatcher: (dispatch) =>
+      new Dispatcher({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, options: dispatch }),
+    async close() {
+      if (mailer.made()) await mailer().close();
+      await db.close();
+    },
   };
+  return services;
 }

@@ -22,6 +22,8 @@ const step = z
     delay: duration.default('0d'),
     /** Only for customers with an offer (`offer`), only for those without (`no-offer`), or all. */
     audience: z.enum(['all', 'offer', 'no-offer']).default('all'),
+    /** `schedule`: after the delay. Incident campaigns also have steps sent on `rekindle incident update|resolve`. */
+    trigger: z.enum(['schedule', 'incident-update', 'incident-resolution']).default('schedule'),
   })
   .strict();
 
@@ -42,6 +44,16 @@ export const campaignSchema = z
       .strict()
       .default({ incidentAffected: false }),
     holdout: share.default(0.1),
+    /** Words the templates use that belong to the campaign, not the customer. */
+    content: z
+      .object({
+        /** What is new since they left, one short line each. */
+        whatsNew: z.array(z.object({ title: z.string().min(1).max(80), detail: z.string().min(1).max(300) }).strict()).max(5).default([]),
+        /** A headline for the offer email, if the template shows one. */
+        offerHeadline: z.string().max(200).optional(),
+      })
+      .strict()
+      .default({ whatsNew: [] }),
     spokesperson: z
       .object({
         name: z.string().min(1),
@@ -81,6 +93,10 @@ export const campaignSchema = z
   .superRefine((c, ctx) => {
     if (c.kind === 'incident' && !c.audience.incidentAffected) {
       ctx.addIssue({ code: 'custom', path: ['audience', 'incidentAffected'], message: 'must be true for an incident campaign' });
+    }
+    // An apology is owed to everyone the incident harmed: nobody is held out to measure it.
+    if (c.kind === 'incident' && c.holdout !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['holdout'], message: '0 for an incident campaign: everyone harmed gets the apology' });
     }
   });
 

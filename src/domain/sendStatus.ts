@@ -13,7 +13,7 @@ export type SendStatus =
   | 'exited' // not sent: the customer came back, redeemed, or the run ended
   | 'uncertain'; // a crash left it `sending` and nothing proves whether it left: never resent blindly
 
-export type SendEvent = 'claim' | 'delivered' | 'transient' | 'exhausted' | 'permanent' | 'suppress' | 'exit' | 'fatal' | 'lost' | 'found';
+export type SendEvent = 'claim' | 'delivered' | 'transient' | 'exhausted' | 'permanent' | 'suppress' | 'exit' | 'fatal' | 'lost' | 'found' | 'notLeft' | 'defer';
 
 /** For each event, the states it may move a send out of, and where to. */
 export const TRANSITIONS: Readonly<Record<SendEvent, { from: readonly SendStatus[]; to: SendStatus }>> = {
@@ -24,11 +24,15 @@ export const TRANSITIONS: Readonly<Record<SendEvent, { from: readonly SendStatus
   permanent: { from: ['sending'], to: 'suppressed' },
   suppress: { from: ['scheduled', 'retry', 'sending'], to: 'suppressed' },
   exit: { from: ['scheduled', 'retry'], to: 'exited' },
+  // Quiet hours or the frequency cap: same send, later due_at.
+  defer: { from: ['scheduled', 'retry'], to: 'scheduled' },
   // A fatal error (bad credentials, blocked sender) is not this customer's fault: the send goes
   // back to wait while the run is paused.
   fatal: { from: ['sending'], to: 'scheduled' },
   // Reconciling an abandoned claim: evidence it left (the outbox file exists) or none.
   found: { from: ['sending'], to: 'sent' },
+  // Evidence it did not leave (no outbox file): sending it is safe, and owed.
+  notLeft: { from: ['sending'], to: 'retry' },
   lost: { from: ['sending'], to: 'uncertain' },
 };
 

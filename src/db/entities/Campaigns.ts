@@ -71,6 +71,10 @@ export class Enrolment {
   @Column({ name: 'value_minor', type: 'bigint', transformer: bigintAsNumber })
   valueMinor: number;
 
+  /** The customer's own history at launch (JSON): first order day, orders, favourite products. */
+  @Column({ type: 'text', nullable: true })
+  facts: string | null;
+
   @Column({ name: 'offer_expires_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH, nullable: true })
   offerExpiresAt: string | null;
 

@@ -10,8 +10,13 @@ export class Incident {
   @Column({ type: 'varchar', length: 200 })
   title: string;
 
+  /** What happened, in the business's own active words: "We shipped your order nine days late." */
   @Column({ type: 'text' })
   description: string;
+
+  /** What we are doing about it, and by when. */
+  @Column({ type: 'text', nullable: true })
+  plan: string | null;
 
   /** `amount` (make_good_value is a decimal string) or `percent` (of each customer's harmed amount). */
   @Column({ name: 'make_good_kind', type: 'varchar', length: 8 })

@@ -21,7 +21,7 @@ export class Campaigns1732360000000 implements MigrationInterface {
       name: 'enrolments',
       columns: [
         id, int('run_id'), int('customer_id'), { name: 'holdout', type: 'boolean' }, str('treatment', 16), money('budget_minor'), text('offer'),
-        money('expected_cost_minor'), money('value_minor'), ts('offer_expires_at', true), ts('enrolled_at'), ts('exited_at', true), str('exit_reason', 20, true),
+        money('expected_cost_minor'), money('value_minor'), text('facts'), ts('offer_expires_at', true), ts('enrolled_at'), ts('exited_at', true), str('exit_reason', 20, true),
       ],
       foreignKeys: [
         { columnNames: ['run_id'], referencedTableName: 'campaign_runs', referencedColumnNames: ['id'] },
@@ -56,7 +56,7 @@ export class Campaigns1732360000000 implements MigrationInterface {
     }));
     await q.createTable(new Table({
       name: 'incidents',
-      columns: [id, str('title', 200), text('description', false), str('make_good_kind', 8), str('make_good_value', 20), str('currency', 3), str('status', 10), ts('created_at'), ts('resolved_at', true)],
+      columns: [id, str('title', 200), text('description', false), text('plan'), str('make_good_kind', 8), str('make_good_value', 20), str('currency', 3), str('status', 10), ts('created_at'), ts('resolved_at', true)],
     }));
     await q.createTable(new Table({
       name: 'incident_customers',

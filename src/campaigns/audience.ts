@@ -1,0 +1,104 @@
+/**
+ * Who a campaign may write to, read from the database: customers with an email and at least one
+ * kept order, with the history facts the emails are personalised from. Consent and suppression
+ * are applied here, once, for every campaign.
+ */
+import type { Database } from '../db/database';
+import { list } from '../db/sqlDialect';
+import type { Config } from '../config';
+
+export interface HistoryFacts {
+  firstOrderDay: string;
+  lastOrderDay: string;
+  orders: number;
+  favouriteProducts: string[];
+}
+
+export interface Candidate {
+  customerId: number;
+  email: string;
+  firstName: string | null;
+  consent: 'yes' | 'no' | 'unknown';
+  facts: HistoryFacts;
+  /** Incident campaigns: the harmed amount in minor units, when the incident recorded one. */
+  harmedMinor?: number | null;
+}
+
+interface Row {
+  id: number;
+  email: string;
+  first_name: string | null;
+  consent: 'yes' | 'no' | 'unknown';
+  first_day: string;
+  last_day: string;
+  orders: number | string;
+  harmed_minor?: number | string | null;
+}
+
+/**
+ * Marketing goes to consent `yes`, and to `unknown` under the soft opt-in policy; a service
+ * notice about an incident goes to everyone it harmed whatever their marketing consent.
+ * Suppressed addresses (unsubscribed, bounced, complained) get nothing, ever.
+ */
+export async function loadCandidates(
+  db: Database,
+  options: { consentPolicy: Config['consentPolicy']; incidentId?: number; serviceNotice: boolean },
+): Promise<Candidate[]> {
+  const consents = options.serviceNotice ? ['yes', 'unknown', 'no'] : options.consentPolicy === 'strict' ? ['yes'] : ['yes', 'unknown'];
+  const d = db.dialect;
+  const params: unknown[] = [...consents];
+  let incidentJoin = '';
+  if (options.incidentId !== undefined) {
+    params.push(options.incidentId);
+    incidentJoin = `JOIN incident_customers ic ON ic.customer_id = c.id AND ic.incident_id = ${d.param(params.length - 1)}`;
+  }
+  const rows: Row[] = await db.reader.query(
+    `SELECT c.id, c.email, c.first_name, c.consent, MIN(o.ordered_day) AS first_day, MAX(o.ordered_day) AS last_day, COUNT(o.id) AS orders
+            ${options.incidentId !== undefined ? ', MAX(ic.harmed_minor) AS harmed_minor' : ''}
+       FROM customers c
+       JOIN orders o ON o.customer_id = c.id AND o.status = 'kept'
+       ${incidentJoin}
+       LEFT JOIN suppressions s ON s.email = c.email
+      WHERE c.email IS NOT NULL AND s.email IS NULL AND c.consent IN (${list(d, consents.length)})
+      GROUP BY c.id, c.email, c.first_name, c.consent
+      ORDER BY c.id`,
+    params,
+  );
+  const favourites = await favouriteProducts(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    customerId: r.id,
+    email: r.email,
+    firstName: r.first_name,
+    consent: r.consent,
+    facts: { firstOrderDay: r.first_day, lastOrderDay: r.last_day, orders: Number(r.orders), favouriteProducts: favourites.get(r.id) ?? [] },
+    harmedMinor: r.harmed_minor === undefined || r.harmed_minor === null ? r.harmed_minor : Number(r.harmed_minor),
+  }));
+}
+
+/** The three products a customer bought most often (ties: most recent first). */
+async function favouriteProducts(db: Database, customerIds: number[]): Promise<Map<number, string[]>> {
+  const result = new Map<number, string[]>();
+  const chunk = 5000;
+  for (let i = 0; i < customerIds.length; i += chunk) {
+    const ids = customerIds.slice(i, i + chunk);
+    const rows: { customer_id: number; items: string }[] = await db.reader.query(
+      `SELECT customer_id, items FROM orders WHERE status = 'kept' AND customer_id IN (${list(db.dialect, ids.length)}) ORDER BY customer_id, ordered_at DESC`,
+      ids,
+    );
+    let current = -1;
+    let counts = new Map<string, number>();
+    const flush = () => {
+      if (current >= 0) result.set(current, [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name]) => name));
+    };
+    for (const row of rows) {
+      if (row.customer_id !== current) {
+        flush();
+        current = row.customer_id;
+        counts = new Map();
+      }
+      for (const item of JSON.parse(row.items) as string[]) counts.set(item, (counts.get(item) ?? 0) + 1);
+    }
+    flush();
+  }
+  return result;
+}

@@ -1,0 +1,153 @@
+/**
+ * What a marketer does with a campaign: preview it, send a test, launch it, and steer its runs.
+ * Wires the pure plan to the database, the scores and the mail composer.
+ */
+import type { Services } from '../wiring';
+import { ConflictError, InputError } from '../domain/errors';
+import { formatMoney } from '../domain/money';
+import { timeZone } from '../domain/time';
+import { latestScores } from '../scoring/audienceScores';
+import { loadCandidates } from './audience';
+import type { Composer } from './composer';
+import { launchCampaign, LaunchResult } from './launch';
+import { Campaign, findCampaign } from './loader';
+import { CampaignPlan, planCampaign, PlannedEnrolment, ScoreFacts } from './plan';
+import { incidentWords, RunInfo } from './runInfo';
+import type { SendContext } from './sendContext';
+import { projectedSchedule } from './steps';
+import type { Mailer } from '../mail/transport';
+import { loadIncident } from './incidents';
+
+export interface CampaignDeps {
+  services: Services;
+  composer: Composer;
+  mailer: Mailer;
+  campaignsDir: string;
+  viewsDir: string;
+}
+
+export interface PreviewStep {
+  step: number;
+  subject: string;
+  sendAt: string | null;
+  sample: { customerId: number; html: string; text: string } | null;
+}
+
+export class CampaignService {
+  constructor(private readonly deps: CampaignDeps) {}
+
+  campaign(name: string): Campaign {
+    return findCampaign(this.deps.campaignsDir, this.deps.viewsDir, name);
+  }
+
+  async plan(campaign: Campaign, incidentId?: number): Promise<{ plan: CampaignPlan; modelVersion: number | null }> {
+    const { services } = this.deps;
+    const { config } = services;
+    const now = services.clock();
+    if (campaign.kind === 'incident' && incidentId === undefined) {
+      throw new InputError(`"${campaign.name}" is an incident campaign: say which incident with --incident ID`, { field: '--incident' });
+    }
+    const incident = incidentId === undefined ? undefined : await loadIncident(services.db, incidentId);
+    const candidates = await loadCandidates(services.db, { consentPolicy: config.consentPolicy, incidentId, serviceNotice: campaign.kind === 'incident' });
+    const today = timeZone(config.shop.timeZone).day(now.getTime());
+    let scores: Map<number, ScoreFacts> | undefined;
+    let modelVersion: number | null = null;
+    if (campaign.kind === 'winback' || (await hasModel(services))) {
+      const audience = await latestScores(services, { asOf: today });
+      modelVersion = audience.modelVersion;
+      scores = new Map(audience.scores.map((s) => [s.customerId, { pAlive: s.pAlive, valueOfWinBack: s.valueOfWinBack, expectedSpend: s.expectedSpend }]));
+    }
+    const plan = planCampaign({
+      campaign, candidates, scores, now, today, currency: config.shop.currency, value: config.value,
+      incident: incident && { id: incident.id, whatHappened: incident.description, harm: incident.makeGood },
+    });
+    return { plan, modelVersion };
+  }
+
+  async preview(name: string, incidentId?: number) {
+    const { services } = this.deps;
+    const campaign = this.campaign(name);
+    const { plan } = await this.plan(campaign, incidentId);
+    const currency = services.config.shop.currency;
+    const sample = plan.enrolments.find((e) => !e.holdout && e.offer) ?? plan.enrolments.find((e) => !e.holdout) ?? null;
+    const run = await this.previewRun(campaign, incidentId);
+    const now = services.clock();
+    const schedule = sample ? projectedSchedule(campaign.steps, sample.treatment, now, campaign.sendWindow, services.config.shop.timeZone) : [];
+    const steps: PreviewStep[] = [];
+    for (let i = 0; i < campaign.steps.length; i++) {
+      const due = schedule.find((s) => s.step === i + 1);
+      let rendered: PreviewStep['sample'] = null;
+      let subject = campaign.steps[i].subject;
+      if (sample && (due || campaign.steps[i].trigger !== 'schedule')) {
+        const email = await this.deps.composer.render(this.sampleContext(sample, i + 1, plan), run, now);
+        subject = email.subject;
+        rendered = { customerId: sample.candidate.customerId, html: email.html, text: email.text };
+      }
+      steps.push({ step: i + 1, subject, sendAt: due ? due.dueAt.toISOString() : null, sample: rendered });
+    }
+    return {
+      campaign: campaign.name,
+      audience: plan.treated + plan.holdout,
+      treated: plan.treated,
+      holdout: plan.holdout,
+      currency,
+      budgetTotal: formatMoney(plan.budgetTotal, currency),
+      expectedCost: formatMoney(plan.expectedCost, currency),
+      expectedIncrementalMargin: formatMoney(plan.expectedIncrementalMargin, currency),
+      expectedRoi: plan.expectedCost.isZero() ? null : plan.expectedIncrementalMargin.minus(plan.expectedCost).div(plan.expectedCost).toDecimalPlaces(2).toNumber(),
+      steps,
+    };
+  }
+
+  async launch(name: string, options: { newRun?: boolean; incidentId?: number }): Promise<LaunchResult> {
+    const { services } = this.deps;
+    const campaign = this.campaign(name);
+    const { plan, modelVersion } = await this.plan(campaign, options.incidentId);
+    return launchCampaign(services.db, campaign, plan, {
+      newRun: options.newRun, incidentId: options.incidentId, modelVersion, currency: services.config.shop.currency, timeZone: services.config.shop.timeZone, now: services.clock(),
+    });
+  }
+
+  /** Every step rendered for a sample customer, sent to the marketer's own address. */
+  async test(name: string, to: string, incidentId?: number): Promise<{ to: string; sent: { step: number; file: string }[] }> {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) throw new InputError(`"${to}" is not an email address`, { field: '--to' });
+    const campaign = this.campaign(name);
+    const { plan } = await this.plan(campaign, incidentId);
+    const sample = plan.enrolments.find((e) => e.offer) ?? plan.enrolments[0];
+    if (!sample) throw new ConflictError(`"${name}" has nobody in its audience to use as a sample`);
+    const run = await this.previewRun(campaign, incidentId);
+    const now = this.deps.services.clock();
+    const sent: { step: number; file: string }[] = [];
+    for (let i = 0; i < campaign.steps.length; i++) {
+      const ctx = { ...this.sampleContext(sample, i + 1, plan), email: to };
+      const message = await this.deps.composer.compose(ctx, run, now, { sendId: `test-${now.getTime()}-${i + 1}` });
+      const outcome = await this.deps.mailer.send(message);
+      if (outcome.status === 'failed') throw new ConflictError(`test email for step ${i + 1} failed: ${outcome.failure.reason}`);
+      sent.push({ step: i + 1, file: outcome.detail });
+    }
+    return { to, sent };
+  }
+
+  private async previewRun(campaign: Campaign, incidentId?: number): Promise<RunInfo> {
+    return {
+      id: 0, state: 'preview', campaign, currency: this.deps.services.config.shop.currency,
+      templateFiles: campaign.templateFiles,
+      incident: incidentId === undefined ? null : await incidentWords(this.deps.services.db, incidentId),
+    };
+  }
+
+  private sampleContext(e: PlannedEnrolment, step: number, plan: CampaignPlan): SendContext {
+    return {
+      send: { id: 0, runId: 0, enrolmentId: 0, customerId: e.candidate.customerId, step, attempts: 0, dueAt: '', campaign: '' },
+      email: e.candidate.email, firstName: e.candidate.firstName, consent: e.candidate.consent, suppression: null,
+      treatment: e.treatment, offer: e.offer ? JSON.parse(JSON.stringify(e.offer.rung)) : null,
+      offerExpiresAt: e.offer ? plan.offerExpiresAt.toISOString() : null, budgetMinor: 0, facts: e.candidate.facts,
+      enrolledAt: '', exitedAt: null, purchasedSince: false, recentSends: [],
+    };
+  }
+}
+
+async function hasModel(services: Services): Promise<boolean> {
+  const [row] = await services.db.reader.query('SELECT COUNT(*) AS n FROM model_fits');
+  return Number(row.n) > 0;
+}

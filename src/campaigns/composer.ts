@@ -1,0 +1,113 @@
+/**
+ * Turns one send's context into the exact message bytes: the recipient's declared fields, signed
+ * links, the compiled-once template filled for them, and the RFC 5322 envelope around it.
+ */
+import path from 'node:path';
+import type { Config } from '../config';
+import { Money } from '../domain/money';
+import type { OfferRung } from '../domain/offers';
+import type { LinkSigner } from '../links/tokens';
+import { buildLinks, buildMessage, OutgoingMessage } from '../mail/message';
+import { displayMoney, offerValue, recipientFields } from '../mail/recipient';
+import { EmailTemplates, RenderedEmail } from '../mail/render';
+import type { SendContext } from './sendContext';
+import type { RunInfo } from './runInfo';
+import { templateIndex } from './steps';
+
+const DAY_MS = 86_400_000;
+/** RFC 8058 clients may act on List-Unsubscribe long after delivery: keep it working for years. */
+const UNSUBSCRIBE_LIFETIME_MS = 5 * 365 * DAY_MS;
+/** Without an offer, the landing page link lives this long. */
+const LANDING_LIFETIME_MS = 90 * DAY_MS;
+
+export class Composer {
+  private readonly templates: EmailTemplates;
+
+  constructor(private readonly config: Config, private readonly signer: LinkSigner, private readonly viewsDir: string) {
+    this.templates = new EmailTemplates({ emailsDir: path.join(viewsDir, 'emails') });
+  }
+
+  /** `sendId` overrides the send's id in links and headers (test sends have no send row). */
+  async compose(ctx: SendContext, run: RunInfo, now: Date, options: { sendId?: string } = {}): Promise<OutgoingMessage> {
+    const { content, fields, sendLinks, sendId } = await this.fill(ctx, run, now, options.sendId);
+    const c = run.campaign;
+    return buildMessage(
+      {
+        sendId,
+        campaign: c.name,
+        runId: String(run.id),
+        step: ctx.send.step,
+        to: { address: ctx.email as string, name: fields.firstName },
+        from: { address: this.config.mail.from, spokesperson: c.spokesperson.name, shop: this.config.shop.name },
+        replyTo: c.spokesperson.replyTo,
+        listUnsubscribe: sendLinks.listUnsubscribe,
+        publicUrl: this.config.publicUrl,
+        date: now,
+      },
+      content,
+    );
+  }
+
+  /** The filled subject, HTML and text, as a preview shows them. */
+  async render(ctx: SendContext, run: RunInfo, now: Date): Promise<RenderedEmail> {
+    return (await this.fill(ctx, run, now)).content;
+  }
+
+  private async fill(ctx: SendContext, run: RunInfo, now: Date, sendIdOverride?: string) {
+    const c = run.campaign;
+    const sendId = sendIdOverride ?? String(ctx.send.id);
+    const index = templateIndex(c.steps, ctx.send.step);
+    if (index < 0) throw new RangeError(`run ${run.id} has no step ${ctx.send.step}`);
+    const compiled = await this.templates.get({ file: run.templateFiles[index], subject: c.steps[index].subject, apology: c.kind === 'incident' });
+    const expiresAt = ctx.offerExpiresAt ? new Date(ctx.offerExpiresAt) : new Date(now.getTime() + LANDING_LIFETIME_MS);
+    const sendLinks = buildLinks({
+      publicUrl: this.config.publicUrl,
+      signer: this.signer,
+      sendId,
+      campaign: c.name,
+      step: ctx.send.step,
+      expiresAt,
+      unsubscribeExpiresAt: new Date(now.getTime() + UNSUBSCRIBE_LIFETIME_MS),
+      unsubscribeMailbox: this.config.mail.from,
+      clickTargets: { video: !!c.spokesperson.videoUrl, shop: true },
+    });
+    const fields = recipientFields(
+      {
+        firstName: ctx.firstName,
+        firstOrderAt: ctx.facts.firstOrderDay ? new Date(`${ctx.facts.firstOrderDay}T12:00:00Z`) : null,
+        lastOrderAt: ctx.facts.lastOrderDay ? new Date(`${ctx.facts.lastOrderDay}T12:00:00Z`) : null,
+        favouriteProducts: ctx.facts.favouriteProducts,
+        offer: this.offerOf(ctx, run.currency, expiresAt),
+        makeGood: this.makeGoodOf(ctx, run.currency),
+      },
+      {
+        shop: { name: this.config.shop.name, postalAddress: this.config.postalAddress, timeZone: this.config.shop.timeZone },
+        spokesperson: c.spokesperson,
+        whatsNew: c.content.whatsNew,
+        incident: run.incident && {
+          title: run.incident.title, whatHappened: run.incident.whatHappened, plan: run.incident.plan, update: run.incident.update, whatChanged: run.incident.whatChanged,
+        },
+      },
+      sendLinks.links,
+      now,
+    );
+    return { content: compiled.render(fields), fields, sendLinks, sendId };
+  }
+
+  /** Follows "We owe you": "a €12.40 credit on your next order". */
+  private makeGoodOf(ctx: SendContext, currency: string): { label: string } | null {
+    const amount = (ctx.offer as { amount?: string } | null)?.amount;
+    if (ctx.treatment !== 'make-good' || amount === undefined) return null;
+    return { label: `a ${displayMoney(new Money(amount), currency)} credit on your next order` };
+  }
+
+  /** The frozen rung as stored at launch (money as decimal strings) back into domain money. */
+  private offerOf(ctx: SendContext, currency: string, expiresAt: Date): { label: string; value: string; expiresAt: Date } | null {
+    if (ctx.treatment === 'nostalgia-only' || !ctx.offer) return null;
+    const raw = ctx.offer as Record<string, unknown>;
+    const rung = Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [k, ['amount', 'maxDiscount', 'shippingCost', 'giftCost'].includes(k) && typeof v === 'string' ? new Money(v) : v]),
+    ) as unknown as OfferRung;
+    return { label: rung.label, value: offerValue(rung, currency), expiresAt };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Who gets what in a launch: the audience rule, the holdout, each customer's budget and offer,
+ * and the campaign cap. Pure over its inputs, so `preview` and `launch` compute the same plan.
+ */
+import { allocateCampaignBudget, BudgetPolicy, decideOffer, Harm, OfferDecision } from '../domain/budget';
+import { InputError } from '../domain/errors';
+import { isHeldOut } from '../domain/holdout';
+import { Money, minorToMoney } from '../domain/money';
+import type { CostedRung } from '../domain/offers';
+import type { Config } from '../config';
+import type { Candidate } from './audience';
+import type { Campaign } from './loader';
+
+export interface ScoreFacts {
+  pAlive: number;
+  valueOfWinBack: Money;
+  expectedSpend: Money;
+}
+
+export interface IncidentFacts {
+  id: number;
+  whatHappened: string;
+  harm: Harm['makeGood'];
+}
+
+export interface PlanInput {
+  campaign: Campaign;
+  candidates: readonly Candidate[];
+  /** Per customer id; required by win-back campaigns (budgets come from the value of winning back). */
+  scores?: ReadonlyMap<number, ScoreFacts>;
+  incident?: IncidentFacts;
+  now: Date;
+  today: string;
+  currency: string;
+  value: Config['value'];
+}
+
+export type EnrolmentTreatment = 'offer' | 'nostalgia-only' | 'make-good';
+
+export interface PlannedEnrolment {
+  candidate: Candidate;
+  holdout: boolean;
+  treatment: EnrolmentTreatment;
+  budget: Money;
+  offer: CostedRung | null;
+  valueOfWinBack: Money;
+  /** P(redeem) × value of winning back, for treated customers with an offer. */
+  expectedMargin: Money;
+}
+
+export interface CampaignPlan {
+  enrolments: PlannedEnrolment[];
+  treated: number;
+  holdout: number;
+  budgetTotal: Money;
+  expectedCost: Money;
+  expectedIncrementalMargin: Money;
+  offerExpiresAt: Date;
+}
+
+const ZERO = new Money(0);
+const DAY_MS = 86_400_000;
+
+export function policyFor(campaign: Campaign, currency: string, value: Config['value']): BudgetPolicy {
+  const b = campaign.budget;
+  const cap = b.customerCap ?? value.customerCap;
+  return {
+    currency,
+    share: b.share ?? value.share,
+    cac: new Money(b.cac ?? value.cac),
+    perCustomerCap: cap === undefined ? undefined : new Money(cap),
+    zeroValue: campaign.offers.zeroValue,
+    makeGoodWithinCap: value.makeGoodWithinCap,
+  };
+}
+
+export function planCampaign(input: PlanInput): CampaignPlan {
+  const { campaign } = input;
+  if (campaign.kind === 'winback' && !input.scores?.size) {
+    throw new InputError('no customer scores yet: run `rekindle fit` and `rekindle score` first', { field: 'campaign' });
+  }
+  const policy = policyFor(campaign, input.currency, input.value);
+  const decided: { candidate: Candidate; decision: OfferDecision; holdout: boolean }[] = [];
+  for (const candidate of input.candidates) {
+    const score = input.scores?.get(candidate.customerId);
+    if (!inAudience(campaign, candidate, score, input.today)) continue;
+    const harm = input.incident && harmOf(input.incident, candidate, input.currency);
+    const decision = decideOffer(
+      { customerId: String(candidate.customerId), valueOfWinBack: score?.valueOfWinBack ?? ZERO, expectedSpend: score?.expectedSpend ?? ZERO, harm },
+      campaign.ladder,
+      policy,
+    );
+    if (decision.treatment === 'excluded') continue;
+    decided.push({ candidate, decision, holdout: isHeldOut(campaign.name, candidate.customerId, campaign.holdout) });
+  }
+  const treatedDecisions = decided.filter((d) => !d.holdout).map((d) => d.decision);
+  const cap = campaign.budget.campaignCap === undefined ? undefined : new Money(campaign.budget.campaignCap);
+  const allocation = allocateCampaignBudget(treatedDecisions, cap ?? new Money(Infinity));
+  const allocated = new Map(allocation.entries.map((e) => [e.decision.customerId, e]));
+
+  const plan: CampaignPlan = {
+    enrolments: [], treated: 0, holdout: 0, budgetTotal: ZERO, expectedCost: ZERO, expectedIncrementalMargin: ZERO,
+    offerExpiresAt: new Date(input.now.getTime() + campaign.offers.expiresAfterDays * DAY_MS),
+  };
+  for (const { candidate, decision, holdout } of decided) {
+    const entry = allocated.get(decision.customerId);
+    const treatment = entry?.treatment ?? decision.treatment;
+    const offer = treatment === 'offer' ? decision.offer : null;
+    const enrolment: PlannedEnrolment = {
+      candidate,
+      holdout,
+      treatment: offer?.rung.id.startsWith('make-good:') ? 'make-good' : treatment === 'offer' ? 'offer' : 'nostalgia-only',
+      budget: decision.ceiling,
+      offer,
+      valueOfWinBack: decision.valueOfWinBack,
+      expectedMargin: offer && entry ? entry.expectedMargin : ZERO,
+    };
+    plan.enrolments.push(enrolment);
+    if (holdout) {
+      plan.holdout++;
+      continue;
+    }
+    plan.treated++;
+    plan.budgetTotal = plan.budgetTotal.plus(enrolment.budget);
+    plan.expectedCost = plan.expectedCost.plus(offer?.expectedCost ?? ZERO);
+    plan.expectedIncrementalMargin = plan.expectedIncrementalMargin.plus(enrolment.expectedMargin);
+  }
+  return plan;
+}
+
+function inAudience(campaign: Campaign, c: Candidate, score: ScoreFacts | undefined, today: string): boolean {
+  const rule = campaign.audience;
+  if (campaign.kind === 'winback' && !score) return false;
+  if (rule.lastOrderAtLeastDaysAgo !== undefined && daysBetween(c.facts.lastOrderDay, today) < rule.lastOrderAtLeastDaysAgo) return false;
+  if (rule.pAliveBelow !== undefined && !(score && score.pAlive < rule.pAliveBelow)) return false;
+  if (rule.valueOfWinBackAbove !== undefined && !(score && score.valueOfWinBack.gt(rule.valueOfWinBackAbove))) return false;
+  return true;
+}
+
+function harmOf(incident: IncidentFacts, c: Candidate, currency: string): Harm {
+  const harmed = c.harmedMinor === undefined || c.harmedMinor === null ? undefined : minorToMoney(c.harmedMinor, currency);
+  return { incidentId: String(incident.id), whatHappened: incident.whatHappened, harmedAmount: harmed, makeGood: incident.harm };
+}
+
+export function daysBetween(fromDay: string, toDay: string): number {
+  return Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / DAY_MS);
+}

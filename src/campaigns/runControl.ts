@@ -1,0 +1,79 @@
+/** Steering a run after launch: status, pause, resume, cancel. Each change is one conditional update. */
+import type { Database } from '../db/database';
+import { ConflictError, NotFoundError } from '../domain/errors';
+
+export interface RunStatus {
+  runId: number;
+  campaign: string;
+  state: string;
+  reason: string | null;
+  audience: number;
+  treated: number;
+  holdout: number;
+  steps: { step: number; due: number; sent: number; failed: number; suppressed: number; exited: number; uncertain: number }[];
+}
+
+/** A run id, or a campaign name meaning its latest run. */
+export async function findRun(db: Database, ref: string): Promise<{ id: number; campaign: string; state: string; stateReason: string | null; definition: string }> {
+  const d = db.dialect;
+  const byId = /^\d+$/.test(ref);
+  const rows: any[] = await db.reader.query(
+    byId ? `SELECT * FROM campaign_runs WHERE id = ${d.param(0)}` : `SELECT * FROM campaign_runs WHERE campaign = ${d.param(0)} ORDER BY id DESC LIMIT 1`,
+    [byId ? Number(ref) : ref],
+  );
+  if (!rows.length) throw new NotFoundError(`no run "${ref}": give a run id or the name of a launched campaign (\`rekindle campaign list\`)`);
+  const r = rows[0];
+  return { id: Number(r.id), campaign: r.campaign, state: r.state, stateReason: r.state_reason, definition: r.definition };
+}
+
+export async function runStatus(db: Database, ref: string): Promise<RunStatus> {
+  const run = await findRun(db, ref);
+  const d = db.dialect;
+  const [counts] = await db.reader.query(
+    `SELECT COUNT(*) AS audience, SUM(CASE WHEN holdout THEN 1 ELSE 0 END) AS holdout FROM enrolments WHERE run_id = ${d.param(0)}`,
+    [run.id],
+  );
+  const rows: { step: number; status: string; n: number | string }[] = await db.reader.query(
+    `SELECT step, status, COUNT(*) AS n FROM sends WHERE run_id = ${d.param(0)} GROUP BY step, status ORDER BY step`,
+    [run.id],
+  );
+  const stepCount = (JSON.parse(run.definition) as { steps: unknown[] }).steps.length;
+  const steps = Array.from({ length: stepCount }, (_, i) => ({ step: i + 1, due: 0, sent: 0, failed: 0, suppressed: 0, exited: 0, uncertain: 0 }));
+  for (const r of rows) {
+    const s = steps[Number(r.step) - 1];
+    if (!s) continue;
+    const n = Number(r.n);
+    if (r.status === 'scheduled' || r.status === 'retry' || r.status === 'sending') s.due += n;
+    else if (r.status in s) (s as Record<string, number>)[r.status] += n;
+  }
+  const audience = Number(counts.audience);
+  const holdout = Number(counts.holdout ?? 0);
+  return { runId: run.id, campaign: run.campaign, state: run.state, reason: run.stateReason, audience, treated: audience - holdout, holdout, steps };
+}
+
+const MOVES = {
+  pause: { from: ['active'], to: 'paused' },
+  resume: { from: ['paused'], to: 'active' },
+  cancel: { from: ['active', 'paused'], to: 'cancelled' },
+} as const;
+
+export async function changeRunState(db: Database, ref: string, action: keyof typeof MOVES, now: Date): Promise<RunStatus> {
+  const run = await findRun(db, ref);
+  const move = MOVES[action];
+  const d = db.dialect;
+  const changed = await db.write(async (tx) => {
+    const n = await db.execute(
+      tx,
+      `UPDATE campaign_runs SET state = ${d.param(0)}, state_reason = ${d.param(1)} WHERE id = ${d.param(2)} AND state IN (${move.from.map((_, i) => d.param(3 + i)).join(', ')})`,
+      [move.to, action === 'resume' ? null : `${action}d by the marketer at ${now.toISOString()}`, run.id, ...move.from],
+    );
+    if (n === 1 && action === 'cancel') {
+      // Nothing still waiting goes out; a send already on the wire finishes and is recorded.
+      await tx.query(`UPDATE sends SET status = 'exited', detail = 'run cancelled' WHERE run_id = ${d.param(0)} AND status IN ('scheduled', 'retry')`, [run.id]);
+      await tx.query(`UPDATE enrolments SET exited_at = ${d.param(0)}, exit_reason = 'run-cancelled' WHERE run_id = ${d.param(1)} AND exited_at IS NULL`, [now.toISOString(), run.id]);
+    }
+    return n;
+  });
+  if (changed !== 1) throw new ConflictError(`run ${run.id} is ${run.state}; ${action} needs a run that is ${move.from.join(' or ')}`);
+  return runStatus(db, String(run.id));
+}

@@ -1,0 +1,64 @@
+/** What a run needs to send: its frozen definition, its templates and, for incidents, the words. */
+import path from 'node:path';
+import type { Database } from '../db/database';
+import { list } from '../db/sqlDialect';
+import type { CampaignFile } from './definition';
+
+export interface IncidentWords {
+  id: number;
+  title: string;
+  whatHappened: string;
+  plan: string | null;
+  update: string | null;
+  whatChanged: string | null;
+}
+
+export interface RunInfo {
+  id: number;
+  state: string;
+  campaign: CampaignFile;
+  /** Absolute path of each step's template, in step order. */
+  templateFiles: string[];
+  currency: string;
+  incident: IncidentWords | null;
+}
+
+export async function loadRuns(db: Database, runIds: number[], viewsDir: string): Promise<Map<number, RunInfo>> {
+  const out = new Map<number, RunInfo>();
+  if (!runIds.length) return out;
+  const rows: any[] = await db.reader.query(
+    `SELECT id, state, definition, currency, incident_id FROM campaign_runs WHERE id IN (${list(db.dialect, runIds.length)})`,
+    runIds,
+  );
+  for (const r of rows) {
+    const campaign = JSON.parse(r.definition) as CampaignFile;
+    out.set(Number(r.id), {
+      id: Number(r.id),
+      state: r.state,
+      campaign,
+      templateFiles: campaign.steps.map((s) => path.resolve(viewsDir, 'emails', `${s.template}.mjml`)),
+      currency: r.currency,
+      incident: r.incident_id === null ? null : await incidentWords(db, Number(r.incident_id)),
+    });
+  }
+  return out;
+}
+
+/** The incident as the emails tell it: the latest update and the resolution, if any. */
+export async function incidentWords(db: Database, incidentId: number): Promise<IncidentWords | null> {
+  const d = db.dialect;
+  const [incident] = await db.reader.query(`SELECT id, title, description, plan FROM incidents WHERE id = ${d.param(0)}`, [incidentId]);
+  if (!incident) return null;
+  const updates: { kind: string; message: string }[] = await db.reader.query(
+    `SELECT kind, message FROM incident_updates WHERE incident_id = ${d.param(0)} ORDER BY id DESC`,
+    [incidentId],
+  );
+  return {
+    id: Number(incident.id),
+    title: incident.title,
+    whatHappened: incident.description,
+    plan: incident.plan,
+    update: updates.find((u) => u.kind === 'update')?.message ?? null,
+    whatChanged: updates.find((u) => u.kind === 'resolution')?.message ?? null,
+  };
+}

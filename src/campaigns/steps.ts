@@ -1,0 +1,60 @@
+/** Which step a customer gets next, and when: the sequence rules, pure. */
+import { nextSendTime, SendWindow } from '../domain/sendWindow';
+import { CampaignStep, durationMs } from './definition';
+import type { EnrolmentTreatment } from './plan';
+
+function stepApplies(step: CampaignStep, treatment: EnrolmentTreatment): boolean {
+  if (step.trigger !== 'schedule') return false;
+  const hasOffer = treatment !== 'nostalgia-only';
+  return step.audience === 'all' || (step.audience === 'offer') === hasOffer;
+}
+
+/**
+ * The next scheduled step after `afterStep` (1-based; 0 = none sent yet) that applies to this
+ * customer, due its delay after `from`, moved into the send window. Null when the sequence ends.
+ */
+export function nextStep(
+  steps: readonly CampaignStep[],
+  treatment: EnrolmentTreatment,
+  afterStep: number,
+  from: Date,
+  window: SendWindow | undefined,
+  timeZone: string,
+): { step: number; dueAt: Date } | null {
+  for (let i = afterStep; i < steps.length; i++) {
+    if (!stepApplies(steps[i], treatment)) continue;
+    const due = new Date(from.getTime() + durationMs(steps[i].delay));
+    return { step: i + 1, dueAt: nextSendTime(due, window, timeZone) };
+  }
+  return null;
+}
+
+/** The schedule a customer would follow if every step went out on time (for previews). */
+export function projectedSchedule(
+  steps: readonly CampaignStep[],
+  treatment: EnrolmentTreatment,
+  start: Date,
+  window: SendWindow | undefined,
+  timeZone: string,
+): { step: number; dueAt: Date }[] {
+  const out: { step: number; dueAt: Date }[] = [];
+  let at = start;
+  for (let next = nextStep(steps, treatment, 0, at, window, timeZone); next; next = nextStep(steps, treatment, next.step, at, window, timeZone)) {
+    out.push(next);
+    at = next.dueAt;
+  }
+  return out;
+}
+
+/**
+ * The definition behind a send's step number. Incident updates after the first get numbers past
+ * the definition's steps (one send per update per customer) and use the update step's template.
+ */
+export function stepDefinition(steps: readonly CampaignStep[], step: number): CampaignStep | undefined {
+  if (step <= steps.length) return steps[step - 1];
+  return steps.find((s) => s.trigger === 'incident-update');
+}
+
+export function templateIndex(steps: readonly CampaignStep[], step: number): number {
+  return step <= steps.length ? step - 1 : steps.findIndex((s) => s.trigger === 'incident-update');
+}

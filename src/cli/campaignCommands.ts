@@ -1,0 +1,118 @@
+import { Command } from 'commander';
+import { loadCampaign, loadCampaigns } from '../campaigns/loader';
+import { changeRunState, runStatus } from '../campaigns/runControl';
+import { InputError } from '../domain/errors';
+import { loadConfig } from '../config';
+import { withServices } from './context';
+import { printJson, printLines } from './output';
+
+const incidentOption = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InputError(`"${value}" is not an incident id`, { field: '--incident' });
+  return Number(value);
+};
+
+export function campaignCommands(): Command {
+  const campaign = new Command('campaign').description('preview, test, launch and steer win-back and apology campaigns');
+  campaign
+    .command('validate')
+    .description('check a campaign file; errors name the file, line and field')
+    .argument('<file>')
+    .option('--json', 'print as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const c = loadCampaign(file, loadConfig().viewsDir);
+      if (opts.json) return printJson({ valid: true, name: c.name, kind: c.kind, steps: c.steps.length });
+      printLines(`${file}: valid (${c.kind} campaign "${c.name}", ${c.steps.length} steps)`);
+    });
+  campaign
+    .command('list')
+    .description('the campaigns in the campaigns folder')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const all = loadCampaigns(config.campaignsDir, config.viewsDir).map((c) => ({ name: c.name, kind: c.kind, description: c.description ?? null, steps: c.steps.length, holdout: c.holdout }));
+      if (opts.json) return printJson(all);
+      printLines(...all.map((c) => `${c.name.padEnd(24)} ${c.kind.padEnd(9)} ${c.steps} steps  ${c.description ?? ''}`));
+    });
+  campaign
+    .command('preview')
+    .description('audience, holdout, budget, expected return and every email for a sample customer; writes nothing')
+    .argument('<name>')
+    .option('--incident <id>', 'the incident an apology campaign is about', incidentOption)
+    .option('--json', 'print as JSON (emails included)')
+    .action(async (name: string, opts: { incident?: number; json?: boolean }, cmd: Command) =>
+      withServices(cmd, async (s) => {
+        const p = await s.campaigns().preview(name, opts.incident);
+        if (opts.json) return printJson(p);
+        printLines(
+          `${p.campaign}: ${p.audience} customers (${p.treated} treated, ${p.holdout} held out)`,
+          `budget ${p.budgetTotal} ${p.currency}; expected offer cost ${p.expectedCost}; expected incremental margin ${p.expectedIncrementalMargin}${p.expectedRoi === null ? '' : `; expected ROI ${p.expectedRoi}`}`,
+          ...p.steps.map((st) => `step ${st.step}: ${st.sendAt ?? 'on demand'}  "${st.subject}"`),
+        );
+      }),
+    );
+  campaign
+    .command('test')
+    .description('send every step, rendered for a sample customer, to your own address')
+    .argument('<name>')
+    .requiredOption('--to <address>', 'where the test emails go')
+    .option('--incident <id>', 'the incident an apology campaign is about', incidentOption)
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { to: string; incident?: number; json?: boolean }, cmd: Command) =>
+      withServices(cmd, async (s) => {
+        const result = await s.campaigns().test(name, opts.to, opts.incident);
+        if (opts.json) return printJson(result);
+        printLines(...result.sent.map((r) => `step ${r.step} sent to ${result.to} (${r.file})`));
+      }),
+    );
+  campaign
+    .command('launch')
+    .description('enrol the audience once, with each customer\'s budget and offer, and schedule step 1')
+    .argument('<name>')
+    .option('--new-run', 'launch again although the campaign has run before')
+    .option('--incident <id>', 'the incident an apology campaign is about', incidentOption)
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { newRun?: boolean; incident?: number; json?: boolean }, cmd: Command) =>
+      withServices(cmd, async (s) => {
+        const r = await s.campaigns().launch(name, { newRun: opts.newRun, incidentId: opts.incident });
+        if (opts.json) return printJson(r);
+        printLines(`launched ${name} as run ${r.runId}: ${r.audience} customers, ${r.treated} treated, ${r.holdout} held out`);
+      }),
+    );
+  for (const action of ['pause', 'resume', 'cancel', 'status'] as const) {
+    campaign
+      .command(action)
+      .description(action === 'status' ? 'a run\'s state and each step\'s counts' : `${action} a run`)
+      .argument('<run>', 'a run id, or a campaign name for its latest run')
+      .option('--json', 'print as JSON')
+      .action(async (ref: string, opts: { json?: boolean }, cmd: Command) =>
+        withServices(cmd, async (s) => {
+          const status = action === 'status' ? await runStatus(s.db, ref) : await changeRunState(s.db, ref, action, s.clock());
+          if (opts.json) return printJson(status);
+          printLines(
+            `run ${status.runId} (${status.campaign}): ${status.state}${status.reason ? ` — ${status.reason}` : ''}; ${status.audience} enrolled, ${status.holdout} held out`,
+            ...status.steps.map((st) => `step ${st.step}: ${st.sent} sent, ${st.due} due, ${st.failed} failed, ${st.suppressed} suppressed, ${st.exited} exited, ${st.uncertain} uncertain`),
+          );
+        }),
+      );
+  }
+  return campaign;
+}
+
+export function dispatchCommand(): Command {
+  return new Command('dispatch')
+    .description('send everything due now, once (the scheduler does this every minute under `serve`)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) =>
+      withServices(cmd, async (s) => {
+        const summary = await s.dispatcher().dispatchOnce();
+        if (opts.json) return printJson(summary);
+        const r = summary.reconciled;
+        printLines(
+          `sent ${summary.sent}, retrying ${summary.retried}, failed ${summary.failed}, suppressed ${summary.suppressed}, exited ${summary.exited}, deferred ${summary.deferred}`,
+          ...(r.sent + r.resend + r.uncertain ? [`after a crash: ${r.sent} confirmed sent, ${r.resend} to resend, ${r.uncertain} uncertain (not resent)`] : []),
+          ...summary.paused.map((p) => `run ${p.runId} paused: ${p.reason}`),
+        );
+      }),
+    );
+}
+
