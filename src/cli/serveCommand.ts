@@ -4,13 +4,14 @@ import { ConfigError } from '../domain/errors';
 import { createApp } from '../web/app';
 import { wire } from '../wiring';
 import { clockFrom } from './context';
+import { startScheduler } from '../scheduler/scheduler';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('run the HTTP server (API, webhooks, customer pages) and, later, the scheduler')
+    .description('run the HTTP server (API, webhooks, customer pages) and the scheduler (dispatch every minute, rescore nightly)')
     .option('--port <port>', 'overrides PORT')
     .option('--no-scheduler', 'serve HTTP only, without the cron jobs')
-    .action(async (opts: { port?: string }, cmd: Command) => {
+    .action(async (opts: { port?: string; scheduler: boolean }, cmd: Command) => {
       const config = loadConfig();
       if (config.env === 'production' && !config.secretKey) {
         throw new ConfigError('SECRET_KEY', 'missing; `serve` in production needs a secret of at least 32 characters');
@@ -26,7 +27,9 @@ export function serveCommand(): Command {
         // Tests and scripts wait for this line on stdout to learn the port.
         process.stdout.write(`listening on http://127.0.0.1:${bound}\n`);
       });
-      const stop = () => server.close(() => void services.close().then(() => process.exit(0)));
+      const scheduler = opts.scheduler ? startScheduler(services) : null;
+      if (!scheduler) services.logger.info('scheduler off (--no-scheduler): nothing is dispatched or rescored automatically');
+      const stop = () => server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => services.close()).then(() => process.exit(0)));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
