@@ -5,17 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ApiKeys } from './auth/apiKeys';
-import { CampaignService } from './campaigns/campaignService';
-import { Composer } from './campaigns/composer';
-import { Dispatcher, DispatchOptions } from './campaigns/dispatcher';
+import type { CampaignService } from './campaigns/campaignService';
+import type { Composer } from './campaigns/composer';
+import type { Dispatcher, DispatchOptions } from './campaigns/dispatcher';
 import { Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { Database } from './db/database';
 import { openDataSource } from './db/dataSource';
 import { createLinkSigner, LinkSigner } from './links/tokens';
 import { createLogger, Logger } from './logger';
-import { RetryPolicy } from './mail/classify';
-import { createMailer, Mailer } from './mail/transport';
+import type { RetryPolicy } from './mail/classify';
+import type { Mailer } from './mail/transport';
 import { resolveSecretKey, SecretKeyChoice } from './secretKey';
 
 export interface Services {
@@ -50,6 +50,17 @@ function lazy<T>(make: () => T): (() => T) & { made: () => boolean } {
   return Object.assign(() => (box ??= { value: make() }).value, { made: () => box !== undefined });
 }
 
+/**
+ * mjml, nodemailer and handlebars take most of a second to load: commands that never send
+ * (import, stats, fit) should not pay for them, so these modules load on first use.
+ */
+const load = {
+  mail: () => require('./mail/transport') as typeof import('./mail/transport'),
+  composer: () => require('./campaigns/composer') as typeof import('./campaigns/composer'),
+  campaigns: () => require('./campaigns/campaignService') as typeof import('./campaigns/campaignService'),
+  dispatcher: () => require('./campaigns/dispatcher') as typeof import('./campaigns/dispatcher'),
+};
+
 export async function wire(config: Config, options: WireOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -57,7 +68,7 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
   const secret = lazy(() => resolveSecretKey(config, dataDirOf(config)));
   const signer = lazy(() => createLinkSigner({ current: secret().key, previous: config.previousSecretKeys }));
   const mailer = lazy(() =>
-    createMailer({
+    load.mail().createMailer({
       outboxDir: config.outboxDir,
       retry: options.retry,
       smtp: config.smtpUrl
@@ -65,7 +76,7 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
         : undefined,
     }),
   );
-  const composer = lazy(() => new Composer(config, signer(), config.viewsDir));
+  const composer = lazy(() => new (load.composer().Composer)(config, signer(), config.viewsDir));
   // One id per process: a claim by any other id that outlived its lease was left by a crash.
   const worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const services: Services = {
@@ -78,9 +89,9 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
     signer,
     mailer,
     composer,
-    campaigns: lazy(() => new CampaignService({ services, composer: composer(), mailer: mailer(), campaignsDir: config.campaignsDir, viewsDir: config.viewsDir })),
+    campaigns: lazy(() => new (load.campaigns().CampaignService)({ services, composer: composer(), mailer: mailer(), campaignsDir: config.campaignsDir, viewsDir: config.viewsDir })),
     dispatcher: (dispatch) =>
-      new Dispatcher({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, options: dispatch }),
+      new (load.dispatcher().Dispatcher)({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, options: dispatch }),
     async close() {
       if (mailer.made()) await mailer().close();
       await db.close();

@@ -53,7 +53,7 @@ export async function loadCandidates(
     incidentJoin = `JOIN incident_customers ic ON ic.customer_id = c.id AND ic.incident_id = ${d.param(params.length - 1)}`;
   }
   const rows: Row[] = await db.reader.query(
-    `SELECT c.id, c.email, c.first_name, c.consent, MIN(o.ordered_day) AS first_day, MAX(o.ordered_day) AS last_day, COUNT(o.id) AS orders
+    `SELECT c.id, c.email, c.first_name, c.consent, MIN(o.ordered_day) AS first_day, MAX(o.ordered_day) AS last_day, COUNT(*) AS orders
             ${options.incidentId !== undefined ? ', MAX(ic.harmed_minor) AS harmed_minor' : ''}
        FROM customers c
        JOIN orders o ON o.customer_id = c.id AND o.status = 'kept'

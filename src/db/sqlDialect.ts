@@ -22,6 +22,8 @@ export interface SqlDialect {
   jsonAt(i: number, type?: 'text' | 'int'): string;
   /** A subquery listing the strings of a JSON array parameter, for `IN (...)`. */
   jsonList(paramIndex: number): string;
+  /** `a = b` where two NULLs are equal too. */
+  nullSafeEqual(a: string, b: string): string;
   /** Bind parameters per statement; both engines allow far more, this keeps statements small. */
   readonly maxParams: number;
 }
@@ -35,6 +37,7 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
     maxParams: 30000,
     jsonRows: (i) => (kind === 'postgres' ? `json_array_elements(${param(i)}::json) AS j(value)` : `json_each(${param(i)}) AS j`),
     jsonAt: (i, type = 'text') => (kind === 'postgres' ? `(j.value->>${i})${type === 'int' ? '::bigint' : ''}` : `j.value->>${i}`),
+    nullSafeEqual: (a, b) => (kind === 'postgres' ? `${a} IS NOT DISTINCT FROM ${b}` : `${a} IS ${b}`),
     jsonList: (i) => (kind === 'postgres' ? `SELECT json_array_elements_text(${param(i)}::json)` : `SELECT value FROM json_each(${param(i)})`),
     scratchTable: (name, columns) =>
       kind === 'postgres'

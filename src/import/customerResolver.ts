@@ -55,11 +55,12 @@ export class CustomerResolver {
       else unknown.push(f);
     }
     for (const [key, row] of await this.lookup(unknown)) found.set(key, row);
-    const missing = new Set([...facts.keys()].filter((key) => !found.has(key)));
+    const missing = new Set<string>();
+    for (const key of facts.keys()) if (!found.has(key)) missing.add(key);
     if (missing.size) {
-      const created = [...missing].map((key) => facts.get(key) as CustomerFacts);
-      await this.insert(created);
-      for (const [key, row] of await this.lookup(created)) found.set(key, row);
+      for (const row of await this.insert([...missing].map((key) => facts.get(key) as CustomerFacts))) {
+        found.set(row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`, row);
+      }
     }
     if (this.cache.size + found.size > CACHE_LIMIT) this.cache.clear();
     const ids = new Map<string, number>();
@@ -68,44 +69,48 @@ export class CustomerResolver {
       if (!row) throw new Error(`customer ${key} was inserted but cannot be found`);
       this.cache.set(key, row);
       ids.set(key, row.id);
-      if (!missing.has(key)) await this.update(row, f);
+      if (!missing.has(key) && this.changes(row, f)) await this.update(row, f);
     }
     return ids;
   }
 
+  /** By external id first; by email for email-keyed customers and for id-keyed ones not found (adoption). */
   private async lookup(facts: CustomerFacts[]): Promise<Map<string, CustomerRow>> {
     const byKey = new Map<string, CustomerRow>();
     if (!facts.length) return byKey;
-    const externalIds = facts.filter((f) => f.externalId !== undefined).map((f) => f.externalId as string);
-    const emails = facts.filter((f) => f.email !== undefined).map((f) => f.email as string);
     const d = this.db.dialect;
+    const externalIds = facts.filter((f) => f.externalId !== undefined).map((f) => f.externalId as string);
     if (externalIds.length) {
-      const rows: CustomerRow[] = await this.tx.query(
-        `SELECT ${COLUMNS} FROM customers WHERE external_id IN (${d.jsonList(0)})`,
-        [JSON.stringify(externalIds)],
-      );
+      const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE external_id IN (${d.jsonList(0)})`, [JSON.stringify(externalIds)]);
       for (const row of rows) byKey.set(`x:${row.external_id}`, row);
     }
-    if (emails.length) {
-      const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE email IN (${d.jsonList(0)})`, [JSON.stringify(emails)]);
-      // The oldest customer with an address wins, whatever order the database returns rows in.
-      const byEmail = new Map<string, CustomerRow>();
-      for (const row of rows) {
-        const known = byEmail.get(row.email as string);
-        if (!known || row.id < known.id) byEmail.set(row.email as string, row);
-      }
-      for (const f of facts) {
-        const row = f.email === undefined ? undefined : byEmail.get(f.email);
-        if (!row) continue;
-        // An id-keyed customer adopts an email-only customer the shop imported before it had ids.
-        if (f.externalId === undefined) byKey.set(`e:${f.email}`, row);
-        else if (!byKey.has(`x:${f.externalId}`) && row.external_id === null) byKey.set(`x:${f.externalId}`, row);
-      }
+    const byEmailFacts = facts.filter((f) => f.email !== undefined && (f.externalId === undefined || !byKey.has(`x:${f.externalId}`)));
+    if (!byEmailFacts.length) return byKey;
+    const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE email IN (${d.jsonList(0)})`, [
+      JSON.stringify(byEmailFacts.map((f) => f.email)),
+    ]);
+    // The oldest customer with an address wins, whatever order the database returns rows in.
+    const byEmail = new Map<string, CustomerRow>();
+    for (const row of rows) {
+      const known = byEmail.get(row.email as string);
+      if (!known || row.id < known.id) byEmail.set(row.email as string, row);
+    }
+    for (const f of byEmailFacts) {
+      const row = byEmail.get(f.email as string);
+      if (!row) continue;
+      // An id-keyed customer adopts an email-only customer the shop imported before it had ids.
+      if (f.externalId === undefined) byKey.set(`e:${f.email}`, row);
+      else if (row.external_id === null) byKey.set(`x:${f.externalId}`, row);
     }
     return byKey;
   }
 
-  private async insert(facts: CustomerFacts[]): Promise<void> {
+  /**
+   * One statement for the chunk's new customers, returning their rows. It starts with WITH so
+   * that TypeORM's SQLite runner returns rows (it discards them for statements starting with
+   * INSERT); PostgreSQL reads it the same way.
+   */
+  private async insert(facts: CustomerFacts[]): Promise<CustomerRow[]> {
     const d = this.db.dialect;
     const rows = facts.map((f) => {
       const hasConsent = f.consent !== undefined;
@@ -116,12 +121,29 @@ export class CustomerResolver {
       ];
     });
     const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
-    await this.tx.query(
-      `INSERT INTO customers (external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at) SELECT ${values} FROM ${d.jsonRows(0)}`,
+    const inserted: CustomerRow[] = await this.tx.query(
+      `WITH j AS (SELECT value FROM ${d.jsonRows(0)})
+       INSERT INTO customers (external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at)
+       SELECT ${values} FROM j RETURNING ${COLUMNS}`,
       [JSON.stringify(rows)],
     );
-    this.inserted += rows.length;
+    this.inserted += inserted.length;
+    return inserted;
   }
+
+  /** Cheap and synchronous: most rows about a known customer change nothing. */
+  private changes(row: CustomerRow, f: CustomerFacts): boolean {
+    const consentAt = f.consentAt ?? f.at;
+    if (f.consent !== undefined && f.consent !== row.consent && (row.consent_at === null || consentAt > row.consent_at)) return true;
+    if (f.externalId !== undefined && row.external_id === null) return true;
+    if (row.profile_at !== null && f.at <= row.profile_at) return false;
+    return (
+      (f.firstName !== undefined && f.firstName !== row.first_name) ||
+      (f.lastName !== undefined && f.lastName !== row.last_name) ||
+      (f.email !== undefined && f.email !== row.email)
+    );
+  }
+
   private async update(row: CustomerRow, f: CustomerFacts): Promise<void> {
     const changes: Record<string, string | null> = {};
     const newerProfile = row.profile_at === null || f.at > row.profile_at;

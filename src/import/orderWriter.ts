@@ -23,19 +23,12 @@ export interface ExclusionCounts {
   duplicates: number;
 }
 
-interface OrderRow {
+interface ExistingOrder {
   order_id: string;
-  customer_id: number;
-  ordered_at: string;
-  ordered_day: string;
-  currency: string;
-  amount_minor: number | string;
-  refunded_minor: number | string;
-  status: string;
-  discount_code: string | null;
-  items: string;
   import_batch_id: number | null;
   source_line: number | null;
+  /** 1 when every column an order means equals the incoming record. */
+  same: number | string;
 }
 
 export interface ResolvedOrder {
@@ -46,6 +39,11 @@ export interface ResolvedOrder {
 const SEEN = 'rekindle_import_seen';
 const INSERT_COLUMNS =
   'order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line, created_at, updated_at';
+/** Column, position in the row JSON, type: equal in all of these is the same order. Names and consent belong to the customer. */
+const COMPARED: readonly [string, number, 'text' | 'int'][] = [
+  ['customer_id', 1, 'int'], ['ordered_at', 2, 'text'], ['ordered_day', 3, 'text'], ['currency', 4, 'text'], ['amount_minor', 5, 'int'],
+  ['refunded_minor', 6, 'int'], ['status', 7, 'text'], ['discount_code', 8, 'text'], ['items', 9, 'text'],
+];
 const INSERT_TYPES = ['text', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text'] as const;
 
 export class OrderWriter {
@@ -69,32 +67,28 @@ export class OrderWriter {
 
   /** `chunk` holds distinct order ids (the importer removes in-chunk repeats first). */
   async write(chunk: ResolvedOrder[]): Promise<void> {
-    const ids = chunk.map((o) => o.record.orderId);
-    const existing = await this.existing(ids);
-    const seen = this.seenAny ? await this.seenLines(ids) : new Map<string, number>();
-    const inserts: ResolvedOrder[] = [];
+    // One JSON text per chunk serves the comparison and the insert: one bound parameter each.
+    const rows = JSON.stringify(chunk.map((o) => this.rowOf(o)));
+    const existing = await this.existing(rows);
+    const seen = this.seenAny && existing.size ? await this.seenLines([...existing.keys()]) : new Map<string, number>();
     const newlySeen: ResolvedOrder[] = [];
     for (const order of chunk) {
       const row = existing.get(order.record.orderId);
       const earlierLine = row?.import_batch_id === this.batchId ? row.source_line : seen.get(order.record.orderId);
-      if (row && earlierLine !== undefined && earlierLine !== null) {
-        this.repeated(order, row, earlierLine);
-      } else if (!row) {
-        inserts.push(order);
-      } else if (sameOrder(order, row)) {
+      const firstTime = !row || earlierLine === undefined || earlierLine === null;
+      if (!firstTime) this.repeated(order, row as ExistingOrder, earlierLine as number);
+      else if (row && Number(row.same) === 1) {
         this.orders.unchanged++;
         newlySeen.push(order);
-      } else {
-        await this.update(order);
-      }
-      this.countExclusions(order.record, !row || earlierLine === undefined || earlierLine === null);
+      } else if (row) await this.update(order);
+      this.countExclusions(order.record, firstTime);
     }
-    await this.insert(inserts);
+    if (existing.size < chunk.length) await this.insertNew(rows, chunk.length - existing.size);
     await this.remember(newlySeen);
   }
 
-  private repeated(order: ResolvedOrder, row: OrderRow, earlierLine: number): void {
-    if (!sameOrder(order, row)) {
+  private repeated(order: ResolvedOrder, row: ExistingOrder, earlierLine: number): void {
+    if (Number(row.same) !== 1) {
       throw new InputError(
         `order "${order.record.orderId}" appears again with different values (first at line ${earlierLine}); an order id must mean one order`,
         { file: this.file, line: order.record.line, field: 'order_id' },
@@ -109,12 +103,16 @@ export class OrderWriter {
     else if (record.amountMinor > 0 && record.refundedMinor >= record.amountMinor) this.excluded.refunded++;
   }
 
-  private async existing(ids: string[]): Promise<Map<string, OrderRow>> {
-    const rows: OrderRow[] = await this.tx.query(
-      `SELECT order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line FROM orders WHERE order_id IN (${this.db.dialect.jsonList(0)})`,
-      [JSON.stringify(ids)],
+  /** The chunk's orders already stored, each with whether it is the same order as stored. */
+  private async existing(rows: string): Promise<Map<string, ExistingOrder>> {
+    const d = this.db.dialect;
+    const same = COMPARED.map(([column, i, type]) => d.nullSafeEqual(`o.${column}`, d.jsonAt(i, type))).join(' AND ');
+    const found: ExistingOrder[] = await this.tx.query(
+      `SELECT o.order_id, o.import_batch_id, o.source_line, CASE WHEN ${same} THEN 1 ELSE 0 END AS same
+         FROM ${d.jsonRows(0)} JOIN orders o ON o.order_id = ${d.jsonAt(0)}`,
+      [rows],
     );
-    return new Map(rows.map((r) => [r.order_id, r]));
+    return new Map(found.map((r) => [r.order_id, r]));
   }
 
   private async seenLines(ids: string[]): Promise<Map<string, number>> {
@@ -125,16 +123,25 @@ export class OrderWriter {
     return new Map(rows.map((r) => [r.order_id, r.line]));
   }
 
-  private async insert(orders: ResolvedOrder[]): Promise<void> {
-    if (!orders.length) return;
-    const d = this.db.dialect;
-    const rows = orders.map(({ record: r, customerId }) => [
+  private rowOf({ record: r, customerId }: ResolvedOrder): unknown[] {
+    return [
       r.orderId, customerId, r.orderedAt, r.orderedDay, r.currency, r.amountMinor, r.refundedMinor, r.status,
       r.discountCode ?? null, JSON.stringify(r.items), this.batchId, r.line, this.now, this.now,
-    ]);
+    ];
+  }
+
+  /** Inserts the rows whose order id is not stored yet, in one statement. */
+  private async insertNew(rows: string, expected: number): Promise<void> {
+    const d = this.db.dialect;
     const values = INSERT_TYPES.map((type, i) => d.jsonAt(i, type)).join(', ');
-    await this.tx.query(`INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${values} FROM ${d.jsonRows(0)}`, [JSON.stringify(rows)]);
-    this.orders.inserted += rows.length;
+    const inserted = await this.db.execute(
+      this.tx,
+      `INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${values} FROM ${d.jsonRows(0)}
+        WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = ${d.jsonAt(0)})`,
+      [rows],
+    );
+    if (inserted !== expected) throw new Error(`inserted ${inserted} orders where ${expected} were new`);
+    this.orders.inserted += inserted;
   }
 
   private async update({ record: r, customerId }: ResolvedOrder): Promise<void> {
@@ -155,19 +162,4 @@ export class OrderWriter {
       [JSON.stringify(orders.map((o) => [o.record.orderId, o.record.line]))],
     );
   }
-}
-
-/** Equal in everything an order means; names and consent belong to the customer, not the order. */
-export function sameOrder({ record: r, customerId }: ResolvedOrder, row: OrderRow): boolean {
-  return (
-    row.customer_id === customerId &&
-    row.ordered_at === r.orderedAt &&
-    row.ordered_day === r.orderedDay &&
-    row.currency === r.currency &&
-    Number(row.amount_minor) === r.amountMinor &&
-    Number(row.refunded_minor) === r.refundedMinor &&
-    row.status === r.status &&
-    (row.discount_code ?? undefined) === r.discountCode &&
-    row.items === JSON.stringify(r.items)
-  );
 }

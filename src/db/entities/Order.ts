@@ -1,15 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber, ISO_TIMESTAMP_LENGTH } from '../columns';
 
-@Entity('orders')
+@Entity({ name: 'orders', withoutRowid: true })
 @Index('orders_customer_day', ['customerId', 'orderedDay'])
 export class Order {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  /** The shop's order id: the idempotency key of every import path. */
-  @Index('orders_order_id', { unique: true })
-  @Column({ name: 'order_id', type: 'varchar', length: 191 })
+  /** The shop's order id: the key, and the idempotency key of every import path. */
+  @PrimaryColumn({ name: 'order_id', type: 'varchar', length: 191 })
   orderId: string;
 
   @Column({ name: 'customer_id', type: 'integer' })
