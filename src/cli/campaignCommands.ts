@@ -1,15 +1,11 @@
 import { Command } from 'commander';
 import { loadCampaign, loadCampaigns } from '../campaigns/loader';
 import { changeRunState, runStatus } from '../campaigns/runControl';
-import { InputError } from '../domain/errors';
 import { loadConfig } from '../config';
-import { withServices } from './context';
+import { idOf, withServices } from './context';
 import { printJson, printLines } from './output';
 
-const incidentOption = (value: string) => {
-  if (!/^\d+$/.test(value)) throw new InputError(`"${value}" is not an incident id`, { field: '--incident' });
-  return Number(value);
-};
+const incidentOption = idOf('--incident');
 
 export function campaignCommands(): Command {
   const campaign = new Command('campaign').description('preview, test, launch and steer win-back and apology campaigns');

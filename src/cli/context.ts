@@ -22,3 +22,11 @@ export async function withServices<T>(command: Command, work: (services: Service
     await services.close();
   }
 }
+
+/** A commander argument parser for numeric ids (`--incident 3`, `incident show 3`). */
+export function idOf(field: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new InputError(`"${value}" is not an id; ids are whole numbers`, { field });
+    return Number(value);
+  };
+}

@@ -1,13 +1,9 @@
 import { Command } from 'commander';
 import { createIncident, incidentScope, postIncidentMessage } from '../campaigns/incidentService';
-import { InputError } from '../domain/errors';
-import { withServices } from './context';
+import { idOf, withServices } from './context';
 import { printJson, printLines } from './output';
 
-const idOf = (value: string) => {
-  if (!/^\d+$/.test(value)) throw new InputError(`"${value}" is not an incident id`, { field: 'ID' });
-  return Number(value);
-};
+const incidentId = idOf('ID');
 
 export function incidentCommands(): Command {
   const incident = new Command('incident').description('record what went wrong, who it harmed, and keep them informed');
@@ -33,7 +29,7 @@ export function incidentCommands(): Command {
     incident
       .command(kind)
       .description(kind === 'update' ? 'tell everyone affected how the fix is going' : 'close the incident and tell everyone what changed')
-      .argument('<id>', 'incident id', idOf)
+      .argument('<id>', 'incident id', incidentId)
       .requiredOption('--message <text>', kind === 'update' ? 'the progress, in plain words' : 'what changed so it never happens again')
       .option('--json', 'print as JSON')
       .action(async (id: number, opts: { message: string; json?: boolean }, cmd: Command) =>
@@ -47,7 +43,7 @@ export function incidentCommands(): Command {
   incident
     .command('show')
     .description('an incident\'s scope: customers affected, harm, make-good, updates, runs')
-    .argument('<id>', 'incident id', idOf)
+    .argument('<id>', 'incident id', incidentId)
     .option('--json', 'print as JSON')
     .action(async (id: number, opts: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
