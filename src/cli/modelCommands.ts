@@ -108,34 +108,62 @@ export function validateCommand(): Command {
     });
 }
 
-/** Writes to stdout respecting back-pressure: a million rows must not pile up in memory. */
-async function write(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+/**
+ * stdout for a million rows: waits for the pipe to drain instead of piling rows up in memory,
+ * and stops quietly when the reader goes away (`rekindle score --csv | head`).
+ */
+class RowOutput {
+  private failure: Error | undefined;
+  closed = false;
+
+  constructor() {
+    // Kept for the life of the process: a late EPIPE with no listener would crash it.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true;
+      if (error.code !== 'EPIPE') this.failure = error;
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closed || process.stdout.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done).off('error', done);
+        resolve();
+      };
+      process.stdout.once('drain', done).once('error', done);
+    });
+  }
 }
 
 async function writeJson(s: Services, run: ScoreRun): Promise<void> {
+  const out = new RowOutput();
   const { table: _table, ...settings } = run;
   const head = JSON.stringify({ ...settings, customers: run.table.length }, null, 2);
-  await write(`${head.slice(0, -2)},\n  "rows": [`);
+  await out.write(`${head.slice(0, -2)},\n  "rows": [`);
   let first = true;
   for await (const row of scoreRows(s.db, run)) {
-    await write(`${first ? '\n' : ',\n'}    ${JSON.stringify(row)}`);
+    if (out.closed) return;
+    await out.write(`${first ? '\n' : ',\n'}    ${JSON.stringify(row)}`);
     first = false;
   }
-  await write(`${first ? '' : '\n  '}]\n}\n`);
+  await out.write(`${first ? '' : '\n  '}]\n}\n`);
 }
 
 async function writeCsv(s: Services, run: ScoreRun): Promise<void> {
-  await write(SCORE_COLUMNS.join(',') + '\n');
+  const out = new RowOutput();
+  await out.write(SCORE_COLUMNS.join(',') + '\n');
   let lines: string[] = [];
   for await (const row of scoreRows(s.db, run)) {
-    lines.push(SCORE_COLUMNS.map((column) => csvCell(row[column as keyof ScoreRow])).join(','));
+    if (out.closed) return;
+    lines.push(SCORE_COLUMNS.map((column) => csvCell(row[column])).join(','));
     if (lines.length === 1000) {
-      await write(lines.join('\n') + '\n');
+      await out.write(lines.join('\n') + '\n');
       lines = [];
     }
   }
-  if (lines.length > 0) await write(lines.join('\n') + '\n');
+  if (lines.length > 0) await out.write(lines.join('\n') + '\n');
 }
 
 function csvCell(value: string | number | null): string {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber, ISO_TIMESTAMP_LENGTH } from '../columns';
 
 /** A fitted BG/NBD + Gamma-Gamma model; its id is the model version scores refer to. */
@@ -42,19 +42,15 @@ export class ModelFit {
 }
 
 /** A customer's score under one model version, as of a day; campaigns keep the numbers they launched with. */
-@Entity('customer_scores')
-@Index('customer_scores_unique', ['modelVersion', 'asOf', 'customerId'], { unique: true })
+@Entity({ name: 'customer_scores', withoutRowid: true })
 export class CustomerScore {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ name: 'model_version', type: 'integer' })
+  @PrimaryColumn({ name: 'model_version', type: 'integer' })
   modelVersion: number;
 
-  @Column({ name: 'as_of', type: 'varchar', length: 10 })
+  @PrimaryColumn({ name: 'as_of', type: 'varchar', length: 10 })
   asOf: string;
 
-  @Column({ name: 'customer_id', type: 'integer' })
+  @PrimaryColumn({ name: 'customer_id', type: 'integer' })
   customerId: number;
 
   @Column({ type: 'double precision' }) x: number;
@@ -73,8 +69,16 @@ export class CustomerScore {
   @Column({ name: 'budget_rule', type: 'varchar', length: 8 })
   budgetRule: string;
 
+  /** `offer`, `nostalgia-only` or `excluded`, as decided with the shop's ladder. */
+  @Column({ type: 'varchar', length: 16 })
+  treatment: string;
+
   @Column({ name: 'offer_id', type: 'varchar', length: 64, nullable: true })
   offerId: string | null;
+
+  /** Last purchase day on or before `asOf`: audience rules ("lapsed for 180 days") read it. */
+  @Column({ name: 'last_order_day', type: 'varchar', length: 10 })
+  lastOrderDay: string;
 
   @Column({ name: 'scored_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
   scoredAt: string;

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 const float = (name: string) => ({ name, type: 'double precision' });
 const money = (name: string) => ({ name, type: 'bigint' });
@@ -26,22 +26,25 @@ export class Models1732355000000 implements MigrationInterface {
     }));
     await q.createTable(new Table({
       name: 'customer_scores',
+      // Keyed by what identifies a score, in one B-tree: a million-row score run writes one
+      // tree instead of a rowid table plus a unique index beside it.
+      withoutRowid: true,
       columns: [
-        { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-        { name: 'model_version', type: 'integer' },
-        { name: 'as_of', type: 'varchar', length: '10' },
-        { name: 'customer_id', type: 'integer' },
+        { name: 'model_version', type: 'integer', isPrimary: true },
+        { name: 'as_of', type: 'varchar', length: '10', isPrimary: true },
+        { name: 'customer_id', type: 'integer', isPrimary: true },
         float('x'), float('tx'), float('t'), float('monetary'), float('p_alive'), float('expected_purchases'), float('expected_spend'),
         money('clv_as_is_minor'), money('clv_if_won_minor'), money('value_minor'), money('budget_minor'),
         { name: 'budget_rule', type: 'varchar', length: '8' },
+        { name: 'treatment', type: 'varchar', length: '16' },
         { name: 'offer_id', type: 'varchar', length: '64', isNullable: true },
+        { name: 'last_order_day', type: 'varchar', length: '10' },
         { name: 'scored_at', type: 'varchar', length: '24' },
       ],
       foreignKeys: [
         { columnNames: ['model_version'], referencedTableName: 'model_fits', referencedColumnNames: ['id'] },
         { columnNames: ['customer_id'], referencedTableName: 'customers', referencedColumnNames: ['id'] },
       ],
-      indices: [new TableIndex({ name: 'customer_scores_unique', columnNames: ['model_version', 'as_of', 'customer_id'], isUnique: true })],
     }));
   }
 

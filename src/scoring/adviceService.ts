@@ -1,0 +1,70 @@
+/**
+ * The offer advisor for one customer (`rekindle explain`, GET /api/customers/:id/advice): the
+ * facts of their history, the model's inputs and outputs, each step to the budget, the rule
+ * that bound it, the offer and why richer ones were not made, in words for support staff.
+ * The numbers are the ones `score` computes for the same model, day and settings.
+ */
+import { scoreAll } from '../domain/clv';
+import { NotFoundError } from '../domain/errors';
+import { Advice, explainAdvice } from '../domain/explain';
+import { summarize } from '../domain/rfm';
+import { customerFacts, findCustomer } from './customerFacts';
+import type { Warning } from './diagnostics';
+import type { ModelServices } from './fitService';
+import { openHarms } from './harms';
+import { latestModel } from './modelStore';
+import { loadPurchaseLog } from './purchaseLog';
+import { ScoreRequest, scoreSettings } from './scoreService';
+import { budgetPolicy, offerLadder } from './settings';
+
+export interface CustomerAdvice extends Advice {
+  modelVersion: number;
+  asOf: string;
+  timeUnit: 'week' | 'day';
+  /** The customer summary the model saw, in the time unit. */
+  inputs: { x: number; tx: number; T: number; monetary: number };
+  settings: { horizon: number; months: number; discountRate: number; margin: number };
+  /** The model's caveats: they hold for every number above. */
+  caveats: Warning[];
+}
+
+/** `customer` as support staff name them: an email, the shop's customer id, or id:NUMBER. */
+export async function adviseCustomer(services: ModelServices, customer: string, request: ScoreRequest = {}): Promise<CustomerAdvice> {
+  const { db, config } = services;
+  const model = await latestModel(db, config.shop.currency);
+  const settings = scoreSettings(model, request, config.value);
+  const { asOf, currency, timeUnit } = settings;
+  const row = await findCustomer(db, customer);
+  const loaded = await loadPurchaseLog(db, { currency, through: asOf, customerIds: [row.id] });
+  const summary = summarize(loaded.log, { calibrationEnd: asOf, unit: timeUnit });
+  if (summary.length === 0) {
+    throw new NotFoundError(`customer ${row.id} has no kept ${currency} orders on or before ${asOf}, so the model has nothing to score them on`);
+  }
+  const { horizon, months, discountRate, margin } = settings;
+  const scores = scoreAll(summary, model, { unit: timeUnit, horizon, months, discountRate, margin });
+  const policy = budgetPolicy(config);
+  const advice = explainAdvice({
+    customer: await customerFacts(db, row, asOf),
+    statistics: {
+      pAlive: scores.pAlive[0],
+      expectedPurchases: scores.expectedPurchases[0],
+      expectedSpend: scores.expectedSpend[0],
+      clvAsIs: scores.clvAsIs[0],
+      clvIfWon: scores.clvIfWon[0],
+      valueOfWinBack: scores.valueOfWinBack[0],
+    },
+    horizon: { purchases: `the next ${horizon} ${timeUnit}${horizon === 1 ? '' : 's'}`, clv: `the next ${months} month${months === 1 ? '' : 's'}` },
+    policy,
+    ladder: offerLadder(config),
+    harm: (await openHarms(db, policy, [row.id])).get(row.id),
+  });
+  return {
+    ...advice,
+    modelVersion: model.version,
+    asOf,
+    timeUnit,
+    inputs: { x: summary.x[0], tx: summary.tx[0], T: summary.T[0], monetary: summary.monetary[0] },
+    settings: { horizon, months, discountRate, margin },
+    caveats: model.warnings,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Every customer's score in columns: the model's statistics from scoreAll, and the budget and
+ * offer (decisions.ts) kept as a few numbers per customer.
+ *
+ * No I/O: the score service loads, the score store writes, the benchmark calls this directly.
+ */
+import type { BudgetPolicy, Harm } from '../domain/budget';
+import { scoreAll, ScoreOptions, Scores, ValueModel } from '../domain/clv';
+import type { OfferLadder } from '../domain/offers';
+import { CustomerSummary, DAYS_PER_UNIT } from '../domain/rfm';
+import { decideAll } from './decisionWorker';
+import type { Decisions } from './decisions';
+
+export { RULES, TREATMENTS } from './decisions';
+
+export interface ScoreTable extends Readonly<Decisions> {
+  readonly length: number;
+  readonly currency: string;
+  /** Database id per row, ascending. */
+  readonly customerId: Int32Array;
+  readonly summary: CustomerSummary;
+  readonly scores: Scores;
+  /** Day number of the last purchase on or before the as-of day. */
+  readonly lastDay: Int32Array;
+}
+
+export interface TableInput {
+  summary: CustomerSummary;
+  /** Database id of each purchase-log customer (summary.customer indexes it). */
+  logCustomerIds: Int32Array;
+  model: ValueModel;
+  options: ScoreOptions;
+  policy: BudgetPolicy;
+  ladder: OfferLadder;
+  /** Harms of open incidents by customer id. */
+  harms: ReadonlyMap<number, Harm>;
+  /** Customers from which the decisions are shared out to worker threads (default PARALLEL_FROM). */
+  parallelFrom?: number;
+}
+
+export async function scoreTable(input: TableInput): Promise<ScoreTable> {
+  const { summary, policy } = input;
+  const n = summary.length;
+  const scores = scoreAll(summary, input.model, input.options);
+  const customerId = new Int32Array(n);
+  const lastDay = new Int32Array(n);
+  const perUnit = DAYS_PER_UNIT[summary.unit];
+  for (let i = 0; i < n; i++) {
+    customerId[i] = input.logCustomerIds[summary.customer[i]];
+    lastDay[i] = summary.firstDay[i] + Math.round(summary.tx[i] * perUnit);
+  }
+  const { valueOfWinBack, expectedSpend } = scores;
+  const decisions = await decideAll({ policy, ladder: input.ladder, harms: input.harms, customerId, valueOfWinBack, expectedSpend }, input.parallelFrom);
+  return { length: n, currency: policy.currency, customerId, summary, scores, lastDay, ...decisions };
+}

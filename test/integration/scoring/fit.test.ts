@@ -1,0 +1,81 @@
+import { ModelFit } from '../../../src/db/entities';
+import { importOrders } from '../../../src/import/importer';
+import { fitModels } from '../../../src/scoring/fitService';
+import { latestModel } from '../../../src/scoring/modelStore';
+import { anOrder } from '../../support/orders';
+import { testServices, TestServices } from '../../support/services';
+import { cdnowOrders, cdnowShop } from './cdnowShop';
+
+function within(actual: number, expected: number, relative: number): void {
+  expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThanOrEqual(relative);
+}
+
+describe('fit on the CDNOW sample in the orders table', () => {
+  let s: TestServices;
+  beforeAll(async () => (s = await cdnowShop()));
+  afterAll(() => s.dispose());
+
+  it('reproduces the published BG/NBD and Gamma-Gamma estimates and stores the model', async () => {
+    const fit = await fitModels(s, { calibrationEnd: '1997-09-30', timeUnit: 'week' });
+    expect(Object.keys(fit)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
+    expect(Object.keys(fit.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged']);
+    expect(Object.keys(fit.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged']);
+    expect(fit).toMatchObject({ customers: 2357, repeatCustomers: 946, calibrationEnd: '1997-09-30', timeUnit: 'week' });
+    within(fit.bgnbd.r, 0.2426, 0.001);
+    within(fit.bgnbd.alpha, 4.4136, 0.001);
+    within(fit.bgnbd.a, 0.7929, 0.001);
+    within(fit.bgnbd.b, 2.4259, 0.001);
+    within(fit.bgnbd.logLikelihood, -9582.43, 0.001);
+    within(fit.gammaGamma.p, 6.2496, 0.005);
+    within(fit.gammaGamma.q, 3.7442, 0.005);
+    within(fit.gammaGamma.gamma, 15.4435, 0.005);
+    expect([fit.bgnbd.converged, fit.gammaGamma.converged]).toEqual([true, true]);
+
+    const stored = await latestModel(s.db, 'USD');
+    expect(stored).toMatchObject({ version: fit.modelVersion, calibrationEnd: '1997-09-30', timeUnit: 'week', currency: 'USD', dataFrom: '1997-01-01' });
+    expect(stored.bgnbd.r).toBeCloseTo(fit.bgnbd.r, 5);
+    expect(await s.db.reader.getRepository(ModelFit).count()).toBe(1);
+  });
+
+  it('says that 39 weeks of history is shorter than the 52 weeks scores predict over, and nothing else', async () => {
+    const fit = await fitModels(s, { calibrationEnd: '1997-09-30' });
+    expect(fit.warnings.map((w) => w.code)).toEqual(['short-history']);
+    expect(fit.warnings[0].message).toContain('The orders cover 39 weeks, less than the 52 weeks');
+  });
+
+  it('defaults the calibration end to the last order day, and a new fit is a new version', async () => {
+    const before = await latestModel(s.db, 'USD');
+    const fit = await fitModels(s, { timeUnit: 'day' });
+    expect(fit).toMatchObject({ calibrationEnd: '1998-06-30', timeUnit: 'day', customers: 2357 });
+    expect(fit.modelVersion).toBeGreaterThan(before.version);
+    expect(fit.warnings).toEqual([]);
+  });
+});
+
+describe('fit caveats and refusals', () => {
+  let s: TestServices;
+  const now = () => new Date('2025-06-01T00:00:00Z');
+  beforeEach(async () => (s = await testServices({ SHOP_CURRENCY: 'EUR' })));
+  afterEach(() => s.dispose());
+
+  it('refuses clearly with no orders, and with no repeat purchases', async () => {
+    await expect(fitModels(s)).rejects.toThrow('there are no EUR orders to fit the models on: import orders first');
+    await importOrders(s.db, [anOrder({ orderedDay: '2025-01-02' }), anOrder({ orderedDay: '2025-01-03' })], { source: 'test', file: 't', now });
+    await expect(fitModels(s)).rejects.toThrow('none of the 2 customers bought on two different days by 2025-01-03');
+  });
+
+  it('warns about thin data, a short history and the currencies it left out', async () => {
+    const orders = cdnowOrders()
+      .filter((o) => Number(o.customer.externalId) <= 300)
+      .map((o) => ({ ...o, currency: 'EUR' }));
+    orders.push(anOrder({ currency: 'USD', orderedDay: '1997-03-01' }), anOrder({ currency: 'GBP', orderedDay: '1997-03-01' }));
+    await importOrders(s.db, orders, { source: 'test', file: 't', now });
+    const fit = await fitModels(s, { calibrationEnd: '1997-06-30' });
+    const codes = fit.warnings.map((w) => w.code);
+    expect(codes).toEqual(expect.arrayContaining(['few-customers', 'few-repeat-customers', 'short-history', 'other-currencies']));
+    expect(fit.warnings.find((w) => w.code === 'other-currencies')?.message).toBe(
+      '2 orders in other currencies (GBP 1, USD 1) are left out: the models see EUR orders only, and currencies are never added together.',
+    );
+    expect(fit.customers).toBe(300);
+  });
+});
