@@ -1,0 +1,185 @@
+/**
+ * Issue 4's scoring targets on 1,000,000 synthetic customers drawn from known BG/NBD and
+ * Gamma-Gamma parameters (the same shop as fit.bench.ts): score everyone — P(alive), expected
+ * purchases and spend, CLV as is / if won back, value of winning back, budget and offer — in
+ * <= 5 s excluding database writes; write all the scores into a fresh SQLite file through the
+ * real storage code in <= 10 s more; peak RSS <= 1 GB.
+ *
+ * A second phase, in its own process, puts ~3 million orders for the same customers into the
+ * orders table and runs the commands as a shop would: `fit` (reading the orders) and `score`
+ * (reading, scoring, storing), to show the purchase log streams within the memory target too.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseSettings } from '../src/config';
+import { Money } from '../src/domain/money';
+import { CustomerSummary } from '../src/domain/rfm';
+import { decisionThreads } from '../src/scoring/decisionWorker';
+import { defaultLadder } from '../src/scoring/defaultLadder';
+import { fitModels } from '../src/scoring/fitService';
+import { saveModel } from '../src/scoring/modelStore';
+import { storeScores } from '../src/scoring/scoreStore';
+import { scoreCustomers } from '../src/scoring/scoreService';
+import { scoreTable } from '../src/scoring/scoreTable';
+import { budgetPolicy } from '../src/scoring/settings';
+import { Services, wire } from '../src/wiring';
+import { syntheticShop } from './fit.bench';
+import { fmt, peakRssMb, phase, report } from './support';
+
+const CUSTOMERS = 1_000_000;
+const SEED = 20250105;
+const TRUE_MODEL = { bgnbd: { r: 0.25, alpha: 4, a: 0.8, b: 2.5 }, gammaGamma: { p: 6, q: 4, gamma: 15 } };
+/** The synthetic shop's last day: its three years end here. */
+const END = '2025-12-31';
+const END_DAY = Date.UTC(2025, 11, 31) / 86_400_000;
+
+const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
+
+function summaryOf(customers: number): CustomerSummary {
+  const shop = syntheticShop(customers, SEED);
+  const firstDay = Int32Array.from(shop.T, (T) => END_DAY - Math.round(T * 7));
+  const customer = Int32Array.from({ length: customers }, (_, i) => i);
+  return { unit: 'week', calibrationEnd: END, length: customers, customer, firstDay, x: shop.x, tx: shop.tx, T: shop.T, monetary: shop.monetary };
+}
+
+async function openShop(dbFile: string): Promise<Services> {
+  const config = parseSettings({ DATABASE_URL: `sqlite:${dbFile}`, SHOP_CURRENCY: 'USD', SHOP_TIMEZONE: 'UTC' });
+  return wire(config, { logger: pino({ level: 'silent' }), clock: () => new Date('2026-01-01T08:00:00Z') });
+}
+
+/** Rows through multi-row INSERTs in one transaction; only setting up, never timed. */
+async function insertRows(s: Services, table: string, columns: string[], rows: Iterable<unknown[]>): Promise<void> {
+  const perStatement = Math.floor(s.db.dialect.maxParams / columns.length);
+  const sql = (count: number) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${s.db.dialect.rows(count, columns.length)}`;
+  await s.db.write(async (tx) => {
+    let batch: unknown[] = [];
+    for (const row of rows) {
+      batch.push(...row);
+      if (batch.length === perStatement * columns.length) {
+        await tx.query(sql(perStatement), batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await tx.query(sql(batch.length / columns.length), batch);
+  });
+}
+
+function* customerRows(count: number): Iterable<unknown[]> {
+  for (let id = 1; id <= count; id++) yield [id, String(id), `c${id}@example.com`, 'unknown', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'];
+}
+
+/** Phase 1: score and store a synthetic summary, as `score` does after reading the orders. */
+async function scoreAndStore(dbFile: string) {
+  const summary = summaryOf(CUSTOMERS);
+  const s = await openShop(dbFile);
+  const policy = budgetPolicy(s.config);
+  const ladder = defaultLadder('USD', new Money(s.config.value.cac));
+  const options = { unit: 'week' as const, horizon: 52, months: 12, discountRate: 0.01, margin: s.config.value.margin };
+  const logCustomerIds = Int32Array.from({ length: CUSTOMERS }, (_, i) => i + 1);
+  let started = process.hrtime.bigint();
+  const table = await scoreTable({ summary, logCustomerIds, model: TRUE_MODEL, options, policy, ladder, harms: new Map() });
+  const scoreSeconds = seconds(started);
+  await insertRows(s, 'customers', ['id', 'external_id', 'email', 'consent', 'created_at', 'updated_at'], customerRows(CUSTOMERS));
+  const model = await saveModel(s.db, {
+    fittedAt: '2026-01-01T00:00:00.000Z', calibrationEnd: END, timeUnit: 'week', currency: 'USD', warnings: [], customers: CUSTOMERS, repeatCustomers: 0, dataFrom: null,
+    bgnbd: { ...TRUE_MODEL.bgnbd, logLikelihood: 0, converged: true, hitBound: false, iterations: 0, starts: 0, agreeingStarts: 0, customers: CUSTOMERS },
+    gammaGamma: { ...TRUE_MODEL.gammaGamma, logLikelihood: 0, converged: true, hitBound: false, iterations: 0, starts: 0, agreeingStarts: 0, customers: CUSTOMERS },
+  });
+  started = process.hrtime.bigint();
+  await storeScores(s.db, table, { modelVersion: model.version, asOf: END, scoredAt: '2026-01-01T00:00:00.000Z' });
+  const storeSeconds = seconds(started);
+  const [{ stored }] = await s.db.reader.query('SELECT COUNT(*) AS stored FROM customer_scores');
+  const offers = table.offer.reduce((n, offer) => n + (offer === -1 ? 0 : 1), 0);
+  await s.close();
+  const threads = decisionThreads();
+  return { scoreSeconds, storeSeconds, stored: Number(stored), offers, patterns: table.scores.patterns, threads, load: os.loadavg()[0], rss: peakRssMb() };
+}
+
+/** Orders that give each synthetic customer their summary: first day, repeats up to t_x. */
+function* orderRows(summary: CustomerSummary): Iterable<unknown[]> {
+  let state = 7;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const day = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+  for (let i = 0; i < summary.length; i++) {
+    const first = summary.firstDay[i];
+    const last = first + Math.round(summary.tx[i] * 7);
+    const cents = Math.round(summary.monetary[i] * 100);
+    for (let k = 0; k <= summary.x[i]; k++) {
+      const d = k === 0 ? first : k === summary.x[i] ? last : first + 1 + Math.floor(random() * Math.max(1, last - first - 1));
+      const at = `${day(d)}T10:00:00.000Z`;
+      yield [`o${i}-${k}`, i + 1, at, day(d), 'USD', k === 0 ? 2500 : cents, 0, 'kept', '[]', at, at];
+    }
+  }
+}
+
+/** Phase 2: the orders table holds the shop; `fit` and `score` read it as a user runs them. */
+async function fromOrders(dbFile: string) {
+  const summary = summaryOf(CUSTOMERS);
+  const s = await openShop(dbFile);
+  const columns = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'items', 'created_at', 'updated_at'];
+  await insertRows(s, 'orders', columns, orderRows(summary));
+  const [{ orders }] = await s.db.reader.query('SELECT COUNT(*) AS orders FROM orders');
+  global.gc?.();
+  const setupRss = peakRssMb();
+  let started = process.hrtime.bigint();
+  const fit = await fitModels(s, { calibrationEnd: END });
+  const fitSeconds = seconds(started);
+  started = process.hrtime.bigint();
+  const run = await scoreCustomers(s);
+  const scoreSeconds = seconds(started);
+  await s.close();
+  return { orders: Number(orders), customers: run.table.length, fitSeconds, scoreSeconds, setupRss, rss: peakRssMb(), r: fit.bgnbd.r };
+}
+
+async function main(): Promise<void> {
+  const [mode, dbFile] = process.argv.slice(2);
+  if (mode === 'memory') return void console.log(JSON.stringify(await scoreAndStore(dbFile)));
+  if (mode === 'orders') return void console.log(JSON.stringify(await fromOrders(dbFile)));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-score-'));
+  try {
+    const db = path.join(dir, 'bench.sqlite');
+    type Scored = Awaited<ReturnType<typeof scoreAndStore>>;
+    type FromOrders = Awaited<ReturnType<typeof fromOrders>>;
+    const scored = phase<Scored>(__filename, ['memory', db]);
+    const shop = phase<FromOrders>(__filename, ['orders', db]);
+    const pass = scored.scoreSeconds <= 5 && scored.storeSeconds <= 10 && scored.rss <= 1024 && scored.stored === CUSTOMERS && shop.rss <= 1024;
+    report('score', pass, markdown(scored, shop));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown(scored: Awaited<ReturnType<typeof scoreAndStore>>, shop: Awaited<ReturnType<typeof fromOrders>>): string {
+  return [
+    '## score: budgets and offers for 1,000,000 synthetic customers',
+    '',
+    `The fit benchmark's shop (r = 0.25, α = 4, a = 0.8, b = 2.5; p = 6, q = 4, γ = 15; three years, weeks), scored with those parameters: ` +
+      `${fmt(scored.patterns)} distinct (x, T) pairs; default policy (CAC 30.00 USD, share 0.5, margin 0.4) and the built-in five-rung ladder; ${fmt(scored.offers)} customers get an offer. ` +
+      `Budgets and offers (decimal.js) are shared between the main thread and worker threads, ${scored.threads} threads in all here.`,
+    '',
+    '| measure | measured | target |',
+    '|---|---|---|',
+    `| score everyone: P(alive), E[Y(52 weeks)], E[M], CLV as is / if won / value of winning back (12 months, d = 1%), budget, offer | ${scored.scoreSeconds.toFixed(2)} s | <= 5 s |`,
+    `| store ${fmt(scored.stored)} scores into a fresh SQLite file (one transaction, multi-row upserts) | ${scored.storeSeconds.toFixed(2)} s | <= 10 s |`,
+    `| peak RSS of that process | ${scored.rss} MB | <= 1024 MB |`,
+    '',
+    `Load average when this phase ended: ${scored.load.toFixed(1)} on ${os.availableParallelism()} cores; other work on the machine slows these wall-clock times.`,
+    '',
+    `The same customers as ${fmt(shop.orders)} orders in the orders table, in a second process, run as a shop would:`,
+    '',
+    '| command | seconds | note |',
+    '|---|---|---|',
+    `| \`fit\` (read the orders, summarize, fit both models, store) | ${shop.fitSeconds.toFixed(2)} | r = ${shop.r} |`,
+    `| \`score\` (read the orders, score, budget, offer, store ${fmt(shop.customers)} rows) | ${shop.scoreSeconds.toFixed(2)} | |`,
+    `| peak RSS, including writing the orders first (${shop.setupRss} MB by then) | ${shop.rss} MB | <= 1024 MB |`,
+  ].join('\n');
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
