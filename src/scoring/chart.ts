@@ -96,7 +96,7 @@ function text(x: number, y: number, content: string, style: TextStyle = {}): str
   return `<text ${attrs.join(' ')}>${escapeXml(content)}</text>`;
 }
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   return value.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
 }
 

@@ -138,5 +138,5 @@ export function defaultHorizonDays(months: number): number {
   return Math.max(364, months * unitsPerMonth('day'));
 }
 
-export const weeks = (days: number): string => (days / DAYS_PER_UNIT.week).toFixed(0);
+const weeks = (days: number): string => (days / DAYS_PER_UNIT.week).toFixed(0);
 const count = (n: number): string => n.toLocaleString('en');

@@ -7,7 +7,7 @@ import type { BudgetPolicy } from '../domain/budget';
 import { InputError } from '../domain/errors';
 import { Money } from '../domain/money';
 import { OfferLadder, parseOfferLadder } from '../domain/offers';
-import { dayNumber, TimeUnit } from '../domain/rfm';
+import { dayNumber } from '../domain/rfm';
 import { defaultLadder } from './defaultLadder';
 
 /** A calendar day `YYYY-MM-DD`, or an InputError naming `field`. */
@@ -28,11 +28,6 @@ export function numberIn(value: string | number, field: string, range: { min: nu
   const kind = range.whole ? 'a whole number' : 'a number';
   const from = range.above ? `more than ${range.min}` : `at least ${range.min}`;
   throw new InputError(`${JSON.stringify(value)} is not allowed; expected ${kind} ${from} and at most ${range.max}`, { field });
-}
-
-export function timeUnit(value: string, field: string): TimeUnit {
-  if (value === 'week' || value === 'day') return value;
-  throw new InputError(`"${value}" is not a time unit; expected week or day`, { field });
 }
 
 /** The budget rule's inputs for the shop, from the value settings. */
