@@ -9,6 +9,7 @@ import { RekindleError } from '../domain/errors';
 import { keysCommands, statsCommand } from './adminCommands';
 import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
+import { demoCommand } from './demoCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .option('--now <iso>', 'run as if the time were this (ISO 8601); the clock runs on from there')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand()]) program.addCommand(sub);
+  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

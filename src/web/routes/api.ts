@@ -3,6 +3,7 @@ import type { Services } from '../../wiring';
 import { allow } from '../auth';
 import { importOrders } from '../../import/importer';
 import { ordersFromApiBody } from '../../import/formats/apiOrder';
+import { adviceRoutes } from './advice';
 
 /** The JSON API. Each route names the roles it serves. */
 export function apiRoutes(services: Services): Router {
@@ -13,5 +14,6 @@ export function apiRoutes(services: Services): Router {
     const summary = await importOrders(services.db, records, { source: 'api', file: 'request', now: services.clock });
     res.status(200).json(summary);
   });
+  router.use(adviceRoutes(services));
   return router;
 }
