@@ -1,0 +1,68 @@
+/**
+ * Issuing an offer's code on the customer's first redeem. One conditional INSERT per request
+ * decides: the unique index on enrolment_id lets exactly one of any number of concurrent first
+ * redeems in, and the rows it copies (the frozen rung, the offer's expiry) fix the code's terms
+ * at that moment. Concurrent redeems of different offers share a transaction (group commit);
+ * each keeps its own statement and its own affected-row count.
+ */
+import type { Database } from '../db/database';
+import { generateCode, RandomIndex } from './codeFormat';
+import { GroupCommit } from './groupCommit';
+
+export type IssueOutcome =
+  | { status: 'issued'; code: string }
+  | { status: 'existing'; code: string }
+  | { status: 'no-offer' }
+  | { status: 'ended'; endedAt: string }
+  | { status: 'unknown' };
+
+/** A fresh code colliding with an existing one is a 1-in-2^98 event; a few tries are plenty. */
+const ATTEMPTS = 3;
+
+interface Attempt {
+  sendId: number;
+  code: string;
+  at: string;
+}
+
+export class CodeIssuer {
+  private readonly inserts: GroupCommit<Attempt, number>;
+
+  constructor(private readonly db: Database, private readonly random?: RandomIndex) {
+    const d = db.dialect;
+    // Starts with "INSERT " on purpose: TypeORM's SQLite runner reports affected rows only then.
+    const sql = `INSERT INTO codes (code, enrolment_id, customer_id, run_id, send_id, discount, currency, expires_at, issued_at)
+SELECT ${d.param(0)}, e.id, e.customer_id, e.run_id, s.id, e.offer, r.currency, e.offer_expires_at, ${d.param(1)}
+  FROM sends s JOIN enrolments e ON e.id = s.enrolment_id JOIN campaign_runs r ON r.id = e.run_id
+ WHERE s.id = ${d.param(2)} AND e.offer IS NOT NULL AND e.offer_expires_at > ${d.param(3)}
+ON CONFLICT DO NOTHING`;
+    // All of a group's statements are queued at once: the driver runs them back to back on its
+    // one connection, in this order, instead of waiting for this thread between each two.
+    this.inserts = new GroupCommit(db, (tx, attempts) => Promise.all(attempts.map((a) => db.execute(tx, sql, [a.code, a.at, a.sendId, a.at]))));
+  }
+
+  async issue(sendId: number, now: Date): Promise<IssueOutcome> {
+    const at = now.toISOString();
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const code = generateCode(this.random);
+      if ((await this.inserts.run({ sendId, code, at })) === 1) return { status: 'issued', code };
+      const why = await this.whyNotIssued(sendId, at);
+      if (why) return why;
+    }
+    throw new Error(`send ${sendId}: ${ATTEMPTS} fresh codes in a row collided with existing ones; is the random source broken?`);
+  }
+
+  /** Null when nothing explains it but a collision of the fresh code: then try another. */
+  private async whyNotIssued(sendId: number, now: string): Promise<IssueOutcome | null> {
+    const [row] = await this.db.reader.query(
+      `SELECT e.offer, e.offer_expires_at, k.code FROM sends s JOIN enrolments e ON e.id = s.enrolment_id
+         LEFT JOIN codes k ON k.enrolment_id = e.id WHERE s.id = ${this.db.dialect.param(0)}`,
+      [sendId],
+    );
+    if (!row) return { status: 'unknown' };
+    if (row.code) return { status: 'existing', code: row.code };
+    if (row.offer === null || row.offer_expires_at === null) return { status: 'no-offer' };
+    if (row.offer_expires_at <= now) return { status: 'ended', endedAt: row.offer_expires_at };
+    return null;
+  }
+}
