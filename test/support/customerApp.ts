@@ -1,28 +1,13 @@
-/**
- * The app as `rekindle serve` builds it, with the customer's routes mounted the way
- * src/web/app.ts is asked to mount them: the checkout API before the rest of /api (its own small
- * body limit), the public routes at `/`, then everything createApp serves.
- */
+/** The app as `rekindle serve` builds it, with the public routes' options a test chooses. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import helmet from 'helmet';
 import { createApp } from '../../src/web/app';
-import { errorHandler } from '../../src/web/errors';
-import { checkoutRoutes } from '../../src/web/routes/checkout';
-import { publicRoutes, PublicDeps } from '../../src/web/routes/public';
+import type { PublicDeps } from '../../src/web/routes/public';
 import type { Services } from '../../src/wiring';
 
 export function customerApp(services: Services, deps: PublicDeps = {}): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(helmet());
-  app.use('/api', checkoutRoutes(services));
-  app.use(publicRoutes(services, deps));
-  app.use(createApp(services));
-  app.use(errorHandler(services.logger));
-  return app;
+  return createApp(services, { publicDeps: deps });
 }
 
 export interface Listening {
