@@ -44,9 +44,9 @@ export async function openDataSource(database: Config['database']): Promise<Data
     await dataSource.query('PRAGMA synchronous=NORMAL');
     await dataSource.query('PRAGMA busy_timeout=10000');
     await dataSource.query('PRAGMA foreign_keys=ON');
-    await dataSource.query('PRAGMA temp_store=MEMORY');
-    // 64 MiB of page cache keeps the order and customer indexes in memory during a large import.
-    await dataSource.query('PRAGMA cache_size=-65536');
+    // 16 MiB of page cache (default 2 MiB) keeps the hot index pages of a large import in
+    // memory; more bought no measurable speed here and cost its size in peak RSS.
+    await dataSource.query('PRAGMA cache_size=-16384');
   }
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

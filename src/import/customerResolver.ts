@@ -29,8 +29,8 @@ const COLUMNS = 'id, external_id, email, first_name, last_name, consent, consent
 
 export const identityOf = (c: CustomerFields): string => (c.externalId !== undefined ? `x:${c.externalId}` : `e:${c.email}`);
 
-/** Enough to make a 250,000-customer import hit memory instead of the database; bounded so RSS stays flat. */
-const CACHE_LIMIT = 200_000;
+/** Customers seen recently, by identity: most rows of an order history are repeat customers; bounded so RSS stays flat. */
+const CACHE_LIMIT = 50_000;
 
 export class CustomerResolver {
   inserted = 0;
