@@ -93,6 +93,8 @@ async function main(): Promise<void> {
       `| re-import (${fmt(again.orders.unchanged)} unchanged) | ${fmt(rate(again))} | ${again.seconds.toFixed(2)} | ${again.rss} MB | ≥ 100,000 rows/s, ≤ 300 MB |`,
       '',
       `Import / ceiling: ${(rate(first) / rate(ceiling)).toFixed(2)} (first), ${(rate(again) / rate(ceiling)).toFixed(2)} (re-import).`,
+      '',
+      `Load average when the run ended: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (other work on the machine slows every phase, the ceiling included).`,
     ].join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
