@@ -46,12 +46,15 @@ export async function loadCandidates(
 ): Promise<Candidate[]> {
   const consents = options.serviceNotice ? ['yes', 'unknown', 'no'] : options.consentPolicy === 'strict' ? ['yes'] : ['yes', 'unknown'];
   const d = db.dialect;
-  const params: unknown[] = [...consents];
+  // Parameters in the order their placeholders appear: SQLite's `?` binds by position.
+  const params: unknown[] = [];
   let incidentJoin = '';
   if (options.incidentId !== undefined) {
     params.push(options.incidentId);
-    incidentJoin = `JOIN incident_customers ic ON ic.customer_id = c.id AND ic.incident_id = ${d.param(params.length - 1)}`;
+    incidentJoin = `JOIN incident_customers ic ON ic.customer_id = c.id AND ic.incident_id = ${d.param(0)}`;
   }
+  const consentList = list(d, consents.length, params.length);
+  params.push(...consents);
   const rows: Row[] = await db.reader.query(
     `SELECT c.id, c.email, c.first_name, c.consent, MIN(o.ordered_day) AS first_day, MAX(o.ordered_day) AS last_day, COUNT(*) AS orders
             ${options.incidentId !== undefined ? ', MAX(ic.harmed_minor) AS harmed_minor' : ''}
@@ -59,7 +62,7 @@ export async function loadCandidates(
        JOIN orders o ON o.customer_id = c.id AND o.status = 'kept'
        ${incidentJoin}
        LEFT JOIN suppressions s ON s.email = c.email
-      WHERE c.email IS NOT NULL AND s.email IS NULL AND c.consent IN (${list(d, consents.length)})
+      WHERE c.email IS NOT NULL AND s.email IS NULL AND c.consent IN (${consentList})
       GROUP BY c.id, c.email, c.first_name, c.consent
       ORDER BY c.id`,
     params,
