@@ -85,13 +85,19 @@ export class Dispatcher {
     const contexts = await loadContexts(this.deps.db, due, new Date(now.getTime() - 366 * 86_400_000));
     const early: Move[] = [];
     const toSend: SendContext[] = [];
+    // The recent sends were read before this batch: a customer's sends decided to go in it count
+    // too, or two campaigns due in the same pass would both pass a cap of one email.
+    const goingNow = new Map<number, Date[]>();
     for (const send of due) {
       const ctx = contexts.get(send.id);
       const run = runs.get(send.runId);
       if (!ctx || !run) continue;
-      const decision = decideSend(ctx, run.campaign, now, this.deps.timeZone);
-      if (decision.kind === 'send') toSend.push(ctx);
-      else if (decision.kind === 'defer') early.push({ sendId: send.id, event: 'defer', set: { due_at: decision.until.toISOString(), detail: decision.reason } });
+      const alsoNow = goingNow.get(send.customerId);
+      const decision = decideSend(alsoNow ? { ...ctx, recentSends: [...ctx.recentSends, ...alsoNow] } : ctx, run.campaign, now, this.deps.timeZone);
+      if (decision.kind === 'send') {
+        toSend.push(ctx);
+        goingNow.set(send.customerId, [...(alsoNow ?? []), now]);
+      } else if (decision.kind === 'defer') early.push({ sendId: send.id, event: 'defer', set: { due_at: decision.until.toISOString(), detail: decision.reason } });
       else early.push({ sendId: send.id, event: decision.kind === 'exit' ? 'exit' : 'suppress', set: { detail: decision.reason } });
     }
     await this.store.apply(early, async (tx, m) => {
