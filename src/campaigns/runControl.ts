@@ -37,7 +37,8 @@ export async function runStatus(db: Database, ref: string): Promise<RunStatus> {
     `SELECT step, status, COUNT(*) AS n FROM sends WHERE run_id = ${d.param(0)} GROUP BY step, status ORDER BY step`,
     [run.id],
   );
-  const stepCount = (JSON.parse(run.definition) as { steps: unknown[] }).steps.length;
+  // Incident updates after the first are numbered past the definition's steps (steps.ts): count them too.
+  const stepCount = Math.max((JSON.parse(run.definition) as { steps: unknown[] }).steps.length, ...rows.map((r) => Number(r.step)));
   const steps = Array.from({ length: stepCount }, (_, i) => ({ step: i + 1, due: 0, sent: 0, failed: 0, suppressed: 0, exited: 0, uncertain: 0 }));
   for (const r of rows) {
     const s = steps[Number(r.step) - 1];
