@@ -9,10 +9,14 @@ import type { OfferRung } from '../domain/offers';
 import type { LinkSigner } from '../links/tokens';
 import { buildLinks, buildMessage, OutgoingMessage } from '../mail/message';
 import { displayMoney, offerValue, recipientFields } from '../mail/recipient';
-import { EmailTemplates, RenderedEmail } from '../mail/render';
+import { CompiledEmail, EmailSpec, EmailTemplates, RenderedEmail } from '../mail/render';
+import type { ThreadSetup } from './composeThreads';
 import type { SendContext } from './sendContext';
 import type { RunInfo } from './runInfo';
 import { templateIndex } from './steps';
+
+/** Compiled templates already looked up in this dispatch batch, by file, subject and kind. */
+export type TemplateBatch = Map<string, Promise<CompiledEmail>>;
 
 const DAY_MS = 86_400_000;
 /** RFC 8058 clients may act on List-Unsubscribe long after delivery: keep it working for years. */
@@ -27,9 +31,13 @@ export class Composer {
     this.templates = new EmailTemplates({ emailsDir: path.join(viewsDir, 'emails') });
   }
 
-  /** `sendId` overrides the send's id in links and headers (test sends have no send row). */
-  async compose(ctx: SendContext, run: RunInfo, now: Date, options: { sendId?: string } = {}): Promise<OutgoingMessage> {
-    const { content, fields, sendLinks, sendId } = await this.fill(ctx, run, now, options.sendId);
+  /**
+   * `sendId` overrides the send's id in links and headers (test sends have no send row).
+   * `batch`: one map per dispatch batch, so the template files are read and hashed once per
+   * batch (an edit is still picked up by the next one), not once per recipient.
+   */
+  async compose(ctx: SendContext, run: RunInfo, now: Date, options: { sendId?: string; batch?: TemplateBatch } = {}): Promise<OutgoingMessage> {
+    const { content, fields, sendLinks, sendId } = await this.fill(ctx, run, now, options.sendId, options.batch);
     const c = run.campaign;
     return buildMessage(
       {
@@ -48,17 +56,22 @@ export class Composer {
     );
   }
 
+  /** What a compose thread needs to build the same composer (composeThreads.ts). */
+  threadSetup(): Omit<ThreadSetup, 'dataDir'> {
+    return { config: this.config, viewsDir: this.viewsDir, keyId: this.signer.currentKeyId };
+  }
+
   /** The filled subject, HTML and text, as a preview shows them. */
   async render(ctx: SendContext, run: RunInfo, now: Date): Promise<RenderedEmail> {
     return (await this.fill(ctx, run, now)).content;
   }
 
-  private async fill(ctx: SendContext, run: RunInfo, now: Date, sendIdOverride?: string) {
+  private async fill(ctx: SendContext, run: RunInfo, now: Date, sendIdOverride?: string, batch?: TemplateBatch) {
     const c = run.campaign;
     const sendId = sendIdOverride ?? String(ctx.send.id);
     const index = templateIndex(c.steps, ctx.send.step);
     if (index < 0) throw new RangeError(`run ${run.id} has no step ${ctx.send.step}`);
-    const compiled = await this.templates.get({ file: run.templateFiles[index], subject: c.steps[index].subject, apology: c.kind === 'incident' });
+    const compiled = await this.template({ file: run.templateFiles[index], subject: c.steps[index].subject, apology: c.kind === 'incident' }, batch);
     const expiresAt = ctx.offerExpiresAt ? new Date(ctx.offerExpiresAt) : new Date(now.getTime() + LANDING_LIFETIME_MS);
     const sendLinks = buildLinks({
       publicUrl: this.config.publicUrl,
@@ -92,6 +105,14 @@ export class Composer {
       now,
     );
     return { content: compiled.render(fields), fields, sendLinks, sendId };
+  }
+
+  private template(spec: EmailSpec, batch?: TemplateBatch): Promise<CompiledEmail> {
+    if (!batch) return this.templates.get(spec);
+    const key = `${spec.file}\0${spec.subject}\0${spec.apology}`;
+    let compiled = batch.get(key);
+    if (!compiled) batch.set(key, (compiled = this.templates.get(spec)));
+    return compiled;
   }
 
   /** Follows "We owe you": "a €12.40 credit on your next order". */

@@ -10,7 +10,9 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import type { Mailer, SendOutcome } from '../mail/transport';
-import type { Composer } from './composer';
+import type { Composer, TemplateBatch } from './composer';
+import { ClaimAhead } from './claimAhead';
+import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
 import { DueSend, Move, SendStore } from './sendStore';
@@ -24,9 +26,14 @@ export interface DispatchOptions {
   concurrency: number;
   /** A claim older than this, by another worker, is treated as abandoned by a crash. */
   leaseMs: number;
+  /** Worker threads that compose emails when a pass starts with a full batch; 0: compose in this thread. */
+  composeThreads: number;
 }
 
-export const DEFAULT_DISPATCH: DispatchOptions = { batchSize: 500, concurrency: 16, leaseMs: 120_000 };
+/** Sends per claiming, and outcomes per recording, transaction while a batch is sending. */
+const SENDS_PER_WRITE = 50;
+
+export const DEFAULT_DISPATCH: DispatchOptions = { batchSize: 500, concurrency: 16, leaseMs: 120_000, composeThreads: 1 };
 
 export interface DispatchSummary {
   sent: number;
@@ -51,9 +58,21 @@ export interface DispatcherDeps {
   options?: Partial<DispatchOptions>;
 }
 
+/** Rows collected while recording outcomes, written at the end of the same transaction. */
+interface RowsAfter {
+  events: unknown[][];
+  sends: unknown[][];
+}
+
+const eventRow = (type: string, send: DueSend, now: Date, data: unknown): unknown[] => [
+  type, send.customerId, send.runId, send.id, now.toISOString(), data === null ? null : JSON.stringify(data),
+];
+
 export class Dispatcher {
   private readonly store: SendStore;
   private readonly options: DispatchOptions;
+  /** Started by a pass with much to send, closed at its end. */
+  private threads: ComposeThreads | null = null;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.store = new SendStore(deps.db);
@@ -65,11 +84,18 @@ export class Dispatcher {
     const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [] };
     await this.reconcile(summary);
     const runs = new Map<number, RunInfo>();
-    for (let pass = 0; pass < 10_000; pass++) {
-      const due = await this.store.due(this.deps.clock(), this.options.batchSize);
-      if (!due.length) break;
-      await this.loadMissingRuns(runs, due);
-      await this.dispatchBatch(due, runs, summary);
+    try {
+      for (let pass = 0; pass < 10_000; pass++) {
+        const due = await this.store.due(this.deps.clock(), this.options.batchSize);
+        if (!due.length) break;
+        // A full first batch means much to send: worth a thread's start-up (about half a second).
+        if (pass === 0 && due.length === this.options.batchSize) this.threads = ComposeThreads.start(this.deps.composer.threadSetup(), this.options.composeThreads);
+        await this.loadMissingRuns(runs, due);
+        await this.dispatchBatch(due, runs, summary);
+      }
+    } finally {
+      await this.threads?.close();
+      this.threads = null;
     }
     await this.completeFinishedRuns();
     return summary;
@@ -106,32 +132,47 @@ export class Dispatcher {
       else summary.deferred++;
       if (m.event === 'exit' && m.set?.detail === 'purchase') await this.markExited(tx, contexts.get(m.sendId) as SendContext, 'purchase');
     });
-    const won = await this.store.claim(toSend.map((c) => c.send.id), this.deps.worker, now);
-    const claimed = toSend.filter((c) => won.has(c.send.id));
-    const outcomes = await this.sendAll(claimed, runs);
-    await this.record(outcomes, runs, summary);
+    const claims = new ClaimAhead(toSend, (ids) => this.store.claim(ids, this.deps.worker, now), SENDS_PER_WRITE, this.options.concurrency);
+    await this.sendAll(claims, Math.min(this.options.concurrency, toSend.length), runs, summary);
   }
 
-  /** Compose and send with bounded concurrency; a composing error is a fatal outcome for that run. */
-  private async sendAll(claimed: SendContext[], runs: Map<number, RunInfo>): Promise<{ ctx: SendContext; outcome: SendOutcome }[]> {
-    const results: { ctx: SendContext; outcome: SendOutcome }[] = [];
-    let next = 0;
+  /**
+   * Compose and send with bounded concurrency; a composing error is a fatal outcome for that run.
+   * Sends are claimed, and outcomes recorded, SENDS_PER_WRITE at a time while the rest of the
+   * batch is still sending: the database work overlaps the SMTP work, and a crash leaves few
+   * sends claimed but unrecorded. If claiming or recording fails, no further send is started.
+   */
+  private async sendAll(claims: ClaimAhead<SendContext>, senders: number, runs: Map<number, RunInfo>, summary: DispatchSummary): Promise<void> {
+    let pending: { ctx: SendContext; outcome: SendOutcome }[] = [];
+    let recording: Promise<void> = Promise.resolve();
+    let broken = false;
+    const flush = () => {
+      const outcomes = pending;
+      pending = [];
+      recording = recording.then(() => this.record(outcomes, runs, summary));
+      recording.catch(() => (broken = true)); // handled here; rethrown by the final await
+    };
+    const batch: TemplateBatch = new Map();
+    this.threads?.newBatch();
     const worker = async () => {
-      while (next < claimed.length) {
-        const ctx = claimed[next++];
+      for (let ctx = await claims.next(); ctx && !broken; ctx = await claims.next()) {
         const run = runs.get(ctx.send.runId) as RunInfo;
         let outcome: SendOutcome;
         try {
-          const message = await this.deps.composer.compose(ctx, run, this.deps.clock());
+          const now = this.deps.clock();
+          const message = await (this.threads ? this.threads.compose(ctx, run, now) : this.deps.composer.compose(ctx, run, now, { batch }));
           outcome = await this.deps.mailer.send(message, ctx.send.attempts + 1);
         } catch (error) {
           outcome = { status: 'failed', failure: { kind: 'fatal', reason: `could not build the email: ${(error as Error).message}` } };
         }
-        results.push({ ctx, outcome });
+        pending.push({ ctx, outcome });
+        if (pending.length >= SENDS_PER_WRITE) flush();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, worker));
-    return results;
+    await Promise.all(Array.from({ length: senders }, worker));
+    flush();
+    await recording;
+    if (claims.failure) throw claims.failure;
   }
 
   private async record(outcomes: { ctx: SendContext; outcome: SendOutcome }[], runs: Map<number, RunInfo>, summary: DispatchSummary): Promise<void> {
@@ -144,20 +185,29 @@ export class Dispatcher {
       moves.push(this.moveFor(o.ctx, o.outcome, now));
       if (o.outcome.status === 'failed' && o.outcome.failure.kind === 'fatal') fatal.set(o.ctx.send.runId, o.outcome.failure.reason);
     }
-    await this.store.apply(moves, async (tx, m) => {
-      const { ctx, outcome } = byId.get(m.sendId) as { ctx: SendContext; outcome: SendOutcome };
-      if (m.event === 'delivered') {
-        summary.sent++;
-        await this.afterDelivered(tx, ctx, runs.get(ctx.send.runId) as RunInfo, now, outcome);
-      } else if (m.event === 'transient') summary.retried++;
-      else if (m.event === 'exhausted') summary.failed++;
-      else if (m.event === 'permanent') {
-        summary.suppressed++;
-        await this.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
-      }
-    });
+    const after: RowsAfter = { events: [], sends: [] };
+    await this.store.apply(
+      moves,
+      async (tx, m) => {
+        const { ctx, outcome } = byId.get(m.sendId) as { ctx: SendContext; outcome: SendOutcome };
+        if (m.event === 'delivered') {
+          summary.sent++;
+          this.afterDelivered(after, ctx, runs.get(ctx.send.runId) as RunInfo, now, outcome);
+        } else if (m.event === 'transient') summary.retried++;
+        else if (m.event === 'exhausted') summary.failed++;
+        else if (m.event === 'permanent') {
+          summary.suppressed++;
+          await this.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
+        }
+      },
+      async (tx) => {
+        await this.insertEvents(tx, after.events);
+        await insertSends(tx, this.deps.db, after.sends);
+      },
+    );
     for (const [runId, reason] of fatal) {
       await this.store.pauseRun(runId, reason);
+      if (summary.paused.some((p) => p.runId === runId)) continue;
       summary.paused.push({ runId, reason });
       this.deps.logger.error({ runId, reason }, 'run paused: sending cannot succeed until this is fixed');
     }
@@ -175,11 +225,11 @@ export class Dispatcher {
     return { sendId: id, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500) } };
   }
 
-  /** In the same transaction as `sent`: the event, and the customer's next step. */
-  private async afterDelivered(tx: EntityManager, ctx: SendContext, run: RunInfo, now: Date, outcome: SendOutcome): Promise<void> {
-    await this.event(tx, 'sent', ctx.send, now, outcome.status === 'already-delivered' ? { reconciled: true } : null);
+  /** Written in the same transaction as `sent`: the event, and the customer's next step. */
+  private afterDelivered(after: RowsAfter, ctx: SendContext, run: RunInfo, now: Date, outcome: SendOutcome): void {
+    after.events.push(eventRow('sent', ctx.send, now, outcome.status === 'already-delivered' ? { reconciled: true } : null));
     const next = nextStep(run.campaign.steps, ctx.treatment, ctx.send.step, now, run.campaign.sendWindow, this.deps.timeZone);
-    if (next) await insertSends(tx, this.deps.db, [[ctx.send.enrolmentId, ctx.send.runId, ctx.send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]]);
+    if (next) after.sends.push([ctx.send.enrolmentId, ctx.send.runId, ctx.send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 
   /**
@@ -221,11 +271,18 @@ export class Dispatcher {
     await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, ${d.param(1)}, ${d.param(2)}, ${d.param(3)}) ON CONFLICT (email) DO NOTHING`, [email, reason, source, now.toISOString()]);
   }
 
-  private async event(tx: EntityManager, type: string, send: DueSend, now: Date, data: unknown): Promise<void> {
+  private event(tx: EntityManager, type: string, send: DueSend, now: Date, data: unknown): Promise<void> {
+    return this.insertEvents(tx, [eventRow(type, send, now, data)]);
+  }
+
+  /** Rows from eventRow, a few thousand per statement. */
+  private async insertEvents(tx: EntityManager, rows: unknown[][]): Promise<void> {
     const d = this.deps.db.dialect;
-    await tx.query(`INSERT INTO events (type, customer_id, run_id, send_id, at, data) VALUES ${d.rows(1, 6)}`, [
-      type, send.customerId, send.runId, send.id, now.toISOString(), data === null ? null : JSON.stringify(data),
-    ]);
+    const perStatement = Math.floor(d.maxParams / 6);
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const slice = rows.slice(i, i + perStatement);
+      await tx.query(`INSERT INTO events (type, customer_id, run_id, send_id, at, data) VALUES ${d.rows(slice.length, 6)}`, slice.flat());
+    }
   }
 
   /** A run whose sends are all final is complete; an incident's runs wait for `incident resolve`. */

@@ -26,6 +26,11 @@ export interface Move {
   set?: Record<string, string | number | null>;
 }
 
+/** Sends per claiming statement: well under every engine's parameter limit. */
+const CLAIM_CHUNK = 1000;
+/** Claims made by this process so far: numbers each claim's token. */
+let claims = 0;
+
 export class SendStore {
   constructor(private readonly db: Database) {}
 
@@ -48,12 +53,14 @@ export class SendStore {
   /** Sends claimed longer than `leaseMs` ago by another worker: a crash left them `sending`. */
   async abandoned(now: Date, leaseMs: number, worker: string): Promise<DueSend[]> {
     const d = this.db.dialect;
+    // Claims are tokens `worker/n` (see claim); worker ids are digits, hex and dashes, so the
+    // pattern has no LIKE wildcards of its own.
     const rows: any[] = await this.db.reader.query(
       `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, r.campaign
          FROM sends s JOIN campaign_runs r ON r.id = s.run_id
-        WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by <> ${d.param(0)}) AND s.claimed_at <= ${d.param(1)}
+        WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)}) AND s.claimed_at <= ${d.param(1)}
         ORDER BY s.id`,
-      [worker, new Date(now.getTime() - leaseMs).toISOString()],
+      [`${worker}/%`, new Date(now.getTime() - leaseMs).toISOString()],
     );
     return rows.map((r) => ({
       id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
@@ -61,14 +68,28 @@ export class SendStore {
     }));
   }
 
-  /** Claims each send for `worker`; returns the ids this worker won. */
+  /**
+   * Claims the sends for `worker`; returns the ids it won. One conditional UPDATE per chunk
+   * rather than one per send (statements, not rows, are what cost through the driver); which rows
+   * moved is read back in the same transaction by a token unique to this claim, so the answer is
+   * exact even when another worker, or another pass of this one, claims at the same instant.
+   */
   async claim(ids: number[], worker: string, now: Date): Promise<Set<number>> {
     if (!ids.length) return new Set();
+    const d = this.db.dialect;
+    const token = `${worker}/${++claims}`;
+    const { from, to } = TRANSITIONS.claim;
     return this.db.write(async (tx) => {
       const won = new Set<number>();
-      for (const id of ids) {
-        const moved = await this.move(tx, { sendId: id, event: 'claim', set: { claimed_by: worker, claimed_at: now.toISOString() } }, 'attempts = attempts + 1');
-        if (moved) won.add(id);
+      for (let i = 0; i < ids.length; i += CLAIM_CHUNK) {
+        const slice = ids.slice(i, i + CLAIM_CHUNK);
+        await tx.query(
+          `UPDATE sends SET status = ${d.param(0)}, claimed_by = ${d.param(1)}, claimed_at = ${d.param(2)}, attempts = attempts + 1
+            WHERE id IN (${list(d, slice.length, 3)}) AND status IN (${list(d, from.length, 3 + slice.length)})`,
+          [to, token, now.toISOString(), ...slice, ...from],
+        );
+        const rows: { id: number }[] = await tx.query(`SELECT id FROM sends WHERE claimed_by = ${d.param(0)} AND id IN (${list(d, slice.length, 1)})`, [token, ...slice]);
+        for (const r of rows) won.add(Number(r.id));
       }
       return won;
     });
@@ -76,9 +97,9 @@ export class SendStore {
 
   /**
    * Applies moves in one transaction and runs `after` for each move that won (to schedule the
-   * next step, record an event, suppress an address) inside the same transaction.
+   * next step, record an event, suppress an address), then `finish`, inside the same transaction.
    */
-  async apply(moves: Move[], after?: (tx: EntityManager, move: Move) => Promise<void>): Promise<number> {
+  async apply(moves: Move[], after?: (tx: EntityManager, move: Move) => Promise<void>, finish?: (tx: EntityManager) => Promise<void>): Promise<number> {
     if (!moves.length) return 0;
     return this.db.write(async (tx) => {
       let won = 0;
@@ -87,19 +108,20 @@ export class SendStore {
         won++;
         if (after) await after(tx, m);
       }
+      // Rows the `after` calls collected, written in a few multi-row statements.
+      if (finish) await finish(tx);
       return won;
     });
   }
 
   /** One conditional UPDATE: only from the states TRANSITIONS allows for the event. */
-  async move(tx: EntityManager, m: Move, extra?: string): Promise<boolean> {
+  async move(tx: EntityManager, m: Move): Promise<boolean> {
     const d = this.db.dialect;
     const t = TRANSITIONS[m.event];
     const set = { status: t.to as SendStatus, ...(m.set ?? {}) };
     const columns = Object.keys(set);
     const params: unknown[] = Object.values(set);
     const assignments = columns.map((c, i) => `${c} = ${d.param(i)}`);
-    if (extra) assignments.push(extra);
     params.push(m.sendId, ...t.from);
     const sql = `UPDATE sends SET ${assignments.join(', ')} WHERE id = ${d.param(columns.length)} AND status IN (${list(d, t.from.length, columns.length + 1)})`;
     return (await this.db.execute(tx, sql, params)) === 1;

@@ -1,0 +1,30 @@
+/**
+ * A compose thread (see composeThreads.ts): the dispatcher's Composer, rebuilt here from the same
+ * config and signing key, turning each send's context into the exact message bytes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLinkSigner } from '../links/tokens';
+import { resolveSecretKey } from '../secretKey';
+import { Composer, TemplateBatch } from './composer';
+import type { FromThread, ThreadSetup, ToThread } from './composeThreads';
+import type { RunInfo } from './runInfo';
+
+const setup = workerData as ThreadSetup;
+const signer = createLinkSigner({ current: resolveSecretKey(setup.config, setup.dataDir).key, previous: setup.config.previousSecretKeys });
+if (signer.currentKeyId !== setup.keyId) throw new Error('the compose thread found another signing key than the dispatcher uses');
+const composer = new Composer(setup.config, signer, setup.viewsDir);
+const runs = new Map<number, RunInfo>();
+let batch: TemplateBatch = new Map();
+const port = parentPort as NonNullable<typeof parentPort>;
+const reply = (message: FromThread) => port.postMessage(message);
+
+port.on('message', (m: ToThread) => {
+  if (m.type === 'run') runs.set(m.run.id, m.run);
+  else if (m.type === 'batch') batch = new Map();
+  else {
+    composer.compose(m.ctx, runs.get(m.runId) as RunInfo, new Date(m.now), { batch }).then(
+      (message) => reply({ id: m.id, message }),
+      (error: Error) => reply({ id: m.id, error: error.message }),
+    );
+  }
+});

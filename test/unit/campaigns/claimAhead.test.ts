@@ -1,0 +1,49 @@
+/** ClaimAhead hands out claimed sends a chunk at a time, claiming the next chunk before it is needed. */
+import { ClaimAhead } from '../../../src/campaigns/claimAhead';
+
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ send: { id: i + 1 } }));
+
+async function drain<T>(queue: ClaimAhead<{ send: { id: number } }>): Promise<number[]> {
+  const out: number[] = [];
+  for (let item = await queue.next(); item; item = await queue.next()) out.push(item.send.id);
+  return out;
+}
+
+describe('ClaimAhead', () => {
+  it('claims in chunks, in order, and hands out only what it won', async () => {
+    const claimed: number[][] = [];
+    const queue = new ClaimAhead(items(7), async (ids) => {
+      claimed.push(ids);
+      return new Set(ids.filter((id) => id !== 4)); // another worker took send 4
+    }, 3, 1);
+    expect(await drain(queue)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(claimed).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    expect(queue.failure).toBeNull();
+  });
+
+  it('has the next chunk claimed before the current one runs out', async () => {
+    const claimed: number[][] = [];
+    const queue = new ClaimAhead(items(6), async (ids) => (claimed.push(ids), new Set(ids)), 3, 1);
+    await queue.next();
+    await queue.next(); // one left waiting: the low-water mark
+    await queue.next();
+    expect(claimed).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
+
+  it('claims nothing more than asked for when concurrent takers wait on one claim', async () => {
+    let calls = 0;
+    const queue = new ClaimAhead(items(4), async (ids) => (calls++, new Set(ids)), 4, 0);
+    const got = await Promise.all([queue.next(), queue.next(), queue.next(), queue.next(), queue.next()]);
+    expect(got.map((g) => g?.send.id)).toEqual([1, 2, 3, 4, undefined]);
+    expect(calls).toBe(1);
+  });
+
+  it('stops handing out sends when a claim fails, and keeps the reason', async () => {
+    const queue = new ClaimAhead(items(6), async (ids) => {
+      if (ids[0] > 1) throw new Error('database is locked');
+      return new Set(ids);
+    }, 3, 0);
+    expect(await drain(queue)).toEqual([1, 2, 3]);
+    expect(queue.failure).toEqual(new Error('database is locked'));
+  });
+});
