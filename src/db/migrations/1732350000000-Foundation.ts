@@ -1,7 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { id, ts } from './columns';
 
-const ts = (name: string, nullable = false) => ({ name, type: 'varchar', length: '24', isNullable: nullable });
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
 
 /** Customers, orders, import batches and API keys; written with the Table API so it runs on SQLite and PostgreSQL. */
 export class Foundation1732350000000 implements MigrationInterface {

@@ -1,7 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { float, money } from './columns';
 
-const float = (name: string) => ({ name, type: 'double precision' });
-const money = (name: string) => ({ name, type: 'bigint' });
 
 /** Fitted models and the scores computed with them. */
 export class Models1732355000000 implements MigrationInterface {

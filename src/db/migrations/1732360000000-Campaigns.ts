@@ -1,11 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { id, int, money, str, text, ts } from './columns';
 
-const ts = (name: string, nullable = false) => ({ name, type: 'varchar', length: '24', isNullable: nullable });
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
-const int = (name: string, nullable = false) => ({ name, type: 'integer', isNullable: nullable });
-const money = (name: string, nullable = false) => ({ name, type: 'bigint', isNullable: nullable });
-const text = (name: string, nullable = true) => ({ name, type: 'text', isNullable: nullable });
-const str = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
 
 /** Campaign runs, enrolments, sends, suppressions, events and incidents. */
 export class Campaigns1732360000000 implements MigrationInterface {

@@ -1,11 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { id, int, money, ref, str, ts } from './columns';
 
-const ts = (name: string, nullable = false) => ({ name, type: 'varchar', length: '24', isNullable: nullable });
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
-const int = (name: string, nullable = false) => ({ name, type: 'integer', isNullable: nullable });
-const money = (name: string) => ({ name, type: 'bigint', isNullable: false });
-const str = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-const ref = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'] });
 
 /** Codes issued from offers, their redemptions by order id, and what customers told us. */
 export class Codes1732370000000 implements MigrationInterface {
