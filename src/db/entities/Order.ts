@@ -38,16 +38,10 @@ export class Order {
   @Column({ type: 'text', default: '[]' })
   items: string;
 
-  /** The import batch that created or last changed this order. */
+  /** The import batch that created or last changed this order; its times are the order's. */
   @Column({ name: 'import_batch_id', type: 'integer', nullable: true })
   importBatchId: number | null;
 
   @Column({ name: 'source_line', type: 'integer', nullable: true })
   sourceLine: number | null;
-
-  @Column({ name: 'created_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
-  createdAt: string;
-
-  @Column({ name: 'updated_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
-  updatedAt: string;
 }

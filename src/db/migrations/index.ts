@@ -2,6 +2,7 @@ import { Foundation1732350000000 } from './1732350000000-Foundation';
 import { Models1732355000000 } from './1732355000000-Models';
 import { Campaigns1732360000000 } from './1732360000000-Campaigns';
 import { Codes1732370000000 } from './1732370000000-Codes';
+import { SlimOrders1732380000000 } from './1732380000000-SlimOrders';
 
 /** In order. Each later issue appends its migration here. */
-export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000];
+export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000];
