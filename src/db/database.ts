@@ -8,10 +8,13 @@ import { WriteQueue } from './writeQueue';
  */
 export class Database {
   readonly dialect: SqlDialect;
+  /** Whether writeBulk turns foreign key checks off, so its work must check references itself. */
+  readonly bulkSkipsForeignKeys: boolean;
   private readonly queue = new WriteQueue();
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
+    this.bulkSkipsForeignKeys = this.dialect.kind === 'sqlite';
   }
 
   get reader(): EntityManager {
@@ -21,6 +24,24 @@ export class Database {
   write<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const transaction = () => this.dataSource.transaction(work);
     return this.dialect.kind === 'sqlite' ? this.queue.run(transaction) : transaction();
+  }
+
+  /**
+   * A write transaction in which SQLite does not check foreign keys row by row: measured as a
+   * third of the time of inserting a million orders. `work` must prove the references it wrote
+   * before it returns (see OrderWriter). The pragma cannot change inside a transaction, so it is
+   * set around it, inside the queue's turn, and always set back. PostgreSQL checks as always.
+   */
+  writeBulk<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect.kind !== 'sqlite') return this.write(work);
+    return this.queue.run(async () => {
+      await this.dataSource.query('PRAGMA foreign_keys = OFF');
+      try {
+        return await this.dataSource.transaction(work);
+      } finally {
+        await this.dataSource.query('PRAGMA foreign_keys = ON');
+      }
+    });
   }
 
   /** Rows changed by an UPDATE/DELETE: the arbiter of every conditional update. */

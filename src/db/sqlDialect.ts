@@ -30,7 +30,8 @@ export interface SqlDialect {
 
 export function dialectOf(dataSource: DataSource): SqlDialect {
   const kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
-  const param = kind === 'postgres' ? (i: number) => `$${i + 1}` : () => '?';
+  // Numbered on SQLite too (?1, ?2): a statement may use a parameter before an earlier-numbered one.
+  const param = kind === 'postgres' ? (i: number) => `$${i + 1}` : (i: number) => `?${i + 1}`;
   return {
     kind,
     param,

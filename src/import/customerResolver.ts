@@ -1,116 +1,219 @@
 /**
  * Turns the customer fields of a chunk of records into customer ids: finds existing customers
  * (by external id, else by email), inserts the new ones in one statement, and applies newer
- * names and consent. Newer wins by the time of the information, so re-importing a file whose
- * rows disagree about a name settles on the same answer every time.
+ * names and consent in one more. Newer wins by the time of the information, so re-importing a
+ * file whose rows disagree about a name settles on the same answer every time.
+ *
+ * Deciding what changed happens in SQL, against the stored row, so JavaScript keeps only
+ * identity -> id. The first version cached whole rows and compared them here: at a quarter of a
+ * million customers that cache alone pushed an import past 400 MB, and building every looked-up
+ * row into JavaScript cost more main-thread time than parsing the file.
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
-import type { CustomerFields } from './records';
+import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
+import { CustomerFacts, identityOf } from './customerFacts';
 
-export interface CustomerFacts extends CustomerFields {
-  /** When these facts were true: the order time, or the import time for customer files. */
-  at: string;
-  consentAt?: string;
+export type { CustomerFacts };
+export { identityOf };
+
+export interface ResolvedCustomers {
+  /** Customer id of each fact, in the order given. */
+  ids: number[];
+  /** JSON rows of the facts that may change a stored customer, for applyUpdates. */
+  updates: string | undefined;
 }
 
-interface CustomerRow {
+interface StoredRow {
   id: number;
   external_id: string | null;
   email: string | null;
   first_name: string | null;
   last_name: string | null;
   consent: string;
-  consent_at: string | null;
-  profile_at: string | null;
 }
 
-const COLUMNS = 'id, external_id, email, first_name, last_name, consent, consent_at, profile_at';
+const STORED = 'id, external_id, email, first_name, last_name, consent';
 
-export const identityOf = (c: CustomerFields): string => (c.externalId !== undefined ? `x:${c.externalId}` : `e:${c.email}`);
 
-/** Customers seen recently, by identity: most rows of an order history are repeat customers; bounded so RSS stays flat. */
-const CACHE_LIMIT = 50_000;
+/**
+ * Customers this import has met, identity -> id: most rows of an order history are repeat
+ * customers. Bounded so memory stays flat whatever the file's size (about 60 bytes an entry);
+ * past the bound the cache starts over and misses are looked up again.
+ */
+const CACHE_LIMIT = 500_000;
+
+/** Separates the fields of a stored-state signature; no name, address or consent holds it. */
+const SEP = '\u001f';
+/** A null column in a signature: never equal to a value a fact gives. */
+const NULL = '\u0000';
+// join, not a template: a template makes a rope of the parts, keeping every part alive with it
+// (measured as 140 MB at a quarter of a million customers); join makes one flat string.
+const signature = (firstName: string | null, lastName: string | null, email: string | null, consent: string): string =>
+  [firstName ?? NULL, lastName ?? NULL, email ?? NULL, consent].join(SEP);
+
+/** Whether applyUpdates would leave a customer whose stored columns are `stored` as it is. */
+function changesNothing(f: CustomerFacts, stored: string): boolean {
+  const [firstName, lastName, email, consent] = stored.split(SEP);
+  return (
+    (f.firstName === undefined || f.firstName === firstName) &&
+    (f.lastName === undefined || f.lastName === lastName) &&
+    (f.email === undefined || f.email === email) &&
+    (f.consent === undefined || f.consent === consent)
+  );
+}
+
+/** A SQL string literal; only for values this program makes (a source name, a timestamp). */
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 export class CustomerResolver {
   inserted = 0;
   updated = 0;
-  /** Customers this import has already looked up or written, by identity. */
-  private readonly cache = new Map<string, CustomerRow>();
+  private readonly cache = new Map<string, number>();
+  /**
+   * What is stored for a cached customer, as a signature, when this import knows it exactly
+   * (it inserted or looked up the row and has not updated it since): a fact that agrees with it
+   * cannot change the row, and skips the UPDATE. Most rows of an order history repeat what the
+   * customer's earlier rows said.
+   */
+  private readonly stored = new Map<number, string>();
+  /**
+   * True while the cache holds every customer in the table: the table was empty when the import
+   * began and the cache has never started over. Then a miss is a new customer, and a first
+   * import (a shop's whole history) never looks a customer up.
+   */
+  private complete = false;
+  /** Built at the end of a bulk import into an empty table, or as soon as a lookup needs them. */
+  private readonly indexes: DeferredIndexes;
 
   constructor(
     private readonly db: Database,
     private readonly tx: EntityManager,
     private readonly source: string,
     private readonly now: string,
-  ) {}
-
-  /** Maps each identity in `facts` to a customer id, creating and updating customers as needed. */
-  async resolve(facts: Map<string, CustomerFacts>): Promise<Map<string, number>> {
-    const found = new Map<string, CustomerRow>();
-    const unknown: CustomerFacts[] = [];
-    for (const [key, f] of facts) {
-      const row = this.cache.get(key);
-      if (row) found.set(key, row);
-      else unknown.push(f);
-    }
-    for (const [key, row] of await this.lookup(unknown)) found.set(key, row);
-    const missing = new Set<string>();
-    for (const key of facts.keys()) if (!found.has(key)) missing.add(key);
-    if (missing.size) {
-      for (const row of await this.insert([...missing].map((key) => facts.get(key) as CustomerFacts))) {
-        found.set(row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`, row);
-      }
-    }
-    if (this.cache.size + found.size > CACHE_LIMIT) this.cache.clear();
-    const ids = new Map<string, number>();
-    for (const [key, f] of facts) {
-      const row = found.get(key);
-      if (!row) throw new Error(`customer ${key} was inserted but cannot be found`);
-      this.cache.set(key, row);
-      ids.set(key, row.id);
-      if (!missing.has(key) && this.changes(row, f)) await this.update(row, f);
-    }
-    return ids;
+  ) {
+    this.indexes = new DeferredIndexes(tx, CUSTOMER_INDEXES);
   }
 
-  /** By external id first; by email for email-keyed customers and for id-keyed ones not found (adoption). */
-  private async lookup(facts: CustomerFacts[]): Promise<Map<string, CustomerRow>> {
-    const byKey = new Map<string, CustomerRow>();
-    if (!facts.length) return byKey;
+  /** Call once, before the first resolve; `bulk` lets a first import defer the customer indexes. */
+  async prepare({ bulk }: { bulk: boolean }): Promise<void> {
+    this.complete = (await this.tx.query('SELECT 1 AS one FROM customers LIMIT 1')).length === 0;
+    if (bulk && this.complete) await this.indexes.drop();
+  }
+
+  /** Call once, after the last resolve. */
+  async finish(): Promise<void> {
+    await this.indexes.restore();
+  }
+
+  /**
+   * Gives each of `facts` (distinct identities) a customer id, looking up and inserting
+   * customers now, and decides which facts may change a stored customer; applyUpdates writes
+   * those later. The importer resolves the next chunk while the previous one is being written:
+   * `previous` is that write, awaited only before the cache starts over (a lookup must not read
+   * a row the previous chunk is about to update).
+   */
+  async resolve(facts: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
+    if (this.cache.size + facts.length > CACHE_LIMIT) {
+      await previous;
+      this.cache.clear();
+      this.stored.clear();
+      // From here on misses are looked up, and lookups need the indexes.
+      this.complete = false;
+      await this.indexes.restore();
+    }
+    const keys = facts.map(identityOf);
+    const ids: number[] = new Array<number>(facts.length);
+    const unknown: number[] = [];
+    keys.forEach((key, i) => {
+      const id = this.cache.get(key);
+      if (id === undefined) unknown.push(i);
+      else ids[i] = id;
+    });
+    if (unknown.length && !this.complete) {
+      const found = await this.lookup(unknown.map((i) => facts[i]));
+      for (const i of unknown) {
+        const id = found.get(keys[i]);
+        if (id !== undefined) ids[i] = id;
+      }
+    }
+    const missing = unknown.filter((i) => ids[i] === undefined);
+    if (missing.length) {
+      const inserted = await this.insert(missing.map((i) => facts[i]));
+      for (const i of missing) ids[i] = inserted.get(keys[i]) as number;
+    }
+    const created = new Set(missing);
+    const updates: unknown[][] = [];
+    for (let i = 0; i < facts.length; i++) {
+      if (created.has(i)) continue;
+      const f = facts[i];
+      const stored = this.stored.get(ids[i]);
+      if (stored !== undefined && changesNothing(f, stored)) continue;
+      // The UPDATE decides by time whether these facts win: from here the row is not known.
+      this.stored.delete(ids[i]);
+      updates.push([ids[i], f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null, f.consent ?? null, f.consentAt ?? f.at, f.at]);
+    }
+    for (const i of unknown) this.cache.set(keys[i], ids[i]);
+    return { ids, updates: updates.length ? JSON.stringify(updates) : undefined };
+  }
+
+  /**
+   * By external id first; by email for email-keyed customers and for id-keyed ones not found
+   * (adoption: an id-keyed customer takes over the email-only customer the shop imported before
+   * it had ids, and applyUpdates writes the id onto it).
+   */
+  private async lookup(facts: CustomerFacts[]): Promise<Map<string, number>> {
+    const byKey = new Map<string, number>();
     const d = this.db.dialect;
     const externalIds = facts.filter((f) => f.externalId !== undefined).map((f) => f.externalId as string);
     if (externalIds.length) {
-      const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE external_id IN (${d.jsonList(0)})`, [JSON.stringify(externalIds)]);
-      for (const row of rows) byKey.set(`x:${row.external_id}`, row);
+      const rows: (StoredRow & { external_id: string })[] = await this.tx.query(`SELECT ${STORED} FROM customers WHERE external_id IN (${d.jsonList(0)})`, [
+        JSON.stringify(externalIds),
+      ]);
+      for (const row of rows) {
+        byKey.set(`x:${row.external_id}`, row.id);
+        this.remember(row);
+      }
     }
     const byEmailFacts = facts.filter((f) => f.email !== undefined && (f.externalId === undefined || !byKey.has(`x:${f.externalId}`)));
     if (!byEmailFacts.length) return byKey;
-    const rows: CustomerRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM customers WHERE email IN (${d.jsonList(0)})`, [
-      JSON.stringify(byEmailFacts.map((f) => f.email)),
-    ]);
+    const rows: (StoredRow & { email: string })[] = await this.tx.query(
+      `SELECT ${STORED} FROM customers WHERE email IN (${d.jsonList(0)})`,
+      [JSON.stringify(byEmailFacts.map((f) => f.email))],
+    );
     // The oldest customer with an address wins, whatever order the database returns rows in.
-    const byEmail = new Map<string, CustomerRow>();
+    const byEmail = new Map<string, StoredRow>();
     for (const row of rows) {
-      const known = byEmail.get(row.email as string);
-      if (!known || row.id < known.id) byEmail.set(row.email as string, row);
+      const known = byEmail.get(row.email);
+      if (!known || row.id < known.id) byEmail.set(row.email, row);
     }
+    const adopted = new Set<number>();
     for (const f of byEmailFacts) {
       const row = byEmail.get(f.email as string);
       if (!row) continue;
-      // An id-keyed customer adopts an email-only customer the shop imported before it had ids.
-      if (f.externalId === undefined) byKey.set(`e:${f.email}`, row);
-      else if (row.external_id === null) byKey.set(`x:${f.externalId}`, row);
+      this.remember(row);
+      if (f.externalId === undefined) byKey.set(`e:${f.email}`, row.id);
+      else if (row.external_id === null && !adopted.has(row.id)) {
+        // One id per email-only customer: a second id with the same address is a new customer.
+        adopted.add(row.id);
+        byKey.set(`x:${f.externalId}`, row.id);
+        // The adoption writes the external id: the row is no longer as looked up.
+        this.stored.delete(row.id);
+      }
     }
     return byKey;
   }
 
+  private remember(row: StoredRow): void {
+    this.stored.set(row.id, signature(row.first_name, row.last_name, row.email, row.consent));
+  }
+
   /**
-   * One statement for the chunk's new customers, returning their rows. It starts with WITH so
-   * that TypeORM's SQLite runner returns rows (it discards them for statements starting with
-   * INSERT); PostgreSQL reads it the same way.
+   * One statement for the chunk's new customers. It starts with WITH so that TypeORM's SQLite
+   * runner returns the RETURNING rows (it discards them for statements starting with INSERT);
+   * PostgreSQL reads it the same way. Only id and identity come back.
    */
-  private async insert(facts: CustomerFacts[]): Promise<CustomerRow[]> {
+  private async insert(facts: CustomerFacts[]): Promise<Map<string, number>> {
     const d = this.db.dialect;
     const rows = facts.map((f) => {
       const hasConsent = f.consent !== undefined;
@@ -121,51 +224,52 @@ export class CustomerResolver {
       ];
     });
     const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
-    const inserted: CustomerRow[] = await this.tx.query(
+    const inserted: { id: number; external_id: string | null; email: string | null }[] = await this.tx.query(
       `WITH j AS (SELECT value FROM ${d.jsonRows(0)})
        INSERT INTO customers (external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at)
-       SELECT ${values} FROM j RETURNING ${COLUMNS}`,
+       SELECT ${values} FROM j RETURNING id, external_id, email`,
       [JSON.stringify(rows)],
     );
+    if (inserted.length !== rows.length) throw new Error(`inserted ${inserted.length} customers where ${rows.length} were new`);
     this.inserted += inserted.length;
-    return inserted;
+    const byKey = new Map(facts.map((f) => [identityOf(f), f]));
+    const ids = new Map<string, number>();
+    for (const row of inserted) {
+      const key = row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`;
+      const f = byKey.get(key);
+      if (!f) throw new Error(`customer ${key} was inserted but is not among the new ones`);
+      ids.set(key, row.id);
+      this.stored.set(row.id, signature(f.firstName ?? null, f.lastName ?? null, f.email ?? null, f.consent ?? 'unknown'));
+    }
+    return ids;
   }
 
-  /** Cheap and synchronous: most rows about a known customer change nothing. */
-  private changes(row: CustomerRow, f: CustomerFacts): boolean {
-    const consentAt = f.consentAt ?? f.at;
-    if (f.consent !== undefined && f.consent !== row.consent && (row.consent_at === null || consentAt > row.consent_at)) return true;
-    if (f.externalId !== undefined && row.external_id === null) return true;
-    if (row.profile_at !== null && f.at <= row.profile_at) return false;
-    return (
-      (f.firstName !== undefined && f.firstName !== row.first_name) ||
-      (f.lastName !== undefined && f.lastName !== row.last_name) ||
-      (f.email !== undefined && f.email !== row.email)
-    );
-  }
-
-  private async update(row: CustomerRow, f: CustomerFacts): Promise<void> {
-    const changes: Record<string, string | null> = {};
-    const newerProfile = row.profile_at === null || f.at > row.profile_at;
-    if (newerProfile) {
-      if (f.firstName !== undefined && f.firstName !== row.first_name) changes.first_name = f.firstName;
-      if (f.lastName !== undefined && f.lastName !== row.last_name) changes.last_name = f.lastName;
-      if (f.email !== undefined && f.email !== row.email) changes.email = f.email;
-      if (Object.keys(changes).length) changes.profile_at = f.at;
-    }
-    if (f.externalId !== undefined && row.external_id === null) changes.external_id = f.externalId;
-    const consentAt = f.consentAt ?? f.at;
-    if (f.consent !== undefined && f.consent !== row.consent && (row.consent_at === null || consentAt > row.consent_at)) {
-      Object.assign(changes, { consent: f.consent, consent_source: this.source, consent_at: consentAt });
-    }
-    const names = Object.keys(changes);
-    if (!names.length) return;
-    changes.updated_at = this.now;
+  /**
+   * Applies a chunk's facts about customers that existed before it, in one UPDATE that
+   * compares them with the stored rows: a newer profile (names, email) replaces an older one, a
+   * newer consent replaces an older one, and an external id fills an empty one. Every SET
+   * expression sees the row as it was, so the conditions hold across all of them.
+   */
+  async applyUpdates({ updates }: ResolvedCustomers): Promise<void> {
+    if (updates === undefined) return;
     const d = this.db.dialect;
-    const sets = Object.keys(changes).map((column, i) => `${column} = ${d.param(i)}`);
-    const values = Object.values(changes);
-    await this.tx.query(`UPDATE customers SET ${sets.join(', ')} WHERE id = ${d.param(values.length)}`, [...values, row.id]);
-    Object.assign(row, changes);
-    this.updated++;
+    const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : 'text'));
+    const differs = (column: string, value: string) => `(${value} IS NOT NULL AND NOT (${d.nullSafeEqual(`customers.${column}`, value)}))`;
+    const profile = `((customers.profile_at IS NULL OR ${at} > customers.profile_at) AND (${differs('first_name', firstName)} OR ${differs('last_name', lastName)} OR ${differs('email', email)}))`;
+    const newConsent = `(${differs('consent', consent)} AND (customers.consent_at IS NULL OR ${consentAt} > customers.consent_at))`;
+    const adopt = `(${externalId} IS NOT NULL AND customers.external_id IS NULL)`;
+    const when = (condition: string, value: string, column: string) => `${column} = CASE WHEN ${condition} THEN ${value} ELSE customers.${column} END`;
+    const given = (value: string) => `${profile} AND ${value} IS NOT NULL`;
+    this.updated += await this.db.execute(
+      this.tx,
+      `UPDATE customers SET
+         ${when(given(firstName), firstName, 'first_name')}, ${when(given(lastName), lastName, 'last_name')}, ${when(given(email), email, 'email')},
+         ${when(profile, at, 'profile_at')}, ${when(adopt, externalId, 'external_id')},
+         ${when(newConsent, consent, 'consent')}, ${when(newConsent, literal(this.source), 'consent_source')}, ${when(newConsent, consentAt, 'consent_at')},
+         updated_at = ${literal(this.now)}
+       FROM ${d.jsonRows(0)}
+       WHERE customers.id = ${id} AND (${profile} OR ${newConsent} OR ${adopt})`,
+      [updates],
+    );
   }
 }

@@ -1,8 +1,8 @@
 /** Import a file end to end (read, parse, write): what `rekindle import` and the benchmark both run. */
 import type { Database } from '../db/database';
 import type { Clock } from '../clock';
-import { readCustomers, readOrders } from './formats';
-import { CustomerImportSummary, importCustomers, importOrders, OrderImportSummary } from './importer';
+import { readCustomersInWorker, readOrdersInWorker } from './readInWorker';
+import { CustomerImportSummary, importCustomers, importOrderChunks, OrderImportSummary } from './importer';
 import type { ImportFormat } from './records';
 
 export interface FileImportOptions {
@@ -14,10 +14,11 @@ export interface FileImportOptions {
 }
 
 export async function importOrdersFile(file: string, format: ImportFormat, o: FileImportOptions): Promise<OrderImportSummary> {
-  const reader = readOrders(file, format, { shopTimeZone: o.shop.timeZone, defaultCurrency: o.shop.currency });
-  const summary = await importOrders(o.db, reader.records, {
+  const reader = readOrdersInWorker(file, format, { shopTimeZone: o.shop.timeZone, defaultCurrency: o.shop.currency });
+  const summary = await importOrderChunks(o.db, reader.chunks, {
     source: format === 'cdnow' ? 'cdnow' : `csv:${format}`,
     file,
+    bulk: true,
     dryRun: o.dryRun,
     now: o.clock,
     onProgress: (done) => {
@@ -30,7 +31,7 @@ export async function importOrdersFile(file: string, format: ImportFormat, o: Fi
 }
 
 export async function importCustomersFile(file: string, format: 'generic' | 'shopify', o: FileImportOptions): Promise<CustomerImportSummary> {
-  const reader = readCustomers(file, format, { shopTimeZone: o.shop.timeZone });
-  const summary = await importCustomers(o.db, reader.records, { source: `customers:${format}`, file, dryRun: o.dryRun, now: o.clock });
+  const reader = readCustomersInWorker(file, format, { shopTimeZone: o.shop.timeZone });
+  const summary = await importCustomers(o.db, reader.records, { source: `customers:${format}`, file, bulk: true, dryRun: o.dryRun, now: o.clock });
   return { ...summary, rows: reader.rowsRead() };
 }

@@ -2,12 +2,18 @@
  * Writes one chunk of order records inside the import's transaction: inserts new orders,
  * updates changed ones, counts unchanged ones, and refuses an order id that appears twice in
  * the same import with different values. Memory stays constant in the file size: what this
- * import has already seen lives in the orders table (import_batch_id) and a scratch table.
+ * import has already seen lives in the orders table (import_batch_id, source_line) and, for
+ * orders it found unchanged, in a scratch table.
+ *
+ * The chunk crosses into SQL once as a JSON text and most of the work stays there: new orders
+ * go in first, and only the orders that need a decision in JavaScript (changed, or repeated
+ * within this import) come back. Returning a row per unchanged order, as the first version did,
+ * cost more than the comparison itself (node-sqlite3 builds every result row on the main thread).
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { InputError } from '../domain/errors';
-import type { OrderRecord } from './records';
+import { exclusionOf, ORDER_ROW, OrderChunk, rowsJson, unpackOrders } from './orderChunk';
 
 export interface OrderCounts {
   inserted: number;
@@ -23,143 +29,172 @@ export interface ExclusionCounts {
   duplicates: number;
 }
 
-interface ExistingOrder {
+/** A stored order the chunk repeats or changes. */
+interface StoredOrder {
   order_id: string;
   import_batch_id: number | null;
   source_line: number | null;
   /** 1 when every column an order means equals the incoming record. */
   same: number | string;
-}
-
-export interface ResolvedOrder {
-  record: OrderRecord;
-  customerId: number;
+  /** Line of this import where the order was seen unchanged before, if it was. */
+  seen_line: number | null;
 }
 
 const SEEN = 'rekindle_import_seen';
-const INSERT_COLUMNS =
-  'order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line, created_at, updated_at';
-/** Column, position in the row JSON, type: equal in all of these is the same order. Names and consent belong to the customer. */
-const COMPARED: readonly [string, number, 'text' | 'int'][] = [
-  ['customer_id', 1, 'int'], ['ordered_at', 2, 'text'], ['ordered_day', 3, 'text'], ['currency', 4, 'text'], ['amount_minor', 5, 'int'],
-  ['refunded_minor', 6, 'int'], ['status', 7, 'text'], ['discount_code', 8, 'text'], ['items', 9, 'text'],
-];
-const INSERT_TYPES = ['text', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text', 'text', 'int', 'int', 'text', 'text'] as const;
+const INSERT_COLUMNS = 'order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line';
+/** The one parameter of every chunk statement: the chunk's completed order rows. */
+const ROWS = 0;
 
 export class OrderWriter {
   readonly orders: OrderCounts = { inserted: 0, updated: 0, unchanged: 0 };
   readonly excluded: ExclusionCounts = { cancelled: 0, refunded: 0, duplicates: 0 };
-  private seenAny = false;
+  /** Whether any order was stored before this import: if none, nothing can be unchanged. */
+  private ordersBefore = true;
 
   constructor(
     private readonly db: Database,
     private readonly tx: EntityManager,
     private readonly batchId: number,
     private readonly file: string,
-    private readonly now: string,
-  ) {}
-
-  async prepare(): Promise<void> {
-    for (const sql of this.db.dialect.scratchTable(SEEN, 'order_id varchar(191) PRIMARY KEY, line integer')) {
-      await this.tx.query(sql);
-    }
+  ) {
+    // Written into the SQL as a literal: it appears several times in a statement, and both
+    // engines number parameters differently.
+    if (!Number.isSafeInteger(batchId)) throw new Error(`batch id ${batchId} is not an integer`);
   }
 
-  /** `chunk` holds distinct order ids (the importer removes in-chunk repeats first). */
-  async write(chunk: ResolvedOrder[]): Promise<void> {
-    // One JSON text per chunk serves the comparison and the insert: one bound parameter each.
-    const rows = JSON.stringify(chunk.map((o) => this.rowOf(o)));
-    const existing = await this.existing(rows);
-    const seen = this.seenAny && existing.size ? await this.seenLines([...existing.keys()]) : new Map<string, number>();
-    const newlySeen: ResolvedOrder[] = [];
-    for (const order of chunk) {
-      const row = existing.get(order.record.orderId);
-      const earlierLine = row?.import_batch_id === this.batchId ? row.source_line : seen.get(order.record.orderId);
-      const firstTime = !row || earlierLine === undefined || earlierLine === null;
-      if (!firstTime) this.repeated(order, row as ExistingOrder, earlierLine as number);
-      else if (row && Number(row.same) === 1) {
-        this.orders.unchanged++;
-        newlySeen.push(order);
-      } else if (row) await this.update(order);
-      this.countExclusions(order.record, firstTime);
-    }
-    if (existing.size < chunk.length) await this.insertNew(rows, chunk.length - existing.size);
-    await this.remember(newlySeen);
+  /**
+   * With foreign keys off for a bulk load (Database.writeBulk), proves that every order this
+   * import wrote refers to an existing customer. One pass over the orders table, once; when the
+   * table was empty before the import every order is this import's, and the pass reads only the
+   * customer ids (from orders_customer_day): measured 0.15 s at a million orders instead of 1.2 s.
+   */
+  async checkCustomers(): Promise<void> {
+    const mine = this.ordersBefore ? `${this.db.dialect.nullSafeEqual('o.import_batch_id', String(this.batchId))} AND` : '';
+    // Only order_id and customer_id are read, so the index alone can answer.
+    const orphans: { order_id: string }[] = await this.tx.query(
+      `SELECT o.order_id FROM orders o WHERE ${mine} NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id) LIMIT 1`,
+    );
+    if (orphans.length) throw new Error(`order "${orphans[0].order_id}" was written for a customer that does not exist`);
   }
 
-  private repeated(order: ResolvedOrder, row: ExistingOrder, earlierLine: number): void {
+  /** Returns whether the orders table was empty, so the importer may defer its index. */
+  async prepare(): Promise<{ empty: boolean }> {
+    this.ordersBefore = (await this.tx.query('SELECT 1 AS one FROM orders LIMIT 1')).length > 0;
+    if (this.ordersBefore) {
+      for (const sql of this.db.dialect.scratchTable(SEEN, 'order_id varchar(191) PRIMARY KEY, line integer')) await this.tx.query(sql);
+    }
+    return { empty: !this.ordersBefore };
+  }
+
+  /** Writes a chunk whose customers have the ids `customerIds` (by position in chunk.facts). */
+  async write(chunk: OrderChunk, customerIds: number[]): Promise<void> {
+    const params = [rowsJson(chunk, customerIds)];
+    const inserted = await this.insertNew(params);
+    this.orders.inserted += inserted;
+    this.excluded.cancelled += chunk.cancelled;
+    this.excluded.refunded += chunk.refunded;
+    if (inserted === chunk.count) return;
+    const stored = await this.storedNeedingDecision(params);
+    const unchanged = chunk.count - inserted - stored.size;
+    this.orders.unchanged += unchanged;
+    if (stored.size) {
+      for (const row of unpackOrders(params[ROWS])) {
+        const found = stored.get(row[ORDER_ROW.orderId]);
+        if (!found) continue;
+        const earlierLine = found.import_batch_id === this.batchId ? found.source_line : found.seen_line;
+        if (earlierLine === null) {
+          await this.update(row);
+          continue;
+        }
+        this.repeated(row[ORDER_ROW.orderId], row[ORDER_ROW.line], found, earlierLine);
+        // A repeat is neither revenue nor an exclusion of its own: the first sighting counted.
+        const excluded = exclusionOf(row[ORDER_ROW.status], row[ORDER_ROW.amountMinor], row[ORDER_ROW.refundedMinor]);
+        if (excluded) this.excluded[excluded]--;
+      }
+    }
+    if (unchanged > 0 && this.ordersBefore) await this.rememberUnchanged(params);
+  }
+
+  private repeated(orderId: string, line: number, row: StoredOrder, earlierLine: number): void {
     if (Number(row.same) !== 1) {
       throw new InputError(
-        `order "${order.record.orderId}" appears again with different values (first at line ${earlierLine}); an order id must mean one order`,
-        { file: this.file, line: order.record.line, field: 'order_id' },
+        `order "${orderId}" appears again with different values (first at line ${earlierLine}); an order id must mean one order`,
+        { file: this.file, line, field: 'order_id' },
       );
     }
     this.excluded.duplicates++;
   }
 
-  private countExclusions(record: OrderRecord, firstTime: boolean): void {
-    if (!firstTime) return;
-    if (record.status === 'cancelled') this.excluded.cancelled++;
-    else if (record.amountMinor > 0 && record.refundedMinor >= record.amountMinor) this.excluded.refunded++;
+  /** The row's columns in INSERT_COLUMNS order, as SQL over `j.value`. */
+  private columns(): string[] {
+    const d = this.db.dialect;
+    const r = ORDER_ROW;
+    return [
+      d.jsonAt(r.orderId), d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
+      d.jsonAt(r.amountMinor, 'int'), d.jsonAt(r.refundedMinor, 'int'), d.jsonAt(r.status), d.jsonAt(r.discountCode), d.jsonAt(r.items),
+      String(this.batchId), d.jsonAt(r.line, 'int'),
+    ];
   }
 
-  /** The chunk's orders already stored, each with whether it is the same order as stored. */
-  private async existing(rows: string): Promise<Map<string, ExistingOrder>> {
+  /** Inserts the rows whose order id is not stored yet, in one statement; returns how many. */
+  private async insertNew(params: string[]): Promise<number> {
     const d = this.db.dialect;
-    const same = COMPARED.map(([column, i, type]) => d.nullSafeEqual(`o.${column}`, d.jsonAt(i, type))).join(' AND ');
-    const found: ExistingOrder[] = await this.tx.query(
-      `SELECT o.order_id, o.import_batch_id, o.source_line, CASE WHEN ${same} THEN 1 ELSE 0 END AS same
-         FROM ${d.jsonRows(0)} JOIN orders o ON o.order_id = ${d.jsonAt(0)}`,
-      [rows],
+    return this.db.execute(
+      this.tx,
+      // ON CONFLICT rather than NOT EXISTS: the insert's own key lookup decides, not a second one.
+      `INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${this.columns().join(', ')} FROM ${d.jsonRows(ROWS)} WHERE true
+       ON CONFLICT (order_id) DO NOTHING`,
+      params,
+    );
+  }
+
+  /**
+   * The chunk's orders that were stored before this statement's insert and are not simply
+   * unchanged: changed ones, and ones this import has already met (written, or seen unchanged).
+   */
+  private async storedNeedingDecision(params: string[]): Promise<Map<string, StoredOrder>> {
+    const d = this.db.dialect;
+    // Every column an order means, batch and line aside: equal in all of them is the same order.
+    const values = this.columns();
+    const same = INSERT_COLUMNS.split(', ').slice(1, 10).map((column, i) => d.nullSafeEqual(`o.${column}`, values[i + 1])).join(' AND ');
+    const mine = d.nullSafeEqual('o.import_batch_id', String(this.batchId));
+    const justInserted = `${mine} AND o.source_line = ${d.jsonAt(ORDER_ROW.line, 'int')}`;
+    const seenJoin = this.ordersBefore ? `LEFT JOIN ${SEEN} s ON s.order_id = o.order_id` : '';
+    const seenLine = this.ordersBefore ? 's.line' : 'NULL';
+    const found: StoredOrder[] = await this.tx.query(
+      `SELECT * FROM (
+         SELECT o.order_id, o.import_batch_id, o.source_line, ${seenLine} AS seen_line,
+                CASE WHEN ${same} THEN 1 ELSE 0 END AS same, CASE WHEN ${mine} THEN 1 ELSE 0 END AS mine
+           FROM ${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${d.jsonAt(ORDER_ROW.orderId)} ${seenJoin}
+          WHERE NOT (${justInserted})
+       ) c WHERE NOT (c.same = 1 AND c.mine = 0 AND c.seen_line IS NULL)`,
+      params,
     );
     return new Map(found.map((r) => [r.order_id, r]));
   }
 
-  private async seenLines(ids: string[]): Promise<Map<string, number>> {
-    const rows: { order_id: string; line: number }[] = await this.tx.query(
-      `SELECT order_id, line FROM ${SEEN} WHERE order_id IN (${this.db.dialect.jsonList(0)})`,
-      [JSON.stringify(ids)],
-    );
-    return new Map(rows.map((r) => [r.order_id, r.line]));
-  }
-
-  private rowOf({ record: r, customerId }: ResolvedOrder): unknown[] {
-    return [
-      r.orderId, customerId, r.orderedAt, r.orderedDay, r.currency, r.amountMinor, r.refundedMinor, r.status,
-      r.discountCode ?? null, JSON.stringify(r.items), this.batchId, r.line, this.now, this.now,
-    ];
-  }
-
-  /** Inserts the rows whose order id is not stored yet, in one statement. */
-  private async insertNew(rows: string, expected: number): Promise<void> {
-    const d = this.db.dialect;
-    const values = INSERT_TYPES.map((type, i) => d.jsonAt(i, type)).join(', ');
-    const inserted = await this.db.execute(
-      this.tx,
-      `INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${values} FROM ${d.jsonRows(0)}
-        WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = ${d.jsonAt(0)})`,
-      [rows],
-    );
-    if (inserted !== expected) throw new Error(`inserted ${inserted} orders where ${expected} were new`);
-    this.orders.inserted += inserted;
-  }
-
-  private async update({ record: r, customerId }: ResolvedOrder): Promise<void> {
-    const columns = ['customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'import_batch_id', 'source_line', 'updated_at'];
-    const values = [customerId, r.orderedAt, r.orderedDay, r.currency, r.amountMinor, r.refundedMinor, r.status, r.discountCode ?? null, JSON.stringify(r.items), this.batchId, r.line, this.now];
-    const d = this.db.dialect;
-    const sets = columns.map((c, i) => `${c} = ${d.param(i)}`).join(', ');
-    await this.tx.query(`UPDATE orders SET ${sets} WHERE order_id = ${d.param(values.length)}`, [...values, r.orderId]);
-    this.orders.updated++;
-  }
-
-  private async remember(orders: ResolvedOrder[]): Promise<void> {
-    if (!orders.length) return;
-    this.seenAny = true;
+  /**
+   * Records the chunk's unchanged orders as seen by this import: every chunk order still
+   * stored under another batch after this chunk's updates. Ones seen before stay as they were.
+   */
+  private async rememberUnchanged(params: string[]): Promise<void> {
     const d = this.db.dialect;
     await this.tx.query(
-      `INSERT INTO ${SEEN} (order_id, line) SELECT ${d.jsonAt(0)}, ${d.jsonAt(1, 'int')} FROM ${d.jsonRows(0)}`,
-      [JSON.stringify(orders.map((o) => [o.record.orderId, o.record.line]))],
+      `INSERT INTO ${SEEN} (order_id, line)
+       SELECT o.order_id, ${d.jsonAt(ORDER_ROW.line, 'int')} FROM ${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${d.jsonAt(ORDER_ROW.orderId)}
+        WHERE NOT (${d.nullSafeEqual('o.import_batch_id', String(this.batchId))})
+       ON CONFLICT (order_id) DO NOTHING`,
+      params,
     );
+  }
+
+  private async update(row: ReturnType<typeof unpackOrders>[number]): Promise<void> {
+    const r = ORDER_ROW;
+    const columns = ['customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'import_batch_id', 'source_line'];
+    const values = [row[r.customerId], row[r.orderedAt], row[r.orderedDay], row[r.currency], row[r.amountMinor], row[r.refundedMinor], row[r.status], row[r.discountCode], row[r.items], this.batchId, row[r.line]];
+    const d = this.db.dialect;
+    const sets = columns.map((c, i) => `${c} = ${d.param(i)}`).join(', ');
+    await this.tx.query(`UPDATE orders SET ${sets} WHERE order_id = ${d.param(values.length)}`, [...values, row[r.orderId]]);
+    this.orders.updated++;
   }
 }

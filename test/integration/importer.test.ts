@@ -1,6 +1,7 @@
 import { shopStats } from '../../src/db/stats';
 import { InputError } from '../../src/domain/errors';
 import { importOrders } from '../../src/import/importer';
+import { CHUNK } from '../../src/import/orderChunk';
 import { anOrder, stream } from '../support/orders';
 import { testServices, TestServices } from '../support/services';
 
@@ -49,14 +50,21 @@ describe('importOrders on a real SQLite file', () => {
   });
 
   it('detects a conflicting repeat across chunks and across unchanged rows, leaving the database as before', async () => {
-    const base = Array.from({ length: 1500 }, (_, i) => anOrder({ orderId: `P${i}`, line: i + 2 }));
+    const rows = CHUNK + 500;
+    const base = Array.from({ length: rows }, (_, i) => anOrder({ orderId: `P${i}`, line: i + 2 }));
     await importOrders(s.db, stream(base), options);
     const before = await shopStats(s.db);
-    // P3 is unchanged at line 5 and comes back 1,500 rows later with another amount.
-    const reimport = [...base, { ...base[3], amountMinor: 1, line: 1502 }];
-    await expect(importOrders(s.db, stream(reimport), options)).rejects.toThrow(/orders.csv:1502: order_id: .*first at line 5/);
-    const fresh = Array.from({ length: 1200 }, (_, i) => anOrder({ orderId: `Q${i}`, line: i + 2 }));
-    await expect(importOrders(s.db, stream([...fresh, { ...fresh[0], amountMinor: 7, line: 1202 }]), options)).rejects.toBeInstanceOf(InputError);
+    // P3 is unchanged at line 5 and comes back a chunk later with another amount.
+    const reimport = [...base, { ...base[3], amountMinor: 1, line: rows + 2 }];
+    await expect(importOrders(s.db, stream(reimport), options)).rejects.toThrow(new RegExp(`orders.csv:${rows + 2}: order_id: .*first at line 5`));
+    // The same, identical: counted once as unchanged and once as a duplicate.
+    const identical = await importOrders(s.db, stream([...base, { ...base[3], line: rows + 2 }]), options);
+    expect(identical.orders).toEqual({ inserted: 0, updated: 0, unchanged: rows });
+    expect(identical.excluded.duplicates).toBe(1);
+    const fresh = Array.from({ length: CHUNK + 200 }, (_, i) => anOrder({ orderId: `Q${i}`, line: i + 2 }));
+    await expect(importOrders(s.db, stream([...fresh, { ...fresh[0], amountMinor: 7, line: CHUNK + 202 }]), options)).rejects.toThrow(
+      new RegExp(`orders.csv:${CHUNK + 202}: order_id: .*first at line 2`),
+    );
     expect(await shopStats(s.db)).toEqual(before);
   });
 

@@ -2,7 +2,7 @@
  * The same entities, migrations and SQL on PostgreSQL. Runs when REKINDLE_TEST_POSTGRES_URL
  * names an empty database (`.ci/run` starts one); jest.config.js leaves this folder out otherwise.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -36,5 +36,26 @@ describe('PostgreSQL', () => {
     expect(sent.sent).toBe(launch.treated);
     const again = run('dispatch', '--now', '1998-07-01T10:06:00Z', '--json').json();
     expect(again.sent).toBe(0);
+  });
+
+  it('updates a changed order and a newer name, and refuses a conflicting repeat, as on SQLite', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-pg-'));
+    const env = { DATABASE_URL: url, SHOP_CURRENCY: 'USD', OUTBOX_DIR: path.join(dir, 'outbox'), SECRET_KEY: 'k'.repeat(40) };
+    const run = (...args: string[]) => rekindle(args, env, dir);
+    const header = 'order_id,customer_id,email,ordered_at,amount,currency,first_name\n';
+    const file = (name: string, rows: string) => {
+      writeFileSync(path.join(dir, name), header + rows);
+      return path.join(dir, name);
+    };
+    const first = file('a.csv', 'PG1,pg-9,ann@example.com,2025-01-01T10:00:00Z,10.00,USD,Ann\nPG2,pg-9,ann@example.com,2025-02-01T10:00:00Z,20.00,USD,Ann\n');
+    expect(run('import', 'orders', first, '--format', 'generic', '--json').json()).toMatchObject({ orders: { inserted: 2 }, customers: { inserted: 1 } });
+    const second = file('b.csv', 'PG2,pg-9,ann@example.com,2025-02-01T10:00:00Z,25.00,USD,Ann\nPG3,pg-9,ann@example.com,2025-03-01T10:00:00Z,5.00,USD,Annie\n');
+    expect(run('import', 'orders', second, '--format', 'generic', '--json').json()).toMatchObject({
+      orders: { inserted: 1, updated: 1, unchanged: 0 }, customers: { inserted: 0, updated: 1 },
+    });
+    const conflict = file('c.csv', 'PG1,pg-9,ann@example.com,2025-01-01T10:00:00Z,10.00,USD,Ann\nPG1,pg-9,ann@example.com,2025-01-01T10:00:00Z,11.00,USD,Ann\n');
+    const refused = run('import', 'orders', conflict, '--format', 'generic', '--json');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('c.csv:3: order_id:');
   });
 });

@@ -1,0 +1,86 @@
+import { shopStats } from '../../src/db/stats';
+import { InputError } from '../../src/domain/errors';
+import { importOrders } from '../../src/import/importer';
+import { CHUNK } from '../../src/import/orderChunk';
+import type { OrderRecord } from '../../src/import/records';
+import { anOrder, stream } from '../support/orders';
+import { testServices, TestServices } from '../support/services';
+
+const now = () => new Date('2026-01-01T00:00:00Z');
+/** What a file import passes: foreign keys checked once, indexes of empty tables built at the end. */
+const bulk = { source: 'csv:generic', file: 'orders.csv', now, bulk: true };
+
+/** Orders over several chunks; customer k orders on rows k, k + customers, k + 2 * customers... */
+function history(rows: number, customers: number, prefix = 'H'): OrderRecord[] {
+  return Array.from({ length: rows }, (_, i) =>
+    anOrder({
+      orderId: `${prefix}${i}`,
+      line: i + 2,
+      customer: { externalId: `c${i % customers}`, email: `c${i % customers}@example.com`, firstName: 'Kim' },
+      orderedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+      orderedDay: '2024-01-01',
+    }),
+  );
+}
+
+describe('a bulk (file) import on a real SQLite file', () => {
+  let s: TestServices;
+  beforeEach(async () => (s = await testServices()));
+  afterEach(() => s.dispose());
+
+  const indexes = async () => {
+    const rows: { name: string; sql: string }[] = await s.db.reader.query(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'customers') AND sql IS NOT NULL ORDER BY name",
+    );
+    // The migration quotes names, the importer does not: compare what the indexes are.
+    return rows.map((r) => ({ name: r.name, sql: r.sql.replace(/["\s]/g, '') }));
+  };
+  const foreignKeys = async () => (await s.db.reader.query('PRAGMA foreign_keys'))[0].foreign_keys;
+
+  it('into an empty shop: builds the deferred indexes as the migration defines them and turns foreign keys back on', async () => {
+    const migrated = await indexes();
+    expect(migrated.map((i) => i.name)).toEqual(['customers_email', 'customers_external_id', 'orders_customer_day']);
+    const orders = history(CHUNK * 2 + 37, 900);
+    const summary = await importOrders(s.db, stream(orders), bulk);
+    expect(summary.orders).toEqual({ inserted: orders.length, updated: 0, unchanged: 0 });
+    expect(summary.customers).toEqual({ inserted: 900, updated: 0 });
+    expect(await indexes()).toEqual(migrated);
+    expect(await foreignKeys()).toBe(1);
+    const [{ orphans }] = await s.db.reader.query('SELECT count(*) AS orphans FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)');
+    expect(orphans).toBe(0);
+    // Every order belongs to the customer its row named.
+    const [{ wrong }] = await s.db.reader.query(
+      "SELECT count(*) AS wrong FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id <> 'c' || (CAST(substr(o.order_id, 2) AS integer) % 900)",
+    );
+    expect(wrong).toBe(0);
+  });
+
+  it('that fails half-way leaves rows, indexes and foreign keys exactly as before', async () => {
+    await importOrders(s.db, stream(history(50, 10, 'K')), bulk);
+    const before = { stats: await shopStats(s.db), indexes: await indexes() };
+    await s.db.write((tx) => tx.query('DELETE FROM orders'));
+    const emptyOrders = { stats: await shopStats(s.db), indexes: await indexes() };
+    async function* failing(): AsyncIterable<OrderRecord> {
+      yield* history(CHUNK * 2 + 5, 300, 'F');
+      throw new InputError('"12,50" is not a decimal number; use a dot', { file: 'orders.csv', line: CHUNK * 2 + 7, field: 'amount' });
+    }
+    await expect(importOrders(s.db, failing(), bulk)).rejects.toThrow(`orders.csv:${CHUNK * 2 + 7}: amount:`);
+    expect({ stats: await shopStats(s.db), indexes: await indexes() }).toEqual(emptyOrders);
+    expect(emptyOrders.indexes).toEqual(before.indexes);
+    expect(await foreignKeys()).toBe(1);
+  });
+
+  it('into a shop with customers: looks them up, applies newer names across chunks, and counts each update', async () => {
+    const migrated = await indexes();
+    await importOrders(s.db, stream(history(CHUNK + 10, 500)), bulk);
+    // The same customers order again; c7's rows from the second chunk on carry a new name.
+    const again = history(CHUNK * 2, 500, 'N').map((o, i) =>
+      o.customer.externalId === 'c7' && i >= CHUNK ? { ...o, customer: { ...o.customer, firstName: 'Kimberly' } } : o,
+    );
+    const summary = await importOrders(s.db, stream(again), bulk);
+    expect(summary.customers).toEqual({ inserted: 0, updated: 1 });
+    const rows: { external_id: string; first_name: string }[] = await s.db.reader.query("SELECT external_id, first_name FROM customers WHERE external_id IN ('c7', 'c8') ORDER BY external_id");
+    expect(rows).toEqual([{ external_id: 'c7', first_name: 'Kimberly' }, { external_id: 'c8', first_name: 'Kim' }]);
+    expect(await indexes()).toEqual(migrated);
+  });
+});
