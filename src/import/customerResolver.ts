@@ -91,6 +91,7 @@ export class CustomerResolver {
     private readonly tx: EntityManager,
     private readonly source: string,
     private readonly now: string,
+    private readonly cacheLimit = CACHE_LIMIT,
   ) {
     this.indexes = new DeferredIndexes(tx, CUSTOMER_INDEXES);
   }
@@ -114,7 +115,7 @@ export class CustomerResolver {
    * a row the previous chunk is about to update).
    */
   async resolve(facts: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
-    if (this.cache.size + facts.length > CACHE_LIMIT) {
+    if (this.cache.size + facts.length > this.cacheLimit) {
       await previous;
       this.cache.clear();
       this.stored.clear();

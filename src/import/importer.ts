@@ -25,6 +25,8 @@ export interface ImportOptions {
    * indexes at the end. Worth it from thousands of rows; a one-order webhook would pay more.
    */
   bulk?: boolean;
+  /** Customers kept in memory during the import (default 500,000); past it they are looked up again. */
+  customerCache?: number;
   /** Called after each chunk with the number of records written so far. */
   onProgress?: (records: number) => void;
 }
@@ -62,7 +64,7 @@ export function importOrders(db: Database, records: AsyncIterable<OrderRecord> |
 /** Writes packed chunks (from a file reader, or packed here by importOrders) as one import batch. */
 export async function importOrderChunks(db: Database, chunks: AsyncIterable<OrderChunk>, options: ImportOptions): Promise<OrderImportSummary> {
   return inBatch(db, options, async (tx, batchId, now) => {
-    const customers = new CustomerResolver(db, tx, options.source, now);
+    const customers = new CustomerResolver(db, tx, options.source, now, options.customerCache);
     const writer = new OrderWriter(db, tx, batchId, options.file);
     const bulk = !!options.bulk;
     await customers.prepare({ bulk });
@@ -112,7 +114,7 @@ export async function importOrderChunks(db: Database, chunks: AsyncIterable<Orde
 
 export async function importCustomers(db: Database, records: AsyncIterable<CustomerRecord> | Iterable<CustomerRecord>, options: ImportOptions): Promise<CustomerImportSummary> {
   return inBatch(db, options, async (tx, batchId, now) => {
-    const customers = new CustomerResolver(db, tx, options.source, now);
+    const customers = new CustomerResolver(db, tx, options.source, now, options.customerCache);
     await customers.prepare({ bulk: !!options.bulk });
     let rows = 0;
     let chunk = new Map<string, CustomerFacts>();

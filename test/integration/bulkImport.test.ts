@@ -70,6 +70,20 @@ describe('a bulk (file) import on a real SQLite file', () => {
     expect(await foreignKeys()).toBe(1);
   });
 
+  it('with more customers than it keeps in memory: starts looking them up, with indexes, and creates none twice', async () => {
+    const migrated = await indexes();
+    const orders = history(CHUNK * 3, 2500);
+    const first = await importOrders(s.db, stream(orders), { ...bulk, customerCache: 1500 });
+    expect(first.customers).toEqual({ inserted: 2500, updated: 0 });
+    expect(await indexes()).toEqual(migrated);
+    const [{ wrong }] = await s.db.reader.query(
+      "SELECT count(*) AS wrong FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id <> 'c' || (CAST(substr(o.order_id, 2) AS integer) % 2500)",
+    );
+    expect(wrong).toBe(0);
+    const again = await importOrders(s.db, stream(orders), { ...bulk, customerCache: 1500 });
+    expect(again).toMatchObject({ orders: { inserted: 0, updated: 0, unchanged: orders.length }, customers: { inserted: 0, updated: 0 } });
+  });
+
   it('into a shop with customers: looks them up, applies newer names across chunks, and counts each update', async () => {
     const migrated = await indexes();
     await importOrders(s.db, stream(history(CHUNK + 10, 500)), bulk);
