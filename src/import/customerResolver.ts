@@ -14,9 +14,6 @@ import type { Database } from '../db/database';
 import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
 import { CustomerFacts, identityOf } from './customerFacts';
 
-export type { CustomerFacts };
-export { identityOf };
-
 export interface ResolvedCustomers {
   /** Customer id of each fact, in the order given. */
   ids: number[];

@@ -27,10 +27,6 @@ export class DeferredIndexes {
 
   constructor(private readonly tx: EntityManager, private readonly indexes: readonly IndexDefinition[]) {}
 
-  get deferred(): boolean {
-    return this.dropped;
-  }
-
   async drop(): Promise<void> {
     if (this.dropped) return;
     for (const index of this.indexes) await this.tx.query(`DROP INDEX ${index.name}`);

@@ -6,7 +6,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { ImportBatch } from '../db/entities';
-import { CustomerFacts, CustomerResolver, identityOf } from './customerResolver';
+import { CustomerFacts, identityOf } from './customerFacts';
+import { CustomerResolver } from './customerResolver';
 import { DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
 import { OrderChunk, packedChunks } from './orderChunk';
 import { ExclusionCounts, OrderCounts, OrderWriter } from './orderWriter';

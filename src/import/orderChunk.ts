@@ -9,6 +9,7 @@
  */
 import { InputError } from '../domain/errors';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { batchesOf } from './formats';
 import type { OrderRecord } from './records';
 
 export interface OrderChunk {
@@ -39,15 +40,15 @@ export const CHUNK = 2000;
 
 /** Records in chunks of CHUNK, packed for the writer. */
 export async function* packedChunks(records: AsyncIterable<OrderRecord> | Iterable<OrderRecord>, file: string): AsyncGenerator<OrderChunk> {
-  let chunk: OrderRecord[] = [];
-  for await (const record of records) {
-    chunk.push(record);
-    if (chunk.length >= CHUNK) {
-      yield packOrders(chunk, file);
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield packOrders(chunk, file);
+  for await (const chunk of batchesOf(records, CHUNK)) yield packOrders(chunk, file);
+}
+
+/** An order id met twice in one import with different values (in one chunk, or across chunks). */
+export function orderRepeatedError(orderId: string, earlierLine: number, where: { file: string; line: number }): InputError {
+  return new InputError(`order "${orderId}" appears again with different values (first at line ${earlierLine}); an order id must mean one order`, {
+    ...where,
+    field: 'order_id',
+  });
 }
 
 /** Why an order is counted but is neither revenue nor a purchase, if it is. */
@@ -69,12 +70,7 @@ export function packOrders(records: readonly OrderRecord[], file: string): Order
   for (const record of records) {
     const earlier = seen.get(record.orderId);
     if (earlier) {
-      if (!sameRecord(earlier, record)) {
-        throw new InputError(
-          `order "${record.orderId}" appears again with different values (first at line ${earlier.line}); an order id must mean one order`,
-          { file, line: record.line, field: 'order_id' },
-        );
-      }
+      if (!sameRecord(earlier, record)) throw orderRepeatedError(record.orderId, earlier.line, { file, line: record.line });
       chunk.duplicates++;
       continue;
     }

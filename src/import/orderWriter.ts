@@ -12,8 +12,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
-import { InputError } from '../domain/errors';
-import { exclusionOf, ORDER_ROW, OrderChunk, rowsJson, unpackOrders } from './orderChunk';
+import { exclusionOf, ORDER_ROW, OrderChunk, orderRepeatedError, rowsJson, unpackOrders } from './orderChunk';
 
 export interface OrderCounts {
   inserted: number;
@@ -41,7 +40,9 @@ interface StoredOrder {
 }
 
 const SEEN = 'rekindle_import_seen';
-const INSERT_COLUMNS = 'order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, import_batch_id, source_line';
+const COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'import_batch_id', 'source_line'];
+/** Every column an order means, its id, batch and line aside: equal in all of them is the same order. */
+const COMPARED = COLUMNS.slice(1, 10);
 /** The one parameter of every chunk statement: the chunk's completed order rows. */
 const ROWS = 0;
 
@@ -50,6 +51,10 @@ export class OrderWriter {
   readonly excluded: ExclusionCounts = { cancelled: 0, refunded: 0, duplicates: 0 };
   /** Whether any order was stored before this import: if none, nothing can be unchanged. */
   private ordersBefore = true;
+  /** The chunk statements, built once by prepare(): they differ only in the chunk's JSON. */
+  private sql = { insertNew: '', storedNeedingDecision: '', rememberUnchanged: '' };
+  /** `o` is a row this import wrote. */
+  private readonly mine: string;
 
   constructor(
     private readonly db: Database,
@@ -60,6 +65,7 @@ export class OrderWriter {
     // Written into the SQL as a literal: it appears several times in a statement, and both
     // engines number parameters differently.
     if (!Number.isSafeInteger(batchId)) throw new Error(`batch id ${batchId} is not an integer`);
+    this.mine = db.dialect.nullSafeEqual('o.import_batch_id', String(batchId));
   }
 
   /**
@@ -69,7 +75,7 @@ export class OrderWriter {
    * customer ids (from orders_customer_day): measured 0.15 s at a million orders instead of 1.2 s.
    */
   async checkCustomers(): Promise<void> {
-    const mine = this.ordersBefore ? `${this.db.dialect.nullSafeEqual('o.import_batch_id', String(this.batchId))} AND` : '';
+    const mine = this.ordersBefore ? `${this.mine} AND` : '';
     // Only order_id and customer_id are read, so the index alone can answer.
     const orphans: { order_id: string }[] = await this.tx.query(
       `SELECT o.order_id FROM orders o WHERE ${mine} NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id) LIMIT 1`,
@@ -83,18 +89,20 @@ export class OrderWriter {
     if (this.ordersBefore) {
       for (const sql of this.db.dialect.scratchTable(SEEN, 'order_id varchar(191) PRIMARY KEY, line integer')) await this.tx.query(sql);
     }
+    this.sql = this.statements();
     return { empty: !this.ordersBefore };
   }
 
   /** Writes a chunk whose customers have the ids `customerIds` (by position in chunk.facts). */
   async write(chunk: OrderChunk, customerIds: number[]): Promise<void> {
     const params = [rowsJson(chunk, customerIds)];
-    const inserted = await this.insertNew(params);
+    const inserted = await this.db.execute(this.tx, this.sql.insertNew, params);
     this.orders.inserted += inserted;
     this.excluded.cancelled += chunk.cancelled;
     this.excluded.refunded += chunk.refunded;
     if (inserted === chunk.count) return;
-    const stored = await this.storedNeedingDecision(params);
+    const found: StoredOrder[] = await this.tx.query(this.sql.storedNeedingDecision, params);
+    const stored = new Map(found.map((r) => [r.order_id, r]));
     const unchanged = chunk.count - inserted - stored.size;
     this.orders.unchanged += unchanged;
     if (stored.size) {
@@ -112,89 +120,54 @@ export class OrderWriter {
         if (excluded) this.excluded[excluded]--;
       }
     }
-    if (unchanged > 0 && this.ordersBefore) await this.rememberUnchanged(params);
+    if (unchanged > 0 && this.ordersBefore) await this.tx.query(this.sql.rememberUnchanged, params);
   }
 
   private repeated(orderId: string, line: number, row: StoredOrder, earlierLine: number): void {
-    if (Number(row.same) !== 1) {
-      throw new InputError(
-        `order "${orderId}" appears again with different values (first at line ${earlierLine}); an order id must mean one order`,
-        { file: this.file, line, field: 'order_id' },
-      );
-    }
+    if (Number(row.same) !== 1) throw orderRepeatedError(orderId, earlierLine, { file: this.file, line });
     this.excluded.duplicates++;
   }
 
-  /** The row's columns in INSERT_COLUMNS order, as SQL over `j.value`. */
-  private columns(): string[] {
+  private statements(): OrderWriter['sql'] {
     const d = this.db.dialect;
     const r = ORDER_ROW;
-    return [
-      d.jsonAt(r.orderId), d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
+    const orderId = d.jsonAt(r.orderId);
+    const line = d.jsonAt(r.line, 'int');
+    // The row's columns in COLUMNS order, as SQL over `j.value`.
+    const values = [
+      orderId, d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
       d.jsonAt(r.amountMinor, 'int'), d.jsonAt(r.refundedMinor, 'int'), d.jsonAt(r.status), d.jsonAt(r.discountCode), d.jsonAt(r.items),
-      String(this.batchId), d.jsonAt(r.line, 'int'),
+      String(this.batchId), line,
     ];
-  }
-
-  /** Inserts the rows whose order id is not stored yet, in one statement; returns how many. */
-  private async insertNew(params: string[]): Promise<number> {
-    const d = this.db.dialect;
+    const rows = `${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${orderId}`;
+    const same = COMPARED.map((column, i) => d.nullSafeEqual(`o.${column}`, values[i + 1])).join(' AND ');
     // Same meaning, different cost: when most rows are new (the table was empty), the insert's
     // own key check decides (ON CONFLICT; 10% faster at a million rows); when many exist, a
     // NOT EXISTS probe skips them before a row is built (three times faster on a re-import).
     const skipStored = this.ordersBefore
-      ? `WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = ${d.jsonAt(ORDER_ROW.orderId)})`
+      ? `WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = ${orderId})`
       : 'WHERE true ON CONFLICT (order_id) DO NOTHING';
-    return this.db.execute(
-      this.tx,
-      `INSERT INTO orders (${INSERT_COLUMNS}) SELECT ${this.columns().join(', ')} FROM ${d.jsonRows(ROWS)} ${skipStored}`,
-      params,
-    );
-  }
-
-  /**
-   * The chunk's orders that were stored before this statement's insert and are not simply
-   * unchanged: changed ones, and ones this import has already met (written, or seen unchanged).
-   */
-  private async storedNeedingDecision(params: string[]): Promise<Map<string, StoredOrder>> {
-    const d = this.db.dialect;
-    // Every column an order means, batch and line aside: equal in all of them is the same order.
-    const values = this.columns();
-    const same = INSERT_COLUMNS.split(', ').slice(1, 10).map((column, i) => d.nullSafeEqual(`o.${column}`, values[i + 1])).join(' AND ');
-    const mine = d.nullSafeEqual('o.import_batch_id', String(this.batchId));
-    const justInserted = `${mine} AND o.source_line = ${d.jsonAt(ORDER_ROW.line, 'int')}`;
-    const seenJoin = this.ordersBefore ? `LEFT JOIN ${SEEN} s ON s.order_id = o.order_id` : '';
-    const seenLine = this.ordersBefore ? 's.line' : 'NULL';
-    const found: StoredOrder[] = await this.tx.query(
-      `SELECT * FROM (
-         SELECT o.order_id, o.import_batch_id, o.source_line, ${seenLine} AS seen_line,
-                CASE WHEN ${same} THEN 1 ELSE 0 END AS same, CASE WHEN ${mine} THEN 1 ELSE 0 END AS mine
-           FROM ${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${d.jsonAt(ORDER_ROW.orderId)} ${seenJoin}
-          WHERE NOT (${justInserted})
+    return {
+      // The rows whose order id is not stored yet.
+      insertNew: `INSERT INTO orders (${COLUMNS.join(', ')}) SELECT ${values.join(', ')} FROM ${d.jsonRows(ROWS)} ${skipStored}`,
+      // The chunk's orders that were stored before this chunk's insert and are not simply
+      // unchanged: changed ones, and ones this import has already met (written, or seen unchanged).
+      storedNeedingDecision: `SELECT * FROM (
+         SELECT o.order_id, o.import_batch_id, o.source_line, ${this.ordersBefore ? 's.line' : 'NULL'} AS seen_line,
+                CASE WHEN ${same} THEN 1 ELSE 0 END AS same, CASE WHEN ${this.mine} THEN 1 ELSE 0 END AS mine
+           FROM ${rows} ${this.ordersBefore ? `LEFT JOIN ${SEEN} s ON s.order_id = o.order_id` : ''}
+          WHERE NOT (${this.mine} AND o.source_line = ${line})
        ) c WHERE NOT (c.same = 1 AND c.mine = 0 AND c.seen_line IS NULL)`,
-      params,
-    );
-    return new Map(found.map((r) => [r.order_id, r]));
-  }
-
-  /**
-   * Records the chunk's unchanged orders as seen by this import: every chunk order still
-   * stored under another batch after this chunk's updates. Ones seen before stay as they were.
-   */
-  private async rememberUnchanged(params: string[]): Promise<void> {
-    const d = this.db.dialect;
-    await this.tx.query(
-      `INSERT INTO ${SEEN} (order_id, line)
-       SELECT o.order_id, ${d.jsonAt(ORDER_ROW.line, 'int')} FROM ${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${d.jsonAt(ORDER_ROW.orderId)}
-        WHERE NOT (${d.nullSafeEqual('o.import_batch_id', String(this.batchId))})
-       ON CONFLICT (order_id) DO NOTHING`,
-      params,
-    );
+      // The chunk's unchanged orders, as seen by this import: every chunk order still stored
+      // under another batch after this chunk's updates. Ones seen before stay as they were.
+      rememberUnchanged: `INSERT INTO ${SEEN} (order_id, line) SELECT o.order_id, ${line} FROM ${rows}
+        WHERE NOT (${this.mine}) ON CONFLICT (order_id) DO NOTHING`,
+    };
   }
 
   private async update(row: ReturnType<typeof unpackOrders>[number]): Promise<void> {
     const r = ORDER_ROW;
-    const columns = ['customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'import_batch_id', 'source_line'];
+    const columns = COLUMNS.slice(1);
     const values = [row[r.customerId], row[r.orderedAt], row[r.orderedDay], row[r.currency], row[r.amountMinor], row[r.refundedMinor], row[r.status], row[r.discountCode], row[r.items], this.batchId, row[r.line]];
     const d = this.db.dialect;
     const sets = columns.map((c, i) => `${c} = ${d.param(i)}`).join(', ');

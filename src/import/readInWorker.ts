@@ -13,7 +13,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { InputError } from '../domain/errors';
 import type { Progress } from './csvSource';
-import { CustomerFormat, oneByOne, ReadOptions, readCustomers, readOrders, RecordReader } from './formats';
+import { batchesOf, CustomerFormat, oneByOne, ReadOptions, readCustomers, readOrders, RecordReader } from './formats';
 import { OrderChunk, packedChunks } from './orderChunk';
 import type { CustomerRecord, ImportFormat } from './records';
 
@@ -53,21 +53,9 @@ export function readOrdersInWorker(file: string, format: ImportFormat, options: 
 export function readCustomersInWorker(file: string, format: CustomerFormat, options?: ReadOptions): RecordReader<CustomerRecord> {
   const reader = inWorker<CustomerRecord[]>({ kind: 'customers', path: file, format, options }, () => {
     const here = readCustomers(file, format, options);
-    return { chunks: batchesOf(here.records), progress: () => here.progress(), rowsRead: () => here.rowsRead() };
+    return { chunks: batchesOf(here.records, BATCH), progress: () => here.progress(), rowsRead: () => here.rowsRead() };
   });
   return { records: oneByOne(reader.chunks[Symbol.asyncIterator]()), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
-}
-
-async function* batchesOf<T>(records: AsyncIterable<T>): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const record of records) {
-    batch.push(record);
-    if (batch.length === BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
 }
 
 function inWorker<T>(job: Job, here: () => ChunkReader<T>): ChunkReader<T> {
@@ -136,7 +124,7 @@ async function work(job: Job): Promise<void> {
     more?.();
   });
   const reader: RecordReader<unknown> = job.kind === 'orders' ? readOrders(job.path, job.format, job.options) : readCustomers(job.path, job.format, job.options);
-  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.records as AsyncIterable<never>, job.path) : batchesOf(reader.records);
+  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.records as AsyncIterable<never>, job.path) : batchesOf(reader.records, BATCH);
   try {
     for await (const item of items) {
       while (credit === 0) await new Promise<void>((resolve) => (more = resolve));

@@ -63,6 +63,19 @@ export function oneByOne<T>(batches: AsyncIterator<T[]>): AsyncIterable<T> {
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
+/** The inverse of oneByOne: records in arrays of `size` (the last one shorter). */
+export async function* batchesOf<T>(records: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 function formatOptions(options: ReadOptions): FormatOptions {
   return { zone: timeZone(options.shopTimeZone), defaultCurrency: options.defaultCurrency };
 }
