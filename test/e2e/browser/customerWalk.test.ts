@@ -81,7 +81,11 @@ describe('a customer in a real browser, from an email in the outbox', () => {
     await page.keyboard.type('The last parcel arrived crushed. A sturdier box would win me back.');
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement.textContent')).resolves.toMatch(/^Send to /);
+    const before = page.url();
     await page.keyboard.press('Enter');
+    // Enter starts a navigation that waitForLoadState() alone did not wait for (it answered for
+    // the page being left): wait for the page the form posts to.
+    await page.waitForURL((url) => url.href !== before);
     await page.waitForLoadState();
     await expect(page.locator('h1').textContent()).resolves.toMatch(/^Thank you/);
     await shot('3-feedback-sent');
