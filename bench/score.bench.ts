@@ -109,7 +109,7 @@ function* orderRows(summary: CustomerSummary): Iterable<unknown[]> {
     for (let k = 0; k <= summary.x[i]; k++) {
       const d = k === 0 ? first : k === summary.x[i] ? last : first + 1 + Math.floor(random() * Math.max(1, last - first - 1));
       const at = `${day(d)}T10:00:00.000Z`;
-      yield [`o${i}-${k}`, i + 1, at, day(d), 'USD', k === 0 ? 2500 : cents, 0, 'kept', '[]', at, at];
+      yield [`o${i}-${k}`, i + 1, at, day(d), 'USD', k === 0 ? 2500 : cents, 0, 'kept', '[]'];
     }
   }
 }
@@ -118,7 +118,7 @@ function* orderRows(summary: CustomerSummary): Iterable<unknown[]> {
 async function fromOrders(dbFile: string) {
   const summary = summaryOf(CUSTOMERS);
   const s = await openShop(dbFile);
-  const columns = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'items', 'created_at', 'updated_at'];
+  const columns = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'items'];
   await insertRows(s, 'orders', columns, orderRows(summary));
   const [{ orders }] = await s.db.reader.query('SELECT COUNT(*) AS orders FROM orders');
   global.gc?.();
