@@ -17,6 +17,7 @@ import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
 import { DueSend, Move, SendStore } from './sendStore';
 import { loadRuns, RunInfo } from './runInfo';
+import { CustomerEvent, insertEvents } from '../customer/events';
 import { insertSends } from './launch';
 import { nextStep } from './steps';
 
@@ -60,13 +61,16 @@ export interface DispatcherDeps {
 
 /** Rows collected while recording outcomes, written at the end of the same transaction. */
 interface RowsAfter {
-  events: unknown[][];
+  events: CustomerEvent[];
   sends: unknown[][];
 }
 
-const eventRow = (type: string, send: DueSend, now: Date, data: unknown): unknown[] => [
-  type, send.customerId, send.runId, send.id, now.toISOString(), data === null ? null : JSON.stringify(data),
-];
+const newRowsAfter = (): RowsAfter => ({ events: [], sends: [] });
+
+async function writeRowsAfter(tx: EntityManager, db: Database, after: RowsAfter): Promise<void> {
+  await insertEvents(tx, db, after.events);
+  await insertSends(tx, db, after.sends);
+}
 
 export class Dispatcher {
   private readonly store: SendStore;
@@ -185,14 +189,14 @@ export class Dispatcher {
       moves.push(this.moveFor(o.ctx, o.outcome, now));
       if (o.outcome.status === 'failed' && o.outcome.failure.kind === 'fatal') fatal.set(o.ctx.send.runId, o.outcome.failure.reason);
     }
-    const after: RowsAfter = { events: [], sends: [] };
+    const after = newRowsAfter();
     await this.store.apply(
       moves,
       async (tx, m) => {
         const { ctx, outcome } = byId.get(m.sendId) as { ctx: SendContext; outcome: SendOutcome };
         if (m.event === 'delivered') {
           summary.sent++;
-          this.afterDelivered(after, ctx, runs.get(ctx.send.runId) as RunInfo, now, outcome);
+          this.recordSent(after, ctx.send, ctx.treatment, runs.get(ctx.send.runId), now, outcome.status === 'already-delivered' ? { reconciled: true } : null);
         } else if (m.event === 'transient') summary.retried++;
         else if (m.event === 'exhausted') summary.failed++;
         else if (m.event === 'permanent') {
@@ -200,10 +204,7 @@ export class Dispatcher {
           await this.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
         }
       },
-      async (tx) => {
-        await this.insertEvents(tx, after.events);
-        await insertSends(tx, this.deps.db, after.sends);
-      },
+      (tx) => writeRowsAfter(tx, this.deps.db, after),
     );
     for (const [runId, reason] of fatal) {
       await this.store.pauseRun(runId, reason);
@@ -225,11 +226,14 @@ export class Dispatcher {
     return { sendId: id, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500) } };
   }
 
-  /** Written in the same transaction as `sent`: the event, and the customer's next step. */
-  private afterDelivered(after: RowsAfter, ctx: SendContext, run: RunInfo, now: Date, outcome: SendOutcome): void {
-    after.events.push(eventRow('sent', ctx.send, now, outcome.status === 'already-delivered' ? { reconciled: true } : null));
-    const next = nextStep(run.campaign.steps, ctx.treatment, ctx.send.step, now, run.campaign.sendWindow, this.deps.timeZone);
-    if (next) after.sends.push([ctx.send.enrolmentId, ctx.send.runId, ctx.send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
+  /**
+   * Written in the same transaction as `sent`, whether the send was just delivered or found
+   * delivered after a crash: the event, and the customer's next step.
+   */
+  private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
+    after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
+    const next = run && nextStep(run.campaign.steps, treatment, send.step, now, run.campaign.sendWindow, this.deps.timeZone);
+    if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 
   /**
@@ -244,17 +248,16 @@ export class Dispatcher {
     for (const send of abandoned) {
       const evidence = await this.deps.mailer.evidence({ campaign: send.campaign, sendId: String(send.id) });
       const event = evidence === 'delivered' ? 'found' : evidence === 'not-delivered' ? 'notLeft' : 'lost';
-      await this.store.apply([{ sendId: send.id, event, set: { detail: `reconciled after a crash: ${evidence}`, ...(event === 'notLeft' ? { due_at: now.toISOString() } : {}), ...(event === 'found' ? { sent_at: now.toISOString() } : {}) } }], async (tx) => {
+      const after = newRowsAfter();
+      const move: Move = { sendId: send.id, event, set: { detail: `reconciled after a crash: ${evidence}`, ...(event === 'notLeft' ? { due_at: now.toISOString() } : {}), ...(event === 'found' ? { sent_at: now.toISOString() } : {}) } };
+      await this.store.apply([move], async (tx) => {
         if (event === 'found') {
           summary.reconciled.sent++;
-          const run = runs.get(send.runId);
           const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
-          await this.event(tx, 'sent', send, now, { reconciled: true });
-          const next = run && nextStep(run.campaign.steps, enrolment.treatment, send.step, now, run.campaign.sendWindow, this.deps.timeZone);
-          if (next) await insertSends(tx, this.deps.db, [[send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]]);
+          this.recordSent(after, send, enrolment.treatment, runs.get(send.runId), now, { reconciled: true });
         } else if (event === 'notLeft') summary.reconciled.resend++;
         else summary.reconciled.uncertain++;
-      });
+      }, (tx) => writeRowsAfter(tx, this.deps.db, after));
       this.deps.logger.warn({ sendId: send.id, evidence }, 'reconciled a send left in flight by a crash');
     }
   }
@@ -269,20 +272,6 @@ export class Dispatcher {
   private async suppress(tx: EntityManager, email: string, reason: string, source: string, now: Date): Promise<void> {
     const d = this.deps.db.dialect;
     await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, ${d.param(1)}, ${d.param(2)}, ${d.param(3)}) ON CONFLICT (email) DO NOTHING`, [email, reason, source, now.toISOString()]);
-  }
-
-  private event(tx: EntityManager, type: string, send: DueSend, now: Date, data: unknown): Promise<void> {
-    return this.insertEvents(tx, [eventRow(type, send, now, data)]);
-  }
-
-  /** Rows from eventRow, a few thousand per statement. */
-  private async insertEvents(tx: EntityManager, rows: unknown[][]): Promise<void> {
-    const d = this.deps.db.dialect;
-    const perStatement = Math.floor(d.maxParams / 6);
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const slice = rows.slice(i, i + perStatement);
-      await tx.query(`INSERT INTO events (type, customer_id, run_id, send_id, at, data) VALUES ${d.rows(slice.length, 6)}`, slice.flat());
-    }
   }
 
   /** A run whose sends are all final is complete; an incident's runs wait for `incident resolve`. */

@@ -7,7 +7,7 @@ import type { Database } from '../db/database';
 import { GroupCommit } from './groupCommit';
 
 export interface CustomerEvent {
-  type: 'landing' | 'click' | 'open' | 'redeem' | 'release' | 'feedback' | 'unsubscribe';
+  type: 'sent' | 'landing' | 'click' | 'open' | 'redeem' | 'release' | 'feedback' | 'unsubscribe';
   customerId: number | null;
   runId: number | null;
   sendId: number | null;
