@@ -107,7 +107,7 @@ export interface Config {
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
-const PROJECT_ROOT = (() => {
+export const PROJECT_ROOT = (() => {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return process.cwd();

@@ -7,6 +7,7 @@ import { ConflictError, InputError } from '../domain/errors';
 import { formatMoney } from '../domain/money';
 import { timeZone } from '../domain/time';
 import { latestScores } from '../scoring/audienceScores';
+import { hasModel } from '../scoring/modelStore';
 import { loadCandidates } from './audience';
 import type { Composer } from './composer';
 import { launchCampaign, LaunchResult } from './launch';
@@ -52,7 +53,7 @@ export class CampaignService {
     const today = timeZone(config.shop.timeZone).day(now.getTime());
     let scores: Map<number, ScoreFacts> | undefined;
     let modelVersion: number | null = null;
-    if (campaign.kind === 'winback' || (await hasModel(services))) {
+    if (campaign.kind === 'winback' || (await hasModel(services.db))) {
       const audience = await latestScores(services, { asOf: today });
       modelVersion = audience.modelVersion;
       scores = new Map(audience.scores.map((s) => [s.customerId, { pAlive: s.pAlive, valueOfWinBack: s.valueOfWinBack, expectedSpend: s.expectedSpend }]));
@@ -147,7 +148,3 @@ export class CampaignService {
   }
 }
 
-async function hasModel(services: Services): Promise<boolean> {
-  const [row] = await services.db.reader.query('SELECT COUNT(*) AS n FROM model_fits');
-  return Number(row.n) > 0;
-}

@@ -46,15 +46,6 @@ export function projectedSchedule(
   return out;
 }
 
-/**
- * The definition behind a send's step number. Incident updates after the first get numbers past
- * the definition's steps (one send per update per customer) and use the update step's template.
- */
-export function stepDefinition(steps: readonly CampaignStep[], step: number): CampaignStep | undefined {
-  if (step <= steps.length) return steps[step - 1];
-  return steps.find((s) => s.trigger === 'incident-update');
-}
-
 export function templateIndex(steps: readonly CampaignStep[], step: number): number {
   return step <= steps.length ? step - 1 : steps.findIndex((s) => s.trigger === 'incident-update');
 }

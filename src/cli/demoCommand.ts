@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../config';
+import { loadConfig, PROJECT_ROOT } from '../config';
 import { shopStats } from '../db/stats';
 import { runStatus } from '../campaigns/runControl';
 import { importOrdersFile } from '../import/fileImport';
@@ -14,7 +14,7 @@ import { fitModels } from '../scoring/fitService';
 import { wire } from '../wiring';
 import { printJson, printLines } from './output';
 
-const SAMPLE = path.resolve(__dirname, '../../..', 'samples/cdnow/CDNOW_sample.txt');
+const SAMPLE = path.join(PROJECT_ROOT, 'samples/cdnow/CDNOW_sample.txt');
 const CAMPAIGN = 'nostalgia-winback';
 /** The CDNOW log ends on 1998-06-30: the demo's campaign starts the next morning. */
 const START = new Date('1998-07-01T09:30:00Z');

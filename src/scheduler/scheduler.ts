@@ -6,6 +6,7 @@
 import cron, { ScheduledTask } from 'node-cron';
 import type { Services } from '../wiring';
 import { timeZone } from '../domain/time';
+import { hasModel } from '../scoring/modelStore';
 import { scoreCustomers } from '../scoring/scoreService';
 
 export interface Scheduler {
@@ -33,8 +34,7 @@ export function startScheduler(services: Services): Scheduler {
   job('dispatch', '* * * * *', () => services.dispatcher().dispatchOnce());
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
   job('rescore', '15 3 * * *', async () => {
-    const [{ n }] = await services.db.reader.query('SELECT COUNT(*) AS n FROM model_fits');
-    if (Number(n) === 0) return 'no model fitted yet';
+    if (!(await hasModel(services.db))) return 'no model fitted yet';
     const run = await scoreCustomers(services, { asOf: timeZone(services.config.shop.timeZone).day(services.clock().getTime()) });
     return { modelVersion: run.modelVersion, customers: run.table.length };
   });

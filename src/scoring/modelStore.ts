@@ -91,3 +91,9 @@ function fromRow(row: ModelFit): StoredModel {
     dataFrom: row.dataFrom,
   };
 }
+
+/** Whether any model has been fitted yet. */
+export async function hasModel(db: Database): Promise<boolean> {
+  const [row] = await db.reader.query('SELECT COUNT(*) AS n FROM model_fits');
+  return Number(row.n) > 0;
+}
