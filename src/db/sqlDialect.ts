@@ -10,12 +10,18 @@ export interface SqlDialect {
   param(index: number): string;
   /** `(?, ?, ?), (?, ?, ?)` for rows x columns, numbering from `offset`. */
   rows(rowCount: number, columnCount: number, offset?: number): string;
-  /** Statements that create (or empty) a scratch table private to this connection/transaction. */
+  /**
+   * Statements that create (or empty) a scratch table private to this connection/transaction.
+   * `columns` must declare a PRIMARY KEY: on SQLite the table is that key's B-tree alone
+   * (WITHOUT ROWID), one insert per row instead of a row plus an index entry.
+   */
   scratchTable(name: string, columns: string): string[];
   /**
    * A FROM item over a JSON array parameter (`[[...], [...]]`): one row per element as `j.value`.
    * Bulk statements bind one JSON text instead of thousands of parameters, which measured about
-   * 1.3x faster to insert and 2x faster to look up through node-sqlite3.
+   * 1.3x faster to insert and 2x faster to look up through node-sqlite3. The rows come out as
+   * the binary form (jsonb) because every `->>` on a JSON text row parses that row again: ten
+   * fields out of a million rows measured 2.3 s from text and 1.0 s from jsonb_each on SQLite.
    */
   jsonRows(paramIndex: number): string;
   /** Element `i` of the row `j.value` (text, or integer). */
@@ -36,14 +42,14 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
     kind,
     param,
     maxParams: 30000,
-    jsonRows: (i) => (kind === 'postgres' ? `json_array_elements(${param(i)}::json) AS j(value)` : `json_each(${param(i)}) AS j`),
+    jsonRows: (i) => (kind === 'postgres' ? `jsonb_array_elements(${param(i)}::jsonb) AS j(value)` : `jsonb_each(${param(i)}) AS j`),
     jsonAt: (i, type = 'text') => (kind === 'postgres' ? `(j.value->>${i})${type === 'int' ? '::bigint' : ''}` : `j.value->>${i}`),
     nullSafeEqual: (a, b) => (kind === 'postgres' ? `${a} IS NOT DISTINCT FROM ${b}` : `${a} IS ${b}`),
     jsonList: (i) => (kind === 'postgres' ? `SELECT json_array_elements_text(${param(i)}::json)` : `SELECT value FROM json_each(${param(i)})`),
     scratchTable: (name, columns) =>
       kind === 'postgres'
         ? [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) ON COMMIT DROP`, `DELETE FROM ${name}`]
-        : [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns})`, `DELETE FROM ${name}`],
+        : [`CREATE TEMP TABLE IF NOT EXISTS ${name} (${columns}) WITHOUT ROWID`, `DELETE FROM ${name}`],
     rows(rowCount, columnCount, offset = 0) {
       const out: string[] = new Array(rowCount);
       for (let r = 0; r < rowCount; r++) {

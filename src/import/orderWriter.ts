@@ -101,26 +101,29 @@ export class OrderWriter {
     this.excluded.cancelled += chunk.cancelled;
     this.excluded.refunded += chunk.refunded;
     if (inserted === chunk.count) return;
+    // Orders stored before this import and unchanged are the whole of a re-import: remembered
+    // in one statement, whose count settles the chunk without reading anything back.
+    const unchanged = this.ordersBefore ? await this.db.execute(this.tx, this.sql.rememberUnchanged, params) : 0;
+    this.orders.unchanged += unchanged;
+    if (inserted + unchanged === chunk.count) return;
     const found: StoredOrder[] = await this.tx.query(this.sql.storedNeedingDecision, params);
     const stored = new Map(found.map((r) => [r.order_id, r]));
-    const unchanged = chunk.count - inserted - stored.size;
-    this.orders.unchanged += unchanged;
-    if (stored.size) {
-      for (const row of unpackOrders(params[ROWS])) {
-        const found = stored.get(row[ORDER_ROW.orderId]);
-        if (!found) continue;
-        const earlierLine = found.import_batch_id === this.batchId ? found.source_line : found.seen_line;
-        if (earlierLine === null) {
-          await this.update(row);
-          continue;
-        }
-        this.repeated(row[ORDER_ROW.orderId], row[ORDER_ROW.line], found, earlierLine);
-        // A repeat is neither revenue nor an exclusion of its own: the first sighting counted.
-        const excluded = exclusionOf(row[ORDER_ROW.status], row[ORDER_ROW.amountMinor], row[ORDER_ROW.refundedMinor]);
-        if (excluded) this.excluded[excluded]--;
-      }
+    if (inserted + unchanged + stored.size !== chunk.count) {
+      throw new Error(`a chunk of ${chunk.count} orders came back as ${inserted} new, ${unchanged} unchanged and ${stored.size} to decide`);
     }
-    if (unchanged > 0 && this.ordersBefore) await this.tx.query(this.sql.rememberUnchanged, params);
+    for (const row of unpackOrders(params[ROWS])) {
+      const found = stored.get(row[ORDER_ROW.orderId]);
+      if (!found) continue;
+      const earlierLine = found.import_batch_id === this.batchId ? found.source_line : found.seen_line;
+      if (earlierLine === null) {
+        await this.update(row);
+        continue;
+      }
+      this.repeated(row[ORDER_ROW.orderId], row[ORDER_ROW.line], found, earlierLine);
+      // A repeat is neither revenue nor an exclusion of its own: the first sighting counted.
+      const excluded = exclusionOf(row[ORDER_ROW.status], row[ORDER_ROW.amountMinor], row[ORDER_ROW.refundedMinor]);
+      if (excluded) this.excluded[excluded]--;
+    }
   }
 
   private repeated(orderId: string, line: number, row: StoredOrder, earlierLine: number): void {
@@ -150,18 +153,17 @@ export class OrderWriter {
     return {
       // The rows whose order id is not stored yet.
       insertNew: `INSERT INTO orders (${COLUMNS.join(', ')}) SELECT ${values.join(', ')} FROM ${d.jsonRows(ROWS)} ${skipStored}`,
-      // The chunk's orders that were stored before this chunk's insert and are not simply
-      // unchanged: changed ones, and ones this import has already met (written, or seen unchanged).
-      storedNeedingDecision: `SELECT * FROM (
-         SELECT o.order_id, o.import_batch_id, o.source_line, ${this.ordersBefore ? 's.line' : 'NULL'} AS seen_line,
-                CASE WHEN ${same} THEN 1 ELSE 0 END AS same, CASE WHEN ${this.mine} THEN 1 ELSE 0 END AS mine
-           FROM ${rows} ${this.ordersBefore ? `LEFT JOIN ${SEEN} s ON s.order_id = o.order_id` : ''}
-          WHERE NOT (${this.mine} AND o.source_line = ${line})
-       ) c WHERE NOT (c.same = 1 AND c.mine = 0 AND c.seen_line IS NULL)`,
-      // The chunk's unchanged orders, as seen by this import: every chunk order still stored
-      // under another batch after this chunk's updates. Ones seen before stay as they were.
+      // The chunk's orders stored under another batch with the same values and not met before
+      // in this import: unchanged. Ones seen before stay as they were (the conflict).
       rememberUnchanged: `INSERT INTO ${SEEN} (order_id, line) SELECT o.order_id, ${line} FROM ${rows}
-        WHERE NOT (${this.mine}) ON CONFLICT (order_id) DO NOTHING`,
+        WHERE NOT (${this.mine}) AND ${same} ON CONFLICT (order_id) DO NOTHING`,
+      // The rest of the chunk's orders that were stored before it: changed ones, and ones this
+      // import has already met (written, or seen unchanged). Not the ones this chunk inserted or
+      // remembered: an order id appears once in a chunk, so its own line marks them.
+      storedNeedingDecision: `SELECT o.order_id, o.import_batch_id, o.source_line, ${this.ordersBefore ? 's.line' : 'NULL'} AS seen_line,
+                CASE WHEN ${same} THEN 1 ELSE 0 END AS same
+           FROM ${rows} ${this.ordersBefore ? `LEFT JOIN ${SEEN} s ON s.order_id = o.order_id` : ''}
+          WHERE NOT (${this.mine} AND o.source_line = ${line})${this.ordersBefore ? ` AND (s.line IS NULL OR s.line <> ${line})` : ''}`,
     };
   }
 

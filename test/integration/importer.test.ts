@@ -39,6 +39,28 @@ describe('importOrders on a real SQLite file', () => {
     expect(changed.orders).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
   });
 
+  it('sorts one chunk of a re-import into new, unchanged, changed and repeated orders', async () => {
+    const base = Array.from({ length: 6 }, (_, i) => anOrder({ orderId: `M${i}`, line: i + 2 }));
+    await importOrders(s.db, stream(base), options);
+    const mixed = [
+      base[0], // unchanged
+      { ...base[1], amountMinor: 999 }, // changed
+      anOrder({ orderId: 'N1', line: 9 }), // new
+      base[2], // unchanged
+      { ...base[3], status: 'cancelled' as const }, // changed, and now excluded
+    ];
+    // A later chunk repeats one unchanged order and one changed one, identically.
+    const repeats = [
+      ...Array.from({ length: CHUNK }, (_, i) => anOrder({ orderId: `F${i}`, line: 100 + i })),
+      { ...base[0], line: CHUNK + 200 },
+      { ...base[1], amountMinor: 999, line: CHUNK + 201 },
+    ];
+    const result = await importOrders(s.db, stream([...mixed, ...repeats]), options);
+    expect(result.orders).toEqual({ inserted: 1 + CHUNK, updated: 2, unchanged: 2 });
+    expect(result.excluded).toEqual({ cancelled: 1, refunded: 0, duplicates: 2 });
+    expect(await shopStats(s.db)).toMatchObject({ orders: 6 + 1 + CHUNK, excludedOrders: 1 });
+  });
+
   it('counts an identical repeated order once and refuses a conflicting one with both lines', async () => {
     const a = anOrder({ orderId: 'D', line: 2 });
     const ok = await importOrders(s.db, stream([a, { ...a, line: 9 }]), options);
