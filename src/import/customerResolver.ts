@@ -13,6 +13,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { IdentityMap } from './identityMap';
 
 export interface ResolvedCustomers {
   /** Customer id of each fact, in the order given. */
@@ -66,7 +67,7 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 export class CustomerResolver {
   inserted = 0;
   updated = 0;
-  private readonly cache = new Map<string, number>();
+  private readonly cache = new IdentityMap();
   /**
    * What is stored for a cached customer, as a signature, when this import knows it exactly
    * (it inserted or looked up the row and has not updated it since): a fact that agrees with it

@@ -9,7 +9,8 @@ import { ImportBatch } from '../db/entities';
 import { CustomerFacts, identityOf } from './customerFacts';
 import { CustomerResolver } from './customerResolver';
 import { DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
-import { OrderChunk, packedChunks } from './orderChunk';
+import { batchesOf } from './formats';
+import { CHUNK, OrderChunk, packedChunks } from './orderChunk';
 import { ExclusionCounts, OrderCounts, OrderWriter } from './orderWriter';
 import type { CustomerRecord, OrderRecord } from './records';
 
@@ -59,7 +60,7 @@ class DryRunRollback<T> extends Error {
 
 /** Orders from the API, a webhook or a test: packed here, then as importOrderChunks. */
 export function importOrders(db: Database, records: AsyncIterable<OrderRecord> | Iterable<OrderRecord>, options: ImportOptions): Promise<OrderImportSummary> {
-  return importOrderChunks(db, packedChunks(records, options.file), options);
+  return importOrderChunks(db, packedChunks(batchesOf(records, CHUNK), options.file), options);
 }
 
 /** Writes packed chunks (from a file reader, or packed here by importOrders) as one import batch. */

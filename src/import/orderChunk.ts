@@ -9,7 +9,7 @@
  */
 import { InputError } from '../domain/errors';
 import { CustomerFacts, identityOf } from './customerFacts';
-import { batchesOf } from './formats';
+import { rebatched } from './formats';
 import type { OrderRecord } from './records';
 
 export interface OrderChunk {
@@ -38,9 +38,9 @@ type OrderRow = [number, string, string, string, string, number, number, string,
 /** Records per chunk: one JSON text, a handful of statements. */
 export const CHUNK = 2000;
 
-/** Records in chunks of CHUNK, packed for the writer. */
-export async function* packedChunks(records: AsyncIterable<OrderRecord> | Iterable<OrderRecord>, file: string): AsyncGenerator<OrderChunk> {
-  for await (const chunk of batchesOf(records, CHUNK)) yield packOrders(chunk, file);
+/** Batches of records regrouped in chunks of CHUNK, packed for the writer. */
+export async function* packedChunks(batches: AsyncIterable<readonly OrderRecord[]>, file: string): AsyncGenerator<OrderChunk> {
+  for await (const chunk of rebatched(batches, CHUNK)) yield packOrders(chunk, file);
 }
 
 /** An order id met twice in one import with different values (in one chunk, or across chunks). */
@@ -78,24 +78,47 @@ export function packOrders(records: readonly OrderRecord[], file: string): Order
     const key = identityOf(record.customer);
     let index = factIndex.get(key);
     if (index === undefined) {
-      index = facts.push({ ...record.customer, at: record.orderedAt }) - 1;
+      index = facts.push(factsOf(record)) - 1;
       factIndex.set(key, index);
     } else if (record.orderedAt > facts[index].at) {
-      facts[index] = { ...record.customer, at: record.orderedAt };
+      facts[index] = factsOf(record);
     }
     const excluded = exclusionOf(record.status, record.amountMinor, record.refundedMinor);
     if (excluded) chunk[excluded]++;
     // The row as JSON without its `[` (the customer id and a comma go in front), written by
     // hand: half the cost of JSON.stringify of an array. Times, day, currency and status are
     // formats' own output (digits, letters, '-', ':', '.'), nothing to escape.
-    const discount = record.discountCode === undefined ? 'null' : JSON.stringify(record.discountCode);
+    const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
     chunk.orders.push(
-      `${JSON.stringify(record.orderId)},"${record.orderedAt}","${record.orderedDay}","${record.currency}",${record.amountMinor},${record.refundedMinor},"${record.status}",${discount},${JSON.stringify(JSON.stringify(record.items))},${record.line}]`,
+      `${jsonString(record.orderId)},"${record.orderedAt}","${record.orderedDay}","${record.currency}",${record.amountMinor},${record.refundedMinor},"${record.status}",${discount},${itemsJson(record.items)},${record.line}]`,
     );
     chunk.customerOf.push(index);
   }
   chunk.count = chunk.orders.length;
   return chunk;
+}
+
+/** An order's customer facts, as of the order. Written out: an object spread measured 0.35 s a million rows. */
+function factsOf({ customer: c, orderedAt }: OrderRecord): CustomerFacts {
+  return { externalId: c.externalId, email: c.email, firstName: c.firstName, lastName: c.lastName, consent: c.consent, at: orderedAt };
+}
+
+/** Characters a JSON string must escape (quote, backslash, controls) or may mangle (lone surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, skipped for the usual string that needs no escaping. */
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * The items as a JSON string holding their JSON array (the column keeps them as JSON text):
+ * `"[\"Mug\",\"Beans\"]"`, built directly when no item needs escaping.
+ */
+function itemsJson(items: readonly string[]): string {
+  if (items.length === 0) return '"[]"';
+  for (const item of items) if (NEEDS_ESCAPE.test(item)) return JSON.stringify(JSON.stringify(items));
+  return `"[\\"${items.join('\\",\\"')}\\"]"`;
 }
 
 /** The chunk's rows as one JSON array text, each row completed with its customer's id. */

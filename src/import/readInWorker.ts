@@ -13,7 +13,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { InputError } from '../domain/errors';
 import type { Progress } from './csvSource';
-import { batchesOf, CustomerFormat, oneByOne, ReadOptions, readCustomers, readOrders, RecordReader } from './formats';
+import { CustomerFormat, oneByOne, rebatched, ReadOptions, readCustomers, readOrders, RecordReader } from './formats';
 import { OrderChunk, packedChunks } from './orderChunk';
 import type { CustomerRecord, ImportFormat } from './records';
 
@@ -24,9 +24,11 @@ const BATCH = 2000;
 const AHEAD = 2;
 /**
  * The reader holds a few batches at a time; left to itself V8 let its heap grow to 150 MB of
- * garbage between collections, and the import's peak RSS counts both threads.
+ * garbage between collections, and the import's peak RSS counts both threads. The young
+ * generation is set too: V8 sizes it from the heap limit, and the small default spent a quarter
+ * of the reader's time in scavenges (32 MB measured 10% faster imports than 8 or 16 MB).
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 64 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 };
 
 type Job = { kind: 'orders'; path: string; format: ImportFormat; options: ReadOptions } | { kind: 'customers'; path: string; format: CustomerFormat; options?: ReadOptions };
 
@@ -46,16 +48,16 @@ type FromWorker<T> =
 export function readOrdersInWorker(file: string, format: ImportFormat, options: ReadOptions): ChunkReader<OrderChunk> {
   return inWorker<OrderChunk>({ kind: 'orders', path: file, format, options }, () => {
     const reader = readOrders(file, format, options);
-    return { chunks: packedChunks(reader.records, file), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
+    return { chunks: packedChunks(reader.batches, file), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
   });
 }
 
 export function readCustomersInWorker(file: string, format: CustomerFormat, options?: ReadOptions): RecordReader<CustomerRecord> {
   const reader = inWorker<CustomerRecord[]>({ kind: 'customers', path: file, format, options }, () => {
     const here = readCustomers(file, format, options);
-    return { chunks: batchesOf(here.records, BATCH), progress: () => here.progress(), rowsRead: () => here.rowsRead() };
+    return { chunks: rebatched(here.batches, BATCH), progress: () => here.progress(), rowsRead: () => here.rowsRead() };
   });
-  return { records: oneByOne(reader.chunks[Symbol.asyncIterator]()), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
+  return { records: oneByOne(reader.chunks[Symbol.asyncIterator]()), batches: reader.chunks, progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
 }
 
 function inWorker<T>(job: Job, here: () => ChunkReader<T>): ChunkReader<T> {
@@ -124,7 +126,7 @@ async function work(job: Job): Promise<void> {
     more?.();
   });
   const reader: RecordReader<unknown> = job.kind === 'orders' ? readOrders(job.path, job.format, job.options) : readCustomers(job.path, job.format, job.options);
-  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.records as AsyncIterable<never>, job.path) : batchesOf(reader.records, BATCH);
+  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.batches as AsyncIterable<never[]>, job.path) : rebatched(reader.batches, BATCH);
   try {
     for await (const item of items) {
       while (credit === 0) await new Promise<void>((resolve) => (more = resolve));

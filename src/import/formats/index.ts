@@ -30,6 +30,11 @@ export interface RecordReader<T> {
    * an empty file or a missing column fails before any record.
    */
   records: AsyncIterable<T>;
+  /**
+   * The same records in the batches they are read in: read this or `records`, not both. One
+   * await per batch instead of one per record, which at a million records is a visible share.
+   */
+  batches: AsyncIterable<T[]>;
   /** Bytes of the file read so far, for a progress bar. */
   progress(): Progress;
   /** Data rows read so far: a Shopify order spans several rows. */
@@ -63,6 +68,21 @@ export function oneByOne<T>(batches: AsyncIterator<T[]>): AsyncIterable<T> {
   return { [Symbol.asyncIterator]: () => iterator };
 }
 
+/** Batches of any size regrouped into arrays of `size` (the last one shorter), one await per batch in. */
+export async function* rebatched<T>(batches: AsyncIterable<readonly T[]>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const incoming of batches) {
+    for (const item of incoming) {
+      batch.push(item);
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 /** The inverse of oneByOne: records in arrays of `size` (the last one shorter). */
 export async function* batchesOf<T>(records: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = [];
@@ -81,7 +101,7 @@ function formatOptions(options: ReadOptions): FormatOptions {
 }
 
 function reader<T>(source: { progress(): Progress; rowsRead(): number }, batches: AsyncGenerator<T[]>): RecordReader<T> {
-  return { records: oneByOne(batches), progress: () => source.progress(), rowsRead: () => source.rowsRead() };
+  return { records: oneByOne(batches), batches, progress: () => source.progress(), rowsRead: () => source.rowsRead() };
 }
 
 export function readOrders(path: string, format: ImportFormat, options: ReadOptions): RecordReader<OrderRecord> {
