@@ -30,6 +30,12 @@ export interface SqlDialect {
   jsonList(paramIndex: number): string;
   /** `a = b` where two NULLs are equal too. */
   nullSafeEqual(a: string, b: string): string;
+  /**
+   * SQL giving `last`, the highest id `table` (an AUTOINCREMENT id) has ever handed out, where a
+   * writer holding the database may number new rows itself: SQLite, whose one writer is this
+   * transaction. Undefined on PostgreSQL, where other sessions draw from the sequence meanwhile.
+   */
+  lastIdSql(table: string): string | undefined;
   /** Bind parameters per statement; both engines allow far more, this keeps statements small. */
   readonly maxParams: number;
 }
@@ -42,6 +48,10 @@ export function dialectOf(dataSource: DataSource): SqlDialect {
     kind,
     param,
     maxParams: 30000,
+    lastIdSql: (table) =>
+      kind === 'postgres'
+        ? undefined
+        : `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${table}'), 0), coalesce((SELECT max(id) FROM ${table}), 0)) AS last`,
     jsonRows: (i) => (kind === 'postgres' ? `jsonb_array_elements(${param(i)}::jsonb) AS j(value)` : `jsonb_each(${param(i)}) AS j`),
     jsonAt: (i, type = 'text') => (kind === 'postgres' ? `(j.value->>${i})${type === 'int' ? '::bigint' : ''}` : `j.value->>${i}`),
     nullSafeEqual: (a, b) => (kind === 'postgres' ? `${a} IS NOT DISTINCT FROM ${b}` : `${a} IS ${b}`),

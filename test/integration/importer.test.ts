@@ -90,6 +90,21 @@ describe('importOrders on a real SQLite file', () => {
     expect(await shopStats(s.db)).toEqual(before);
   });
 
+  it('numbers new customers after every id ever given, deleted ones included', async () => {
+    const who = (orderId: string, email: string) => anOrder({ orderId, customer: { email } });
+    await importOrders(s.db, stream([who('I1', 'a@example.com'), who('I2', 'b@example.com')]), options);
+    await s.db.write(async (tx) => {
+      await tx.query('DELETE FROM orders');
+      await tx.query("DELETE FROM customers WHERE email = 'b@example.com'");
+    });
+    await importOrders(s.db, stream([who('I3', 'c@example.com'), who('I4', 'a@example.com')]), options);
+    const rows: { id: number; email: string }[] = await s.db.reader.query('SELECT c.id, c.email FROM customers c ORDER BY c.id');
+    expect(rows.map((r) => Number(r.id))).toEqual([1, 3]);
+    expect(rows.map((r) => r.email)).toEqual(['a@example.com', 'c@example.com']);
+    const owners: { order_id: string; customer_id: number }[] = await s.db.reader.query('SELECT order_id, customer_id FROM orders ORDER BY order_id');
+    expect(owners.map((o) => [o.order_id, Number(o.customer_id)])).toEqual([['I3', 3], ['I4', 1]]);
+  });
+
   it('rolls back everything when the record stream fails half-way', async () => {
     async function* failing() {
       for (let i = 0; i < 2500; i++) yield anOrder({ orderId: `F${i}` });

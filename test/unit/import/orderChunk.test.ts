@@ -31,4 +31,12 @@ describe('packOrders', () => {
     expect(chunk.facts).toEqual([{ email: 'ann@example.com', firstName: 'Ann', at: '2025-03-01T00:00:00.000Z' }]);
     expect(chunk.customerOf).toEqual([0, 0, 0]);
   });
+
+  it('counts a repeat of an order as a duplicate, and refuses one for another customer or with other values', () => {
+    const order = anOrder({ orderId: 'R1', line: 2, customer: { email: 'ann@example.com' } });
+    const chunk = packOrders([order, { ...order, line: 5 }], 'orders.csv');
+    expect(chunk).toMatchObject({ count: 1, duplicates: 1 });
+    expect(() => packOrders([order, { ...order, line: 5, customer: { email: 'bob@example.com' } }], 'orders.csv')).toThrow('orders.csv:5: order_id: order "R1" appears again with different values (first at line 2)');
+    expect(() => packOrders([order, { ...order, line: 7, items: ['Other'] }], 'orders.csv')).toThrow('orders.csv:7: order_id: order "R1" appears again with different values (first at line 2)');
+  });
 });
