@@ -10,7 +10,7 @@ import { CustomerFacts, identityOf } from './customerFacts';
 import { CustomerResolver } from './customerResolver';
 import { DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
 import { batchesOf } from './formats';
-import { CHUNK, OrderChunk, packedChunks } from './orderChunk';
+import { CHUNK, factsFrom, OrderChunk, packedChunks } from './orderChunk';
 import { ExclusionCounts, OrderCounts, OrderWriter } from './orderWriter';
 import type { CustomerRecord, OrderRecord } from './records';
 
@@ -81,7 +81,7 @@ export async function importOrderChunks(db: Database, chunks: AsyncIterable<Orde
     let writing: Promise<void> = Promise.resolve();
     try {
       for await (const chunk of chunks) {
-        const resolved = await customers.resolve(chunk.facts, writing);
+        const resolved = await customers.resolve(factsFrom(chunk.facts), writing);
         await writing;
         rows += chunk.count + chunk.duplicates;
         writer.excluded.duplicates += chunk.duplicates;
