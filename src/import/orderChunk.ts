@@ -116,11 +116,15 @@ class ChunkPacker {
     const key = identityOf(record.customer);
     const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
     // The row as JSON without its `[` (the customer id and a comma go in front), written by
-    // hand: half the cost of JSON.stringify of an array. Times, day, currency and status are
+    // hand: half the cost of JSON.stringify of an array. Joined rather than a template: a
+    // template builds a rope of twenty pieces that is copied again when it is sent. Times, day, currency and status are
     // formats' own output (digits, letters, '-', ':', '.'), nothing to escape. Everything an
     // order means is in it, up to the line at the end: two rows with the same text before it
     // (and the same customer) are the same order.
-    const row = `${jsonString(record.orderId)},"${record.orderedAt}","${record.orderedDay}","${record.currency}",${record.amountMinor},${record.refundedMinor},"${record.status}",${discount},${itemsJson(record.items)},${record.line}]`;
+    const row = [
+      jsonString(record.orderId), ',"', record.orderedAt, '","', record.orderedDay, '","', record.currency, '",', record.amountMinor, ',', record.refundedMinor,
+      ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', record.line, ']',
+    ].join('');
     const earlier = this.rowOf.get(record.orderId);
     if (earlier !== undefined) {
       const same = this.keys[chunk.customerOf[earlier]] === key && meaning(chunk.orders[earlier]) === meaning(row);
@@ -172,11 +176,22 @@ function itemsJson(items: readonly string[]): string {
   return `"[\\"${items.join('\\",\\"')}\\"]"`;
 }
 
-/** The chunk's rows as one JSON array text, each row completed with its customer's id. */
+/**
+ * The chunk's rows as one JSON array text, each row completed with its customer's id. One join
+ * over all the pieces: a template per row builds a rope that is copied again when joined.
+ */
 export function rowsJson(chunk: Pick<OrderChunk, 'orders' | 'customerOf'>, customerIds: readonly number[]): string {
-  const rows = new Array<string>(chunk.orders.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = `[${customerIds[chunk.customerOf[i]]},${chunk.orders[i]}`;
-  return `[${rows.join(',')}]`;
+  const { orders, customerOf } = chunk;
+  const parts = new Array<string | number>(orders.length * 4 + 1);
+  let p = 0;
+  for (let i = 0; i < orders.length; i++) {
+    parts[p++] = i === 0 ? '[[' : ',[';
+    parts[p++] = customerIds[customerOf[i]];
+    parts[p++] = ',';
+    parts[p++] = orders[i];
+  }
+  parts[p] = orders.length === 0 ? '[]' : ']';
+  return parts.join('');
 }
 
 /** Completed rows back as values, for the rare order that needs a decision in JavaScript. */
