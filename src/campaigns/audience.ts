@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
+import { COUNTED_ORDER, countedOrder } from '../scoring/purchaseLog';
 import type { Config } from '../config';
 
 export interface HistoryFacts {
@@ -59,7 +60,7 @@ export async function loadCandidates(
     `SELECT c.id, c.email, c.first_name, c.consent, MIN(o.ordered_day) AS first_day, MAX(o.ordered_day) AS last_day, COUNT(*) AS orders
             ${options.incidentId !== undefined ? ', MAX(ic.harmed_minor) AS harmed_minor' : ''}
        FROM customers c
-       JOIN orders o ON o.customer_id = c.id AND o.status = 'kept'
+       JOIN orders o ON o.customer_id = c.id AND ${countedOrder('o')}
        ${incidentJoin}
        LEFT JOIN suppressions s ON s.email = c.email
       WHERE c.email IS NOT NULL AND s.email IS NULL AND c.consent IN (${consentList})
@@ -85,7 +86,7 @@ async function favouriteProducts(db: Database, customerIds: number[]): Promise<M
   for (let i = 0; i < customerIds.length; i += chunk) {
     const ids = customerIds.slice(i, i + chunk);
     const rows: { customer_id: number; items: string }[] = await db.reader.query(
-      `SELECT customer_id, items FROM orders WHERE status = 'kept' AND customer_id IN (${list(db.dialect, ids.length)}) ORDER BY customer_id, ordered_at DESC`,
+      `SELECT customer_id, items FROM orders WHERE ${COUNTED_ORDER} AND customer_id IN (${list(db.dialect, ids.length)}) ORDER BY customer_id, ordered_at DESC`,
       ids,
     );
     let current = -1;

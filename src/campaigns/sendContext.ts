@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
+import { countedOrder } from '../scoring/purchaseLog';
 import type { HistoryFacts } from './audience';
 import type { DueSend } from './sendStore';
 
@@ -36,7 +37,7 @@ export async function loadContexts(db: Database, sends: DueSend[], recentSince: 
   const rows: any[] = await db.reader.query(
     `SELECT e.id, e.treatment, e.offer, e.offer_expires_at, e.budget_minor, e.facts, e.enrolled_at, e.exited_at,
             c.email, c.first_name, c.consent, sup.reason AS suppression,
-            (SELECT COUNT(*) FROM orders o WHERE o.customer_id = e.customer_id AND o.status = 'kept' AND o.ordered_at > e.enrolled_at) AS purchases
+            (SELECT COUNT(*) FROM orders o WHERE o.customer_id = e.customer_id AND ${countedOrder('o')} AND o.ordered_at > e.enrolled_at) AS purchases
        FROM enrolments e JOIN customers c ON c.id = e.customer_id LEFT JOIN suppressions sup ON sup.email = c.email
       WHERE e.id IN (${list(d, enrolmentIds.length)})`,
     enrolmentIds,

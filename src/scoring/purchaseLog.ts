@@ -18,8 +18,17 @@ import { list } from '../db/sqlDialect';
 import { currencyExponent } from '../domain/money';
 import { dayNumber, isoDay, PurchaseLog, PurchaseLogBuilder } from '../domain/rfm';
 
-/** Orders that are neither purchases nor revenue: cancelled, or refunded in full. */
-export const COUNTED_ORDER = "status = 'kept' AND NOT (amount_minor > 0 AND refunded_minor >= amount_minor)";
+/**
+ * The orders that count as purchases and revenue: not cancelled, not refunded in full (the
+ * importer's exclusionOf, in SQL). Everything that counts purchases uses it: scoring, the
+ * campaign audience and its facts, and the purchase that ends a sequence. `alias` qualifies
+ * the columns when other tables are joined.
+ */
+export function countedOrder(alias?: string): string {
+  const c = alias === undefined ? '' : `${alias}.`;
+  return `${c}status = 'kept' AND NOT (${c}amount_minor > 0 AND ${c}refunded_minor >= ${c}amount_minor)`;
+}
+export const COUNTED_ORDER = countedOrder();
 
 /** Customer ids per page: ~20k customers' rows as objects, a few MB. */
 const PAGE_IDS = 20_000;

@@ -101,7 +101,8 @@ export interface Shop {
   env: Record<string, string>;
   customerId(email: string): number;
   /** Imports more orders (a purchase after enrolment, say), numbered after the existing ones. */
-  addOrders(records: { email: string; day: string; at?: string }[]): Promise<void>;
+  /** Kept orders of 42.50; `refunded` ones are refunded in full. */
+  addOrders(records: { email: string; day: string; at?: string; refunded?: boolean }[]): Promise<void>;
   sends(runId?: number): Promise<SendRow[]>;
   /** One dispatcher pass at the clock's time. */
   dispatch(options?: Partial<DispatchOptions>): Promise<DispatchSummary>;
@@ -151,7 +152,7 @@ export async function openShop(options: ShopOptions): Promise<Shop> {
     released = true;
   };
   let orderNumber = 0;
-  const orderRecords = (rows: { email: string; firstName?: string; consent?: 'yes' | 'no'; day: string; at?: string }[]): OrderRecord[] =>
+  const orderRecords = (rows: { email: string; firstName?: string; consent?: 'yes' | 'no'; day: string; at?: string; refunded?: boolean }[]): OrderRecord[] =>
     rows.map((r) => {
       orderNumber++;
       return {
@@ -161,7 +162,7 @@ export async function openShop(options: ShopOptions): Promise<Shop> {
         orderedDay: r.day,
         currency: 'EUR',
         amountMinor: 4250,
-        refundedMinor: 0,
+        refundedMinor: r.refunded ? 4250 : 0,
         status: 'kept',
         items: orderNumber % 2 ? ['Ethiopia Yirgacheffe'] : ['Colombia Huila', 'Hario V60 starter kit'],
         line: orderNumber,

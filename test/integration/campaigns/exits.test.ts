@@ -25,6 +25,8 @@ describe('exits and suppressions', () => {
       campaigns: { 'two-steps': TWO_STEPS },
     });
     await suppress(shop.services, 'c2@example.com', 'unsubscribed', shop.clock.now());
+    // c1's latest order was sent back: it is no purchase, in the facts the emails tell either.
+    await shop.addOrders([{ email: 'c1@example.com', day: '2024-05-10', refunded: true }]);
     const launched = await shop.services.campaigns().launch('two-steps', {});
     runId = launched.runId;
     // Eight customers, less the unsubscribed one and the one who said no to marketing.
@@ -35,6 +37,8 @@ describe('exits and suppressions', () => {
     // one withdraws marketing consent through a customers import.
     shop.clock.advance(2 * DAY_MS);
     await shop.addOrders([{ email: 'c3@example.com', day: '2025-06-04', at: shop.clock.now().toISOString() }]);
+    // c8 buys and returns it in full: not a purchase, so the sequence goes on.
+    await shop.addOrders([{ email: 'c8@example.com', day: '2025-06-04', at: shop.clock.now().toISOString(), refunded: true }]);
     await suppress(shop.services, 'c4@example.com', 'unsubscribed', shop.clock.now());
     await suppress(shop.services, 'c5@example.com', 'bounced', shop.clock.now());
     await suppress(shop.services, 'c6@example.com', 'complained', shop.clock.now());
@@ -58,6 +62,12 @@ describe('exits and suppressions', () => {
     );
     expect(enrolment).toEqual({ exited_at: expect.any(String), exit_reason: 'purchase' });
     expect((await shop.sends(runId)).find((s) => s.email === 'c3@example.com' && s.step === 2)).toMatchObject({ status: 'exited', detail: 'purchase' });
+  });
+
+  it('counts neither an order refunded in full as the last purchase nor one after enrolment as a reason to stop', async () => {
+    const [c1] = await shop.services.db.reader.query("SELECT e.facts FROM enrolments e JOIN customers c ON c.id = e.customer_id WHERE c.email = 'c1@example.com'");
+    expect(JSON.parse(c1.facts)).toMatchObject({ orders: 3, lastOrderDay: '2024-03-02' });
+    expect(received('c8@example.com')).toBe(2);
   });
 
   it('sends nothing more to an address that unsubscribed, bounced or complained, nor after consent was withdrawn', async () => {
