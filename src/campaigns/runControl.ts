@@ -1,6 +1,7 @@
 /** Steering a run after launch: status, pause, resume, cancel. Each change is one conditional update. */
 import type { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../domain/errors';
+import { timeZone } from '../domain/time';
 
 export interface RunStatus {
   runId: number;
@@ -77,4 +78,19 @@ export async function changeRunState(db: Database, ref: string, action: keyof ty
   });
   if (changed !== 1) throw new ConflictError(`run ${run.id} is ${run.state}; ${action} needs a run that is ${move.from.join(' or ')}`);
   return runStatus(db, String(run.id));
+}
+
+/**
+ * The scores each run launched with, as (model version, as-of day): a launch scores as of its
+ * day in the shop's time zone. Kept when old scores are pruned, for an audit of a launch.
+ */
+export async function launchScoreDays(db: Database, shopTimeZone: string): Promise<{ modelVersion: number; asOf: string }[]> {
+  const rows: { model_version: number; launched_at: string }[] = await db.reader.query('SELECT model_version, launched_at FROM campaign_runs WHERE model_version IS NOT NULL');
+  const zone = timeZone(shopTimeZone);
+  const days = new Map<string, { modelVersion: number; asOf: string }>();
+  for (const row of rows) {
+    const kept = { modelVersion: Number(row.model_version), asOf: zone.day(Date.parse(row.launched_at)) };
+    days.set(`${kept.modelVersion} ${kept.asOf}`, kept);
+  }
+  return [...days.values()];
 }

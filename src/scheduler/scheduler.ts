@@ -8,9 +8,23 @@ import type { Services } from '../wiring';
 import { timeZone } from '../domain/time';
 import { hasModel } from '../scoring/modelStore';
 import { scoreCustomers } from '../scoring/scoreService';
+import { pruneScores } from '../scoring/scoreStore';
+import { launchScoreDays } from '../campaigns/runControl';
 
 export interface Scheduler {
   stop(): Promise<void>;
+}
+
+/**
+ * Scores every customer as of today with the newest model, then prunes scored days older than a
+ * week that no campaign launched with: a row per customer per night would otherwise pile up.
+ */
+export async function rescoreNightly(services: Services): Promise<unknown> {
+  if (!(await hasModel(services.db))) return 'no model fitted yet';
+  const zone = services.config.shop.timeZone;
+  const run = await scoreCustomers(services, { asOf: timeZone(zone).day(services.clock().getTime()) });
+  const pruned = await pruneScores(services.db, run.asOf, await launchScoreDays(services.db, zone));
+  return { modelVersion: run.modelVersion, customers: run.table.length, prunedScores: pruned };
 }
 
 export function startScheduler(services: Services): Scheduler {
@@ -33,11 +47,7 @@ export function startScheduler(services: Services): Scheduler {
   };
   job('dispatch', '* * * * *', () => services.dispatcher().dispatchOnce());
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
-  job('rescore', '15 3 * * *', async () => {
-    if (!(await hasModel(services.db))) return 'no model fitted yet';
-    const run = await scoreCustomers(services, { asOf: timeZone(services.config.shop.timeZone).day(services.clock().getTime()) });
-    return { modelVersion: run.modelVersion, customers: run.table.length };
-  });
+  job('rescore', '15 3 * * *', () => rescoreNightly(services));
   return {
     async stop() {
       for (const task of tasks) await task.stop();

@@ -10,7 +10,7 @@
  */
 import type { Database } from '../db/database';
 import type { SqlDialect } from '../db/sqlDialect';
-import { isoDay } from '../domain/rfm';
+import { dayNumber, isoDay } from '../domain/rfm';
 import { currencyExponent } from '../domain/money';
 import { statisticToMinor } from './minorUnits';
 import { RULES, ScoreTable, TREATMENTS } from './scoreTable';
@@ -137,4 +137,22 @@ export async function hasScores(db: Database, modelVersion: number, asOf: string
   const p = (i: number) => db.dialect.param(i);
   const rows = await db.reader.query(`SELECT 1 AS found FROM customer_scores WHERE model_version = ${p(0)} AND as_of = ${p(1)} LIMIT 1`, [modelVersion, asOf]);
   return rows.length > 0;
+}
+
+/** Scored days the nightly rescore keeps; a campaign's launch day is kept whatever its age. */
+export const SCORE_DAYS_KEPT = 7;
+
+/**
+ * Deletes the scores of as-of days more than SCORE_DAYS_KEPT days before `newest`, except the
+ * (model version, day) pairs in `keep`: what campaigns launched with. The nightly rescore adds
+ * a row per customer per day, and nothing reads an old day but an audit of a launch. Returns
+ * the rows deleted.
+ */
+export async function pruneScores(db: Database, newest: string, keep: readonly { modelVersion: number; asOf: string }[]): Promise<number> {
+  const before = isoDay(dayNumber(newest) - (SCORE_DAYS_KEPT - 1));
+  const d = db.dialect;
+  // Spelled as equalities rather than a row-value IN list, so PostgreSQL types the parameters from the columns.
+  const pairs = keep.map((_, i) => `(model_version = ${d.param(1 + 2 * i)} AND as_of = ${d.param(2 + 2 * i)})`);
+  const kept = pairs.length ? ` AND NOT (${pairs.join(' OR ')})` : '';
+  return db.write((tx) => db.execute(tx, `DELETE FROM customer_scores WHERE as_of < ${d.param(0)}${kept}`, [before, ...keep.flatMap((k) => [k.modelVersion, k.asOf])]));
 }
