@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign, loadCampaigns } from '../campaigns/loader';
 import { changeRunState, runStatus } from '../campaigns/runControl';
 import { loadConfig } from '../config';
+import { compileEmail } from '../mail/render';
 import { idOf, withServices } from './context';
 import { printJson, printLines } from './output';
 
@@ -11,11 +13,16 @@ export function campaignCommands(): Command {
   const campaign = new Command('campaign').description('preview, test, launch and steer win-back and apology campaigns');
   campaign
     .command('validate')
-    .description('check a campaign file; errors name the file, line and field')
+    .description('check a campaign file and compile its emails; errors name the file, line and field')
     .argument('<file>')
     .option('--json', 'print as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      const c = loadCampaign(file, loadConfig().viewsDir);
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { viewsDir } = loadConfig();
+      const c = loadCampaign(file, viewsDir);
+      // As a send would: MJML, includes, the fields each template and subject may use.
+      for (const [i, step] of c.steps.entries()) {
+        await compileEmail({ file: c.templateFiles[i], subject: step.subject, apology: c.kind === 'incident' }, { emailsDir: path.join(viewsDir, 'emails') });
+      }
       if (opts.json) return printJson({ valid: true, name: c.name, kind: c.kind, steps: c.steps.length });
       printLines(`${file}: valid (${c.kind} campaign "${c.name}", ${c.steps.length} steps)`);
     });

@@ -1,0 +1,78 @@
+/**
+ * `rekindle campaign validate FILE` through the built CLI: a campaign file is checked as it
+ * loads (YAML, fields, templates that exist) and its emails are compiled as a send would, so a
+ * marketer learns about a broken template before a launch, with the file, line and field.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rekindle } from '../../support/cli';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SHIPPED = path.join(ROOT, 'campaigns/nostalgia-winback.yaml');
+
+describe('rekindle campaign validate', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-validate-'));
+    // A copy of the shipped views, so a test may add a template of its own.
+    cpSync(path.join(ROOT, 'views'), path.join(dir, 'views'), { recursive: true });
+    env = { VIEWS_DIR: path.join(dir, 'views'), DATABASE_URL: `sqlite:${path.join(dir, 'unused.sqlite')}` };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The shipped win-back campaign with `edit` applied to its text, in a folder of its own (the name must match the file's). */
+  const variant = (folder: string, edit: (yaml: string) => string): string => {
+    mkdirSync(path.join(dir, folder));
+    const file = path.join(dir, folder, 'nostalgia-winback.yaml');
+    writeFileSync(file, edit(readFileSync(SHIPPED, 'utf8')));
+    return file;
+  };
+
+  it('accepts both shipped campaigns, their emails compiled', () => {
+    for (const name of ['nostalgia-winback', 'incident-apology']) {
+      const result = rekindle(['campaign', 'validate', path.join(ROOT, 'campaigns', `${name}.yaml`), '--json'], env);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.json()).toEqual({ valid: true, name, kind: name === 'incident-apology' ? 'incident' : 'winback', steps: expect.any(Number) });
+    }
+  });
+
+  it('names the file, line and field of a value out of range', () => {
+    const file = variant('holdout', (y) => y.replace('holdout: 0.1', 'holdout: 1.5'));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('holdout:')) + 1;
+    const result = rekindle(['campaign', 'validate', file], env);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^rekindle: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}: holdout: `));
+  });
+
+  it('names a step whose template does not exist', () => {
+    const file = variant('missing', (y) => y.replace('template: nostalgia-winback/1-we-miss-you', 'template: nostalgia-winback/1-no-such-email'));
+    const result = rekindle(['campaign', 'validate', file], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('1-no-such-email');
+  });
+
+  it('compiles every email: a template using a field no recipient has fails, naming the template', () => {
+    mkdirSync(path.join(dir, 'views/emails/broken'), { recursive: true });
+    const template = path.join(dir, 'views/emails/broken/hello.mjml');
+    writeFileSync(template, '<mjml>\n  <mj-body>\n    <mj-section><mj-column><mj-text>Hello {{shoeSize}}</mj-text></mj-column></mj-section>\n  </mj-body>\n</mjml>\n');
+    const file = variant('broken', (y) => y.replace('template: nostalgia-winback/1-we-miss-you', 'template: broken/hello'));
+    const result = rekindle(['campaign', 'validate', file], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(template);
+    expect(result.stderr).toContain('shoeSize');
+  });
+
+  it('compiles every email: invalid MJML fails, naming the template', () => {
+    const template = path.join(dir, 'views/emails/broken/unclosed.mjml');
+    writeFileSync(template, '<mjml>\n  <mj-body>\n    <mj-section><mj-column><mj-texts>Hi</mj-texts></mj-column></mj-section>\n  </mj-body>\n</mjml>\n');
+    const file = variant('unclosed', (y) => y.replace('template: nostalgia-winback/1-we-miss-you', 'template: broken/unclosed'));
+    const result = rekindle(['campaign', 'validate', file], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(template);
+    expect(result.stderr).toContain('MJML');
+  });
+});
