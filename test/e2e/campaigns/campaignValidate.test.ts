@@ -55,22 +55,24 @@ describe('rekindle campaign validate', () => {
     expect(result.stderr).toContain('1-no-such-email');
   });
 
-  it('compiles every email: a template using a field no recipient has fails, naming the template', () => {
+  /** Validates the win-back campaign with its first step's template replaced by `text` (an email body). */
+  const withFirstEmail = (name: string, text: string) => {
     mkdirSync(path.join(dir, 'views/emails/broken'), { recursive: true });
-    const template = path.join(dir, 'views/emails/broken/hello.mjml');
-    writeFileSync(template, '<mjml>\n  <mj-body>\n    <mj-section><mj-column><mj-text>Hello {{shoeSize}}</mj-text></mj-column></mj-section>\n  </mj-body>\n</mjml>\n');
-    const file = variant('broken', (y) => y.replace('template: nostalgia-winback/1-we-miss-you', 'template: broken/hello'));
-    const result = rekindle(['campaign', 'validate', file], env);
+    const template = path.join(dir, `views/emails/broken/${name}.mjml`);
+    writeFileSync(template, `<mjml>\n  <mj-body>\n    <mj-section><mj-column>${text}</mj-column></mj-section>\n  </mj-body>\n</mjml>\n`);
+    const file = variant(name, (y) => y.replace('template: nostalgia-winback/1-we-miss-you', `template: broken/${name}`));
+    return { template, result: rekindle(['campaign', 'validate', file], env) };
+  };
+
+  it('compiles every email: a template using a field no recipient has fails, naming the template', () => {
+    const { template, result } = withFirstEmail('hello', '<mj-text>Hello {{shoeSize}}</mj-text>');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(template);
     expect(result.stderr).toContain('shoeSize');
   });
 
   it('compiles every email: invalid MJML fails, naming the template', () => {
-    const template = path.join(dir, 'views/emails/broken/unclosed.mjml');
-    writeFileSync(template, '<mjml>\n  <mj-body>\n    <mj-section><mj-column><mj-texts>Hi</mj-texts></mj-column></mj-section>\n  </mj-body>\n</mjml>\n');
-    const file = variant('unclosed', (y) => y.replace('template: nostalgia-winback/1-we-miss-you', 'template: broken/unclosed'));
-    const result = rekindle(['campaign', 'validate', file], env);
+    const { template, result } = withFirstEmail('unclosed', '<mj-texts>Hi</mj-texts>');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(template);
     expect(result.stderr).toContain('MJML');
