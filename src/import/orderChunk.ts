@@ -117,10 +117,10 @@ class ChunkPacker {
     const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
     // The row as JSON without its `[` (the customer id and a comma go in front), written by
     // hand: half the cost of JSON.stringify of an array. Joined rather than a template: a
-    // template builds a rope of twenty pieces that is copied again when it is sent. Times, day, currency and status are
-    // formats' own output (digits, letters, '-', ':', '.'), nothing to escape. Everything an
-    // order means is in it, up to the line at the end: two rows with the same text before it
-    // (and the same customer) are the same order.
+    // template builds a rope of twenty pieces that is copied again when it is sent. Times, day,
+    // currency and status are formats' own output (digits, letters, '-', ':', '.'), nothing to
+    // escape. Everything an order means is in it, up to the line at the end: two rows with the
+    // same text before it (and the same customer) are the same order.
     const row = [
       jsonString(record.orderId), ',"', record.orderedAt, '","', record.orderedDay, '","', record.currency, '",', record.amountMinor, ',', record.refundedMinor,
       ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', record.line, ']',
