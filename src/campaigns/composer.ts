@@ -13,7 +13,7 @@ import { CompiledEmail, EmailSpec, EmailTemplates, RenderedEmail } from '../mail
 import type { ThreadSetup } from './composeThreads';
 import type { SendContext } from './sendContext';
 import type { RunInfo } from './runInfo';
-import { templateIndex } from './steps';
+import { templateIndex, updateOrdinal } from './steps';
 
 /** Compiled templates already looked up in this dispatch batch, by file, subject and kind. */
 export type TemplateBatch = Map<string, Promise<CompiledEmail>>;
@@ -98,7 +98,8 @@ export class Composer {
         spokesperson: c.spokesperson,
         whatsNew: c.content.whatsNew,
         incident: run.incident && {
-          title: run.incident.title, whatHappened: run.incident.whatHappened, plan: run.incident.plan, update: run.incident.update, whatChanged: run.incident.whatChanged,
+          title: run.incident.title, whatHappened: run.incident.whatHappened, plan: run.incident.plan, whatChanged: run.incident.whatChanged,
+          update: run.incident.updates[updateOrdinal(c.steps, ctx.send.step)] ?? run.incident.update,
         },
       },
       sendLinks.links,

@@ -9,7 +9,10 @@ export interface IncidentWords {
   title: string;
   whatHappened: string;
   plan: string | null;
+  /** The latest update: what a page or a later email tells. */
   update: string | null;
+  /** Every update, in the order posted: an update email tells its own (steps.updateOrdinal). */
+  updates: string[];
   whatChanged: string | null;
 }
 
@@ -53,12 +56,14 @@ export async function incidentWords(db: Database, incidentId: number): Promise<I
     `SELECT kind, message FROM incident_updates WHERE incident_id = ${d.param(0)} ORDER BY id DESC`,
     [incidentId],
   );
+  const posted = updates.filter((u) => u.kind === 'update').map((u) => u.message).reverse();
   return {
     id: Number(incident.id),
     title: incident.title,
     whatHappened: incident.description,
     plan: incident.plan,
-    update: updates.find((u) => u.kind === 'update')?.message ?? null,
+    update: posted[posted.length - 1] ?? null,
+    updates: posted,
     whatChanged: updates.find((u) => u.kind === 'resolution')?.message ?? null,
   };
 }

@@ -49,3 +49,16 @@ export function projectedSchedule(
 export function templateIndex(steps: readonly CampaignStep[], step: number): number {
   return step <= steps.length ? step - 1 : steps.findIndex((s) => s.trigger === 'incident-update');
 }
+
+/**
+ * Which of an incident's updates (0-based, in the order posted) a send of `step` carries, or -1
+ * for any other step. The first update is sent as the update step itself, later ones as steps
+ * after the definition's (incidentService.queueIncidentStep): so two updates posted before one
+ * dispatch each tell their own text.
+ */
+export function updateOrdinal(steps: readonly CampaignStep[], step: number): number {
+  const updateStep = steps.findIndex((s) => s.trigger === 'incident-update');
+  if (updateStep < 0) return -1;
+  if (step === updateStep + 1) return 0;
+  return step > steps.length ? step - steps.length : -1;
+}

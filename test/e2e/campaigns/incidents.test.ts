@@ -70,18 +70,20 @@ describe('rekindle incident …', () => {
 
     // c4 follows the unsubscribe link in the apology: no more updates for them.
     await queryShop(shop, "INSERT INTO suppressions (email, reason, source, at) VALUES ('c4@example.com', 'unsubscribed', 'link', '2025-06-02T09:00:00.000Z')", [], true);
-    const posts: [string, string, string][] = [
-      ['update', 'We found the parcels at the courier\'s depot in Leipzig.', '2025-06-03T08:00:00Z'],
-      ['update', 'Every late parcel has now been delivered.', '2025-06-04T08:00:00Z'],
-      ['resolve', 'We moved to a courier who scans every parcel, and we check the scans each morning.', '2025-06-05T08:00:00Z'],
-    ];
-    for (const [kind, message, at] of posts) {
+    // Two updates posted before the next dispatch: each email still tells its own update.
+    const post = (kind: string, message: string, at: string) =>
       expect(run('incident', kind, '1', '--message', message, '--now', at, '--json').json()).toEqual({ incidentId: 1, queued: 4 });
-      expect(run('dispatch', '--now', at, '--json').json()).toMatchObject({ sent: 3, suppressed: 1 });
-    }
+    post('update', 'We found the parcels at the courier\'s depot in Leipzig.', '2025-06-03T08:00:00Z');
+    post('update', 'Every late parcel has now been delivered.', '2025-06-03T09:00:00Z');
+    expect(run('dispatch', '--now', '2025-06-03T09:05:00Z', '--json').json()).toMatchObject({ sent: 6, suppressed: 2 });
+    post('resolve', 'We moved to a courier who scans every parcel, and we check the scans each morning.', '2025-06-05T08:00:00Z');
+    expect(run('dispatch', '--now', '2025-06-05T08:00:00Z', '--json').json()).toMatchObject({ sent: 3, suppressed: 1 });
 
     const emails = await readOutbox(shop);
-    const to = (email: string) => emails.filter((m) => m.to === email).sort((a, b) => (a.parsed.date as Date).getTime() - (b.parsed.date as Date).getTime());
+    // In the order sent; the two updates went out together, the first one posted first.
+    const order = (m: ParsedMessage) => [(m.parsed.date as Date).getTime(), m.parsed.text?.includes('Leipzig') ? 0 : 1];
+    const to = (email: string) =>
+      emails.filter((m) => m.to === email).sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
     const subjects = (messages: ParsedMessage[]) => messages.map((m) => m.parsed.subject);
     const apology = 'We let you down, and I am sorry';
     const update = 'An update on what went wrong';
