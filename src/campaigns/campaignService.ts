@@ -143,7 +143,7 @@ export class CampaignService {
       email: e.candidate.email, firstName: e.candidate.firstName, consent: e.candidate.consent, suppression: null,
       treatment: e.treatment, offer: e.offer ? JSON.parse(JSON.stringify(e.offer.rung)) : null,
       offerExpiresAt: e.offer ? plan.offerExpiresAt.toISOString() : null, budgetMinor: 0, facts: e.candidate.facts,
-      enrolledAt: '', exitedAt: null, purchasedSince: false, recentSends: [],
+      enrolledAt: '', exitedAt: null, exitReason: null, purchasedSince: false, recentSends: [],
     };
   }
 }

@@ -22,6 +22,8 @@ export interface SendContext {
   facts: HistoryFacts;
   enrolledAt: string;
   exitedAt: string | null;
+  /** Why the sequence ended, when it has: `redemption`, `purchase`, `run-cancelled`. */
+  exitReason: string | null;
   /** A kept order after enrolment: they came back. */
   purchasedSince: boolean;
   /** Their sent emails (any campaign) inside the longest frequency-cap window. */
@@ -35,7 +37,7 @@ export async function loadContexts(db: Database, sends: DueSend[], recentSince: 
   const enrolmentIds = [...new Set(sends.map((s) => s.enrolmentId))];
   const customerIds = [...new Set(sends.map((s) => s.customerId))];
   const rows: any[] = await db.reader.query(
-    `SELECT e.id, e.treatment, e.offer, e.offer_expires_at, e.budget_minor, e.facts, e.enrolled_at, e.exited_at,
+    `SELECT e.id, e.treatment, e.offer, e.offer_expires_at, e.budget_minor, e.facts, e.enrolled_at, e.exited_at, e.exit_reason,
             c.email, c.first_name, c.consent, sup.reason AS suppression,
             (SELECT COUNT(*) FROM orders o WHERE o.customer_id = e.customer_id AND ${countedOrder('o')} AND o.ordered_at > e.enrolled_at) AS purchases
        FROM enrolments e JOIN customers c ON c.id = e.customer_id LEFT JOIN suppressions sup ON sup.email = c.email
@@ -68,6 +70,7 @@ export async function loadContexts(db: Database, sends: DueSend[], recentSince: 
       facts: r.facts ? JSON.parse(r.facts) : { firstOrderDay: '', lastOrderDay: '', orders: 0, favouriteProducts: [] },
       enrolledAt: r.enrolled_at,
       exitedAt: r.exited_at,
+      exitReason: r.exit_reason ?? null,
       purchasedSince: Number(r.purchases) > 0,
       recentSends: recentByCustomer.get(send.customerId) ?? [],
     });

@@ -9,12 +9,13 @@ import type { SendContext } from './sendContext';
 
 export type SendDecision =
   | { kind: 'send' }
-  | { kind: 'exit'; reason: 'purchase' | 'run-ended' }
+  /** `reason`: why the sequence ended (the enrolment's exit reason, as `redemption`), or `purchase` found now. */
+  | { kind: 'exit'; reason: string }
   | { kind: 'suppress'; reason: 'unsubscribed' | 'bounced' | 'complained' | 'no-consent' | 'no-address' }
   | { kind: 'defer'; until: Date; reason: 'frequency-cap' | 'quiet-hours' };
 
 export function decideSend(ctx: SendContext, campaign: CampaignFile, now: Date, timeZone: string): SendDecision {
-  if (ctx.exitedAt) return { kind: 'exit', reason: 'run-ended' };
+  if (ctx.exitedAt) return { kind: 'exit', reason: ctx.exitReason ?? 'run-ended' };
   if (!ctx.email) return { kind: 'suppress', reason: 'no-address' };
   // Suppression is global: whatever a campaign's exitOn says, an unsubscribed address is never mailed.
   if (ctx.suppression) return { kind: 'suppress', reason: ctx.suppression };
