@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { cleanFeedback, saveFeedback } from '../../customer/feedback';
 import { sendRowId } from '../../customer/linkTarget';
 import { InputError } from '../../domain/errors';
-import { epochSeconds } from '../../links/tokens';
+import { epochSeconds, LINK_ROUTES } from '../../links/tokens';
 import { check, found, Found, ids, incidentOf, mint, notFound, page, problem, PublicContext, resolve, testLink, YEAR_SECONDS } from './context';
 import { endedModel, landingModel, personalFields } from './models';
 
@@ -83,12 +83,12 @@ export function feedback(ctx: PublicContext): RequestHandler {
     }
     await saveFeedback(ctx.db, { ...ids(t), incidentId: t.incidentId }, message, ctx.clock());
     const fields = personalFields(t, null, ctx.shop, ctx.clock());
-    const back = r.kind === 'ok' ? `${ctx.base}/w/${token}` : null;
+    const back = r.kind === 'ok' ? `${ctx.base}${LINK_ROUTES.landing}/${token}` : null;
     page(ctx, res, 200, 'thanks', { title: `Thank you — ${ctx.shop.name}`, f: fields, back });
   };
 }
 
-const feedbackForm = (ctx: PublicContext, landingToken: string) => ({ action: `${ctx.base}/w/${landingToken}/feedback`, csrf: ctx.csrf.token('feedback', landingToken) });
+const feedbackForm = (ctx: PublicContext, landingToken: string) => ({ action: `${ctx.base}${LINK_ROUTES.landing}/${landingToken}/feedback`, csrf: ctx.csrf.token('feedback', landingToken) });
 
 export function formField(req: Request, name: string): unknown {
   const body = req.body as Record<string, unknown> | undefined;

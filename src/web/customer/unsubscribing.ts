@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { unsubscribe } from '../../customer/unsubscribe';
-import { epochSeconds } from '../../links/tokens';
+import { epochSeconds, LINK_ROUTES } from '../../links/tokens';
 import { found, ids, incidentOf, mint, page, PublicContext } from './context';
 import { formField, staleForm } from './landing';
 import { maskEmail, personalFields, unsubscribeModel } from './models';
@@ -18,7 +18,7 @@ export function confirmUnsubscribe(ctx: PublicContext): RequestHandler {
     const now = ctx.clock();
     const fields = personalFields(r.target, await incidentOf(ctx, r.target), ctx.shop, now);
     const landing = mint(ctx, r.target.sendId, 'landing', epochSeconds(now) + 30 * 86_400);
-    const form = { action: `${ctx.base}/u/${token}`, csrf: ctx.csrf.token('unsubscribe', token) };
+    const form = { action: `${ctx.base}${LINK_ROUTES.unsubscribe}/${token}`, csrf: ctx.csrf.token('unsubscribe', token) };
     page(ctx, res, 200, 'unsubscribe', unsubscribeModel(r.target, fields, form, `${landing.path}#make-it-right`, ctx.shop));
   };
 }

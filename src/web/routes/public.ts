@@ -31,9 +31,11 @@ export interface PublicDeps {
   pagesDir?: string;
 }
 
+/** `/w/:token` and the like: every route is mounted from the table the emails' links are built from. */
+const at = (purpose: keyof typeof LINK_ROUTES, tail = '') => `${LINK_ROUTES[purpose]}/:token${tail}`;
 /** Every path this router answers; the app's 404 answers the rest. */
-const PATHS = ['/w/:token', '/w/:token/feedback', '/r/:token', '/c/:token', '/o/:token', '/u/:token'];
-/** `/w`, `/c`, `/u`, `/o`, `/r`: the route table the emails' links are built from. */
+const PATHS = [at('landing'), at('landing', '/feedback'), at('redeem'), at('click'), at('open'), at('unsubscribe')];
+/** `/w`, `/c`, `/u`, `/o`, `/r`. */
 const PREFIXES = Object.values(LINK_ROUTES);
 
 export function publicRoutes(services: Services, deps: PublicDeps = {}): Router {
@@ -48,17 +50,18 @@ export function publicRoutes(services: Services, deps: PublicDeps = {}): Router 
     res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', 'Content-Type': 'text/css; charset=utf-8' }).send(ctx.pages.stylesheet.body);
   });
   router.use(PREFIXES, pageHeaders());
-  router.get('/w/:token', limit.pages, showLanding(ctx));
-  router.post('/w/:token/feedback', limit.actions, form, feedback(ctx));
-  router.post('/r/:token', limit.actions, form, redeem(ctx));
-  router.get('/c/:token', limit.pages, click(ctx));
-  router.get('/o/:token', limit.pixels, openPixel(ctx));
-  router.get('/u/:token', limit.pages, confirmUnsubscribe(ctx));
-  router.post('/u/:token', limit.actions, form, multipart, doUnsubscribe(ctx));
+  router.get(at('landing'), limit.pages, showLanding(ctx));
+  router.post(at('landing', '/feedback'), limit.actions, form, feedback(ctx));
+  router.post(at('redeem'), limit.actions, form, redeem(ctx));
+  router.get(at('click'), limit.pages, click(ctx));
+  router.get(at('open'), limit.pixels, openPixel(ctx));
+  router.get(at('unsubscribe'), limit.pages, confirmUnsubscribe(ctx));
+  router.post(at('unsubscribe'), limit.actions, form, multipart, doUnsubscribe(ctx));
   // A link cut off before its token still gets a page that says what to do.
   router.get(PREFIXES, (_req, res) => notFound(ctx, res));
   router.all(PATHS, (req, res) => {
-    const allow = req.path.startsWith('/r/') || req.path.endsWith('/feedback') ? 'POST' : req.path.startsWith('/u/') ? 'GET, HEAD, POST' : 'GET, HEAD';
+    const under = (purpose: keyof typeof LINK_ROUTES) => req.path.startsWith(`${LINK_ROUTES[purpose]}/`);
+    const allow = under('redeem') || req.path.endsWith('/feedback') ? 'POST' : under('unsubscribe') ? 'GET, HEAD, POST' : 'GET, HEAD';
     res.set('Allow', allow);
     problem(ctx, res, 405, 'This link does not work that way', 'Please open the link from the email, or use the buttons on the page.');
   });
@@ -107,9 +110,12 @@ function pageHeaders(): RequestHandler[] {
   ];
 }
 
+/** A path under any LINK_ROUTES prefix, up to its token. */
+const TOKEN_PATH = new RegExp(`^(${PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})/[^/?]+`);
+
 /** For request logs: `/w/AQF…` becomes `/w/:token`. A token is a bearer credential and does not belong in a log. */
 export function redactLinkPath(path: string): string {
-  return path.replace(/^\/(w|r|c|o|u)\/[^/?]+/, '/$1/:token');
+  return path.replace(TOKEN_PATH, '$1/:token');
 }
 
 /** Errors on these paths become pages, not the API's JSON; the log gets the route, never the token. */
