@@ -96,15 +96,17 @@ export class OrderWriter {
   /** Writes a chunk whose customers have the ids `customerIds` (by position in chunk.facts). */
   async write(chunk: OrderChunk, customerIds: number[]): Promise<void> {
     const params = [rowsJson(chunk, customerIds)];
-    const inserted = await this.db.execute(this.tx, this.sql.insertNew, params);
-    this.orders.inserted += inserted;
     this.excluded.cancelled += chunk.cancelled;
     this.excluded.refunded += chunk.refunded;
-    if (inserted === chunk.count) return;
     // Orders stored before this import and unchanged are the whole of a re-import: remembered
-    // in one statement, whose count settles the chunk without reading anything back.
+    // in one statement whose count settles such a chunk, without even probing for new orders.
+    // The two statements touch disjoint rows (stored before the chunk, or not stored), so
+    // their order does not matter.
     const unchanged = this.ordersBefore ? await this.db.execute(this.tx, this.sql.rememberUnchanged, params) : 0;
     this.orders.unchanged += unchanged;
+    if (unchanged === chunk.count) return;
+    const inserted = await this.db.execute(this.tx, this.sql.insertNew, params);
+    this.orders.inserted += inserted;
     if (inserted + unchanged === chunk.count) return;
     const found: StoredOrder[] = await this.tx.query(this.sql.storedNeedingDecision, params);
     const stored = new Map(found.map((r) => [r.order_id, r]));
