@@ -84,6 +84,23 @@ describe('a bulk (file) import on a real SQLite file', () => {
     expect(again).toMatchObject({ orders: { inserted: 0, updated: 0, unchanged: orders.length }, customers: { inserted: 0, updated: 0 } });
   });
 
+  it('into a shop that already holds every fact: looks customers up and sends no customer update', async () => {
+    // Names, a missing last name, consent given and not given: what the lookup reads back must
+    // match what the import knows, field for field, or every customer would be rewritten.
+    const orders = history(CHUNK + 10, 40).map((o, i) => ({
+      ...o,
+      customer: { ...o.customer, lastName: i % 3 ? 'Lee' : undefined, consent: i % 2 ? ('yes' as const) : undefined },
+    }));
+    const fixed = new Map(orders.map((o) => [o.customer.externalId, o.customer]));
+    const history2 = orders.map((o) => ({ ...o, customer: fixed.get(o.customer.externalId) ?? o.customer }));
+    await importOrders(s.db, stream(history2), bulk);
+    const execute = jest.spyOn(s.db, 'execute');
+    const again = await importOrders(s.db, stream(history2.map((o) => ({ ...o, orderId: `again-${o.orderId}` }))), bulk);
+    expect(again.customers).toEqual({ inserted: 0, updated: 0 });
+    expect(execute.mock.calls.filter(([, sql]) => /^\s*UPDATE customers/.test(sql))).toEqual([]);
+    execute.mockRestore();
+  });
+
   it('into a shop with customers: looks them up, applies newer names across chunks, and counts each update', async () => {
     const migrated = await indexes();
     await importOrders(s.db, stream(history(CHUNK + 10, 500)), bulk);
