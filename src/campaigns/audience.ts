@@ -5,6 +5,7 @@
  */
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
+import { favouriteProducts } from '../domain/favourites';
 import { COUNTED_ORDER, countedOrder } from '../scoring/purchaseLog';
 import type { Config } from '../config';
 
@@ -68,41 +69,35 @@ export async function loadCandidates(
       ORDER BY c.id`,
     params,
   );
-  const favourites = await favouriteProducts(db, rows.map((r) => r.id));
+  const favourites = await favouritesOf(db, rows.map((r) => r.id));
   return rows.map((r) => ({
     customerId: r.id,
     email: r.email,
     firstName: r.first_name,
     consent: r.consent,
-    facts: { firstOrderDay: r.first_day, lastOrderDay: r.last_day, orders: Number(r.orders), favouriteProducts: favourites.get(r.id) ?? [] },
+    facts: { firstOrderDay: r.first_day, lastOrderDay: r.last_day, orders: Number(r.orders), favouriteProducts: favourites.get(Number(r.id)) ?? [] },
     harmedMinor: r.harmed_minor === undefined || r.harmed_minor === null ? r.harmed_minor : Number(r.harmed_minor),
   }));
 }
 
-/** The three products a customer bought most often (ties: most recent first). */
-async function favouriteProducts(db: Database, customerIds: number[]): Promise<Map<number, string[]>> {
+/** Each customer's favourite products (domain/favourites), from their counted orders. */
+async function favouritesOf(db: Database, customerIds: number[]): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>();
   const chunk = 5000;
   for (let i = 0; i < customerIds.length; i += chunk) {
     const ids = customerIds.slice(i, i + chunk);
     const rows: { customer_id: number; items: string }[] = await db.reader.query(
-      `SELECT customer_id, items FROM orders WHERE ${COUNTED_ORDER} AND customer_id IN (${list(db.dialect, ids.length)}) ORDER BY customer_id, ordered_at DESC`,
+      `SELECT customer_id, items FROM orders WHERE ${COUNTED_ORDER} AND customer_id IN (${list(db.dialect, ids.length)}) ORDER BY customer_id, ordered_at, order_id`,
       ids,
     );
-    let current = -1;
-    let counts = new Map<string, number>();
-    const flush = () => {
-      if (current >= 0) result.set(current, [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name]) => name));
-    };
+    const items = new Map<number, string[]>();
     for (const row of rows) {
-      if (row.customer_id !== current) {
-        flush();
-        current = row.customer_id;
-        counts = new Map();
-      }
-      for (const item of JSON.parse(row.items) as string[]) counts.set(item, (counts.get(item) ?? 0) + 1);
+      const id = Number(row.customer_id);
+      const known = items.get(id);
+      if (known) known.push(row.items);
+      else items.set(id, [row.items]);
     }
-    flush();
+    for (const [id, lists] of items) result.set(id, favouriteProducts(lists));
   }
   return result;
 }

@@ -5,6 +5,7 @@
 import type { Database } from '../db/database';
 import type { CustomerFacts } from '../domain/explain';
 import { InputError, NotFoundError } from '../domain/errors';
+import { favouriteProducts } from '../domain/favourites';
 import { COUNTED_ORDER } from './purchaseLog';
 
 export interface CustomerRow {
@@ -66,9 +67,6 @@ function one(rows: CustomerRow[], missing: string): CustomerRow {
   return { ...rows[0], id: Number(rows[0].id) };
 }
 
-/** How many favourite products the advisor names. */
-const FAVOURITES = 3;
-
 /** The customer's counted orders (any currency) up to `asOf`, as the advisor tells them. */
 export async function customerFacts(db: Database, customer: CustomerRow, asOf: string): Promise<CustomerFacts> {
   const p = (i: number) => db.dialect.param(i);
@@ -86,28 +84,4 @@ export async function customerFacts(db: Database, customer: CustomerRow, asOf: s
   const favourites = favouriteProducts(orders.map((order) => order.items));
   if (favourites.length > 0) facts.favouriteProducts = favourites;
   return facts;
-}
-
-/** Most often bought first; ties go to the one bought most recently, the warmer memory. */
-export function favouriteProducts(itemLists: readonly string[]): string[] {
-  const seen = new Map<string, { count: number; last: number }>();
-  itemLists.forEach((json, order) => {
-    for (const item of parseItems(json)) {
-      const known = seen.get(item);
-      seen.set(item, { count: (known?.count ?? 0) + 1, last: order });
-    }
-  });
-  return [...seen]
-    .sort(([, a], [, b]) => b.count - a.count || b.last - a.last)
-    .slice(0, FAVOURITES)
-    .map(([item]) => item);
-}
-
-function parseItems(json: string): string[] {
-  try {
-    const items: unknown = JSON.parse(json);
-    return Array.isArray(items) ? items.filter((i): i is string => typeof i === 'string' && i.trim() !== '').map((i) => i.trim()) : [];
-  } catch {
-    return [];
-  }
 }
