@@ -90,10 +90,13 @@ export class CustomerResolver {
   private readonly stored = new Map<number, string>();
   /**
    * True while the cache holds every customer in the table: the table was empty when the import
-   * began and the cache has never started over. Then a miss is a new customer, and a first
-   * import (a shop's whole history) never looks a customer up.
+   * began, the cache has never started over, and every customer met is identified the same way
+   * (mixesIdentities). Then a miss is a new customer, and a first import (a shop's whole
+   * history) never looks a customer up.
    */
   private complete = false;
+  /** How the customers met so far are identified, while `complete`. */
+  private readonly kinds = new Set<'id' | 'email'>();
   /** The highest customer id handed out so far, where this import numbers new customers itself (SqlDialect.lastIdSql). */
   private lastId: number | undefined;
   /** Built at the end of a bulk import into an empty table, or as soon as a lookup needs them. */
@@ -117,6 +120,17 @@ export class CustomerResolver {
     if (bulk && this.complete) await this.indexes.drop();
   }
 
+  /**
+   * Whether the import has now met customers identified both ways, by id and by email only. A
+   * customer known by id may then be the email-only customer the import created earlier, to be
+   * adopted: found by email, as in an import into a shop that already had customers. So the
+   * import stops assuming that a customer it has not met is new.
+   */
+  private mixesIdentities(facts: readonly CustomerFacts[]): boolean {
+    for (const f of facts) this.kinds.add(f.externalId === undefined ? 'email' : 'id');
+    return this.kinds.size > 1;
+  }
+
   /** Call once, after the last resolve. */
   async finish(): Promise<void> {
     await this.indexes.restore();
@@ -130,10 +144,13 @@ export class CustomerResolver {
    * a row the previous chunk is about to update).
    */
   async resolve(facts: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
-    if (this.cache.size + facts.length > this.cacheLimit) {
+    const overflow = this.cache.size + facts.length > this.cacheLimit;
+    if (overflow || (this.complete && this.mixesIdentities(facts))) {
       await previous;
-      this.cache.clear();
-      this.stored.clear();
+      if (overflow) {
+        this.cache.clear();
+        this.stored.clear();
+      }
       // From here on misses are looked up, and lookups need the indexes.
       this.complete = false;
       await this.indexes.restore();

@@ -84,6 +84,34 @@ describe('a bulk (file) import on a real SQLite file', () => {
     expect(again).toMatchObject({ orders: { inserted: 0, updated: 0, unchanged: orders.length }, customers: { inserted: 0, updated: 0 } });
   });
 
+  it('adopts the email-only customer it created itself when the same person later comes with an id, as into a shop with customers', async () => {
+    // Guest orders by email first; from the next chunk on, the shop's customer id with the same address.
+    const guest = (i: number) => anOrder({ orderId: `G${i}`, line: i + 2, customer: { email: `g${i % 30}@example.com` } });
+    const member = (i: number) => anOrder({ orderId: `M${i}`, line: CHUNK + i + 2, customer: { externalId: `m${i % 30}`, email: `g${i % 30}@example.com` } });
+    const file = [...Array.from({ length: CHUNK }, (_, i) => guest(i)), ...Array.from({ length: 60 }, (_, i) => member(i))];
+    const migrated = await indexes();
+    const customers = async () =>
+      (await s.db.reader.query('SELECT external_id, email FROM customers ORDER BY email')) as { external_id: string | null; email: string }[];
+
+    const intoEmpty = await importOrders(s.db, stream(file), bulk);
+    expect(intoEmpty.customers).toEqual({ inserted: 30, updated: 30 });
+    const adopted = await customers();
+    expect(adopted).toHaveLength(30);
+    expect(adopted.every((c) => c.external_id === `m${c.email.slice(1, c.email.indexOf('@'))}`)).toBe(true);
+    expect(await indexes()).toEqual(migrated);
+
+    // The same file into a shop that already had a customer: the same customers come out.
+    const other = await testServices();
+    try {
+      await importOrders(other.db, stream([anOrder({ orderId: 'X1', customer: { email: 'someone@example.com' } })]), bulk);
+      await importOrders(other.db, stream(file), bulk);
+      const there: { external_id: string | null; email: string }[] = await other.db.reader.query("SELECT external_id, email FROM customers WHERE email <> 'someone@example.com' ORDER BY email");
+      expect(there).toEqual(adopted);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('into a shop that already holds every fact: looks customers up and sends no customer update', async () => {
     // Names, a missing last name, consent given and not given: what the lookup reads back must
     // match what the import knows, field for field, or every customer would be rewritten.
