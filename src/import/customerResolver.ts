@@ -13,21 +13,29 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { applyFacts, fieldsOf, insertedCustomer, KnownCustomer, SEP, VALUE_COLUMNS } from './customerState';
 import { IdentityMap } from './identityMap';
 
 export interface ResolvedCustomers {
   /** Customer id of each fact, in the order given. */
   ids: number[];
-  /** JSON rows of the facts that may change a stored customer, for applyUpdates. */
-  updates: string | undefined;
+  /**
+   * JSON rows of the facts that change a stored customer, for applyUpdates: in batches, each
+   * naming a customer once (an UPDATE ... FROM applies one source row per target row).
+   */
+  updates: string[];
+  /** Of those, the customers whose values (not only their times) change. */
+  changed: number;
 }
 
 interface StoredRow {
   id: number;
   external_id: string | null;
   email: string | null;
-  /** The stored columns as a signature (below), built by the database: one value a row instead of four. */
-  sig: string;
+  /** KnownCustomer.values, built by the database: one value a row instead of four. */
+  known_values: string;
+  profile_at: string | null;
+  consent_at: string | null;
 }
 
 
@@ -38,41 +46,15 @@ interface StoredRow {
  */
 const CACHE_LIMIT = 500_000;
 
-/** Separates the fields of a stored-state signature; no name, address or consent holds it. */
-const SEP = '\u001f';
-/**
- * A customer's stored first name, last name, email and consent as one string; a null column is
- * an empty field, which no fact can equal (formats trim every value and drop empty ones).
- * Joined, not a template: a template makes a rope of the parts, keeping every part alive with
- * it (measured as 140 MB at a quarter of a million customers); join makes one flat string.
- */
-const signature = (firstName: string | null, lastName: string | null, email: string | null, consent: string): string =>
-  [firstName ?? '', lastName ?? '', email ?? '', consent].join(SEP);
-/** The same signature built by the database, SEP bound as parameter `sepParam`. */
+const NEW_CUSTOMER_COLUMNS = 'external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at';
+/** New customers per statement when written at the end of a bulk import. */
+const WRITE_BATCH = 2000;
+
+/** The columns a lookup reads, KnownCustomer.values built by the database with SEP bound as parameter `sepParam`. */
 const storedColumns = (d: Database['dialect'], sepParam: number): string => {
-  const sep = d.param(sepParam);
-  return `id, external_id, email, coalesce(first_name, '') || ${sep} || coalesce(last_name, '') || ${sep} || coalesce(email, '') || ${sep} || consent AS sig`;
+  const fields = VALUE_COLUMNS.map((column) => (column === 'consent' ? column : `coalesce(${column}, '')`));
+  return `id, external_id, email, ${fields.join(` || ${d.param(sepParam)} || `)} AS known_values, profile_at, consent_at`;
 };
-
-/**
- * Whether applyUpdates would leave a customer whose stored columns are `stored` as it is. Reads
- * the signature in place: splitting it allocated four strings a fact, a visible share of the
- * importing thread at a million rows.
- */
-function changesNothing(f: CustomerFacts, stored: string): boolean {
-  let from = agrees(stored, 0, f.firstName);
-  if (from >= 0) from = agrees(stored, from, f.lastName);
-  if (from >= 0) from = agrees(stored, from, f.email);
-  return from >= 0 && agrees(stored, from, f.consent) >= 0;
-}
-
-/** Where the signature's next field starts if its field at `from` agrees with `value` (undefined agrees), else -1. */
-function agrees(stored: string, from: number, value: string | undefined): number {
-  const end = stored.indexOf(SEP, from);
-  const stop = end === -1 ? stored.length : end;
-  if (value !== undefined && (stop - from !== value.length || !stored.startsWith(value, from))) return -1;
-  return stop + 1;
-}
 
 /** A SQL string literal; only for values this program makes (a source name, a timestamp). */
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -82,12 +64,19 @@ export class CustomerResolver {
   updated = 0;
   private readonly cache = new IdentityMap();
   /**
-   * What is stored for a cached customer, as a signature, when this import knows it exactly
-   * (it inserted or looked up the row and has not updated it since): a fact that agrees with it
-   * cannot change the row, and skips the UPDATE. Most rows of an order history repeat what the
-   * customer's earlier rows said.
+   * What is stored for each cached customer, by id (customerState): the import inserted or
+   * looked the row up, and follows every update it sends. A fact that cannot change it skips the
+   * UPDATE; most rows of an order history repeat what the customer's earlier rows said.
    */
-  private readonly stored = new Map<number, string>();
+  private readonly stored = new Map<number, KnownCustomer>();
+  /**
+   * While a bulk import into an empty shop creates customers without writing them (insert):
+   * the ids above this one are not in the table yet. Such an import never looks a customer up,
+   * so each of them is exactly one entry of the cache, which says its external id.
+   */
+  private writtenUpTo: number | undefined;
+  /** Customers found by email whose row the next update gives an external id (adoption). */
+  private readonly adopting = new Set<number>();
   /**
    * True while the cache holds every customer in the table: the table was empty when the import
    * began, the cache has never started over, and every customer met is identified the same way
@@ -118,6 +107,7 @@ export class CustomerResolver {
     const lastId = this.db.dialect.lastIdSql('customers');
     if (lastId !== undefined) this.lastId = Number((await this.tx.query(lastId))[0].last);
     if (bulk && this.complete) await this.indexes.drop();
+    if (bulk && this.complete && this.lastId !== undefined) this.writtenUpTo = this.lastId;
   }
 
   /**
@@ -133,6 +123,7 @@ export class CustomerResolver {
 
   /** Call once, after the last resolve. */
   async finish(): Promise<void> {
+    await this.writeUnwritten();
     await this.indexes.restore();
   }
 
@@ -147,6 +138,8 @@ export class CustomerResolver {
     const overflow = this.cache.size + facts.length > this.cacheLimit;
     if (overflow || (this.complete && this.mixesIdentities(facts))) {
       await previous;
+      // From here on customers are looked up: the ones created so far must be in the table.
+      await this.writeUnwritten();
       if (overflow) {
         this.cache.clear();
         this.stored.clear();
@@ -176,18 +169,28 @@ export class CustomerResolver {
       missing.forEach((i, k) => (ids[i] = inserted[k]));
     }
     const created = new Set(missing);
-    const updates: unknown[][] = [];
+    const batches: unknown[][][] = [];
+    const rowsFor = new Map<number, number>();
+    let changed = 0;
     for (let i = 0; i < facts.length; i++) {
       if (created.has(i)) continue;
       const f = facts[i];
-      const stored = this.stored.get(ids[i]);
-      if (stored !== undefined && changesNothing(f, stored)) continue;
-      // The UPDATE decides by time whether these facts win: from here the row is not known.
-      this.stored.delete(ids[i]);
-      updates.push([ids[i], f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null, f.consent ?? null, f.consentAt ?? f.at, f.at]);
+      const id = ids[i];
+      const known = this.stored.get(id);
+      const adopting = this.adopting.delete(id);
+      const outcome = known === undefined ? 'changed' : applyFacts(known, f);
+      if (outcome === 'nothing' && !adopting) continue;
+      if (outcome === 'changed' || adopting) changed++;
+      // Not in the table yet: its insert will write the state it has now.
+      if (this.writtenUpTo !== undefined && id > this.writtenUpTo) continue;
+      const row = [id, f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null, f.consent ?? null, f.consentAt ?? f.at, f.at];
+      // Two identities can name one customer (an adoption): their facts go in separate batches.
+      const earlier = rowsFor.get(id) ?? 0;
+      rowsFor.set(id, earlier + 1);
+      (batches[earlier] ??= []).push(row);
     }
     for (const i of unknown) this.cache.set(keys[i], ids[i]);
-    return { ids, updates: updates.length ? JSON.stringify(updates) : undefined };
+    return { ids, updates: batches.map((b) => JSON.stringify(b)), changed };
   }
 
   /**
@@ -230,89 +233,129 @@ export class CustomerResolver {
         // One id per email-only customer: a second id with the same address is a new customer.
         adopted.add(row.id);
         byKey.set(`x:${f.externalId}`, row.id);
-        // The adoption writes the external id: the row is no longer as looked up.
-        this.stored.delete(row.id);
+        this.adopting.add(row.id);
       }
     }
     return byKey;
   }
 
   private remember(row: StoredRow): void {
-    this.stored.set(row.id, row.sig);
+    this.stored.set(row.id, { values: row.known_values, profileAt: row.profile_at ?? '', consentAt: row.consent_at ?? '' });
   }
 
   /**
-   * One statement for the chunk's new customers; returns their ids in the order given. On SQLite
-   * this transaction is the only writer, so it numbers the rows itself from the highest id ever
-   * given: reading a quarter of a million ids back (RETURNING) cost three times the insert.
-   * Elsewhere the rows come back with their ids. The statement starts with WITH so that
-   * TypeORM's SQLite runner returns RETURNING rows (it discards them for statements starting
-   * with INSERT); PostgreSQL reads it the same way.
+   * Gives the chunk's new customers their ids, in the order given. On SQLite this transaction is
+   * the only writer, so it numbers them itself from the highest id ever given: reading a quarter
+   * of a million ids back (RETURNING) cost three times the insert. A bulk import into an empty
+   * shop goes further and writes its new customers at the end (finish), each with everything
+   * the import learned about them: foreign keys are checked at the end anyway, and a newer
+   * statement about a customer it created needs no UPDATE (measured: 3 s a million rows).
+   * Elsewhere the rows go in at once and come back with their ids.
    */
   private async insert(facts: CustomerFacts[]): Promise<number[]> {
-    const d = this.db.dialect;
-    const numbered = this.lastId !== undefined;
-    const first = (this.lastId ?? 0) + 1;
-    const rows = facts.map((f, i) => {
-      const hasConsent = f.consent !== undefined;
-      return [
-        f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null,
-        f.consent ?? 'unknown', hasConsent ? this.source : null, hasConsent ? (f.consentAt ?? f.at) : null,
-        f.at, this.now, this.now, numbered ? first + i : null,
-      ];
-    });
-    const columns = 'external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at';
-    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
-    let ids: number[];
-    if (numbered) {
-      const inserted = await this.db.execute(this.tx, `INSERT INTO customers (${columns}, id) SELECT ${values}, ${d.jsonAt(10, 'int')} FROM ${d.jsonRows(0)}`, [JSON.stringify(rows)]);
-      if (inserted !== rows.length) throw new Error(`inserted ${inserted} customers where ${rows.length} were new`);
-      ids = rows.map((_, i) => first + i);
-      this.lastId = first + rows.length - 1;
-    } else {
-      const inserted: { id: number; external_id: string | null; email: string | null }[] = await this.tx.query(
-        `WITH j AS (SELECT value FROM ${d.jsonRows(0)}) INSERT INTO customers (${columns}) SELECT ${values} FROM j RETURNING id, external_id, email`,
-        [JSON.stringify(rows)],
-      );
-      if (inserted.length !== rows.length) throw new Error(`inserted ${inserted.length} customers where ${rows.length} were new`);
-      const byKey = new Map(inserted.map((row) => [row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`, row.id]));
-      ids = facts.map((f) => {
-        const id = byKey.get(identityOf(f));
-        if (id === undefined) throw new Error(`customer ${identityOf(f)} was inserted but did not come back`);
-        return id;
-      });
+    const created: [number, string | null][] = [];
+    if (this.lastId === undefined) {
+      const ids = await this.insertReturning(facts);
+      facts.forEach((f, i) => this.stored.set(ids[i], insertedCustomer(f)));
+      this.inserted += ids.length;
+      return ids;
     }
-    this.inserted += rows.length;
-    facts.forEach((f, i) => this.stored.set(ids[i], signature(f.firstName ?? null, f.lastName ?? null, f.email ?? null, f.consent ?? 'unknown')));
-    return ids;
+    const first = this.lastId + 1;
+    facts.forEach((f, i) => {
+      this.stored.set(first + i, insertedCustomer(f));
+      created.push([first + i, f.externalId ?? null]);
+    });
+    this.lastId += facts.length;
+    this.inserted += facts.length;
+    if (this.writtenUpTo === undefined) await this.write(created);
+    return created.map(([id]) => id);
+  }
+
+  /** Inserts customers under the ids given, as their known states say. */
+  private async write(customers: readonly [id: number, externalId: string | null][]): Promise<void> {
+    const d = this.db.dialect;
+    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
+    const sql = `INSERT INTO customers (${NEW_CUSTOMER_COLUMNS}, id) SELECT ${values}, ${d.jsonAt(10, 'int')} FROM ${d.jsonRows(0)}`;
+    for (let from = 0; from < customers.length; from += WRITE_BATCH) {
+      const rows = customers.slice(from, from + WRITE_BATCH).map(([id, externalId]) => {
+        const known = this.stored.get(id);
+        if (known === undefined) throw new Error(`customer ${id} was numbered but its state is not known`);
+        return [...this.newRow(externalId, known), id];
+      });
+      const inserted = await this.db.execute(this.tx, sql, [JSON.stringify(rows)]);
+      if (inserted !== rows.length) throw new Error(`inserted ${inserted} customers where ${rows.length} were new`);
+    }
+  }
+
+  /** Writes the customers a bulk import has created so far (insert); lookups find them from then on. */
+  private async writeUnwritten(): Promise<void> {
+    const after = this.writtenUpTo;
+    if (after === undefined) return;
+    this.writtenUpTo = undefined;
+    let batch: [number, string | null][] = [];
+    for (const [key, id] of this.cache.entries()) {
+      if (id <= after) continue;
+      batch.push([id, key.startsWith('x:') ? key.slice(2) : null]);
+      if (batch.length === WRITE_BATCH) {
+        await this.write(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await this.write(batch);
+  }
+
+  /** PostgreSQL: one statement whose RETURNING rows give the ids. It starts with WITH so that a runner that discards RETURNING rows after INSERT returns them. */
+  private async insertReturning(facts: CustomerFacts[]): Promise<number[]> {
+    const d = this.db.dialect;
+    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
+    const rows = facts.map((f) => this.newRow(f.externalId ?? null, insertedCustomer(f)));
+    const inserted: { id: number; external_id: string | null; email: string | null }[] = await this.tx.query(
+      `WITH j AS (SELECT value FROM ${d.jsonRows(0)}) INSERT INTO customers (${NEW_CUSTOMER_COLUMNS}) SELECT ${values} FROM j RETURNING id, external_id, email`,
+      [JSON.stringify(rows)],
+    );
+    if (inserted.length !== rows.length) throw new Error(`inserted ${inserted.length} customers where ${rows.length} were new`);
+    const byKey = new Map(inserted.map((row) => [row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`, row.id]));
+    return facts.map((f) => {
+      const id = byKey.get(identityOf(f));
+      if (id === undefined) throw new Error(`customer ${identityOf(f)} was inserted but did not come back`);
+      return id;
+    });
+  }
+
+  /** A new customer's row in NEW_CUSTOMER_COLUMNS order; consent given by this import names it as the source. */
+  private newRow(externalId: string | null, known: KnownCustomer): (string | null)[] {
+    const none = (value: string) => (value === '' ? null : value);
+    const s = fieldsOf(known.values);
+    return [
+      externalId, none(s.email), none(s.firstName), none(s.lastName), s.consent, known.consentAt === '' ? null : this.source, none(known.consentAt),
+      none(known.profileAt), this.now, this.now,
+    ];
   }
 
   /**
-   * Applies a chunk's facts about customers that existed before it, in one UPDATE that
-   * compares them with the stored rows: a newer profile (names, email) replaces an older one, a
-   * newer consent replaces an older one, and an external id fills an empty one. Every SET
-   * expression sees the row as it was, so the conditions hold across all of them.
+   * Applies a chunk's facts about customers that existed before it, by the rule of
+   * customerState: a newer profile (names, email) replaces the fields it gives and takes its
+   * time, a newer consent replaces the stored one with its time and source, and an external id
+   * fills an empty one. Every SET expression sees the row as it was, so the conditions hold
+   * across all of them. The SQL is the authority; the resolver follows along in memory.
    */
-  async applyUpdates({ updates }: ResolvedCustomers): Promise<void> {
-    if (updates === undefined) return;
+  async applyUpdates({ updates, changed }: ResolvedCustomers): Promise<void> {
+    if (updates.length === 0) return;
     const d = this.db.dialect;
     const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : 'text'));
-    const differs = (column: string, value: string) => `(${value} IS NOT NULL AND NOT (${d.nullSafeEqual(`customers.${column}`, value)}))`;
-    const profile = `((customers.profile_at IS NULL OR ${at} > customers.profile_at) AND (${differs('first_name', firstName)} OR ${differs('last_name', lastName)} OR ${differs('email', email)}))`;
-    const newConsent = `(${differs('consent', consent)} AND (customers.consent_at IS NULL OR ${consentAt} > customers.consent_at))`;
+    const profile = `((${firstName} IS NOT NULL OR ${lastName} IS NOT NULL OR ${email} IS NOT NULL) AND (customers.profile_at IS NULL OR ${at} > customers.profile_at))`;
+    const newConsent = `(${consent} IS NOT NULL AND (customers.consent_at IS NULL OR ${consentAt} > customers.consent_at))`;
     const adopt = `(${externalId} IS NOT NULL AND customers.external_id IS NULL)`;
     const when = (condition: string, value: string, column: string) => `${column} = CASE WHEN ${condition} THEN ${value} ELSE customers.${column} END`;
     const given = (value: string) => `${profile} AND ${value} IS NOT NULL`;
-    this.updated += await this.db.execute(
-      this.tx,
-      `UPDATE customers SET
+    const sql = `UPDATE customers SET
          ${when(given(firstName), firstName, 'first_name')}, ${when(given(lastName), lastName, 'last_name')}, ${when(given(email), email, 'email')},
          ${when(profile, at, 'profile_at')}, ${when(adopt, externalId, 'external_id')},
          ${when(newConsent, consent, 'consent')}, ${when(newConsent, literal(this.source), 'consent_source')}, ${when(newConsent, consentAt, 'consent_at')},
          updated_at = ${literal(this.now)}
        FROM ${d.jsonRows(0)}
-       WHERE customers.id = ${id} AND (${profile} OR ${newConsent} OR ${adopt})`,
-      [updates],
-    );
+       WHERE customers.id = ${id} AND (${profile} OR ${newConsent} OR ${adopt})`;
+    for (const batch of updates) await this.db.execute(this.tx, sql, [batch]);
+    this.updated += changed;
   }
 }

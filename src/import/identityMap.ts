@@ -46,6 +46,14 @@ export class IdentityMap {
     this.place(entry, hash);
   }
 
+  /** Every key and value, in the order first set. */
+  *entries(): Generator<[key: string, value: number]> {
+    for (let entry = 0; entry < this.count; entry++) {
+      const start = this.starts[entry];
+      yield [String.fromCharCode(...this.chars.subarray(start, this.starts[entry + 1])), this.values[entry]];
+    }
+  }
+
   clear(): void {
     this.slots.fill(FREE);
     this.count = 0;

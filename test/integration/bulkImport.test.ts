@@ -112,6 +112,18 @@ describe('a bulk (file) import on a real SQLite file', () => {
     }
   });
 
+  it('into an empty shop: ends with each customer\'s newest statement, whatever order the chunks bring them in', async () => {
+    const kim = (orderId: string, consent: 'yes' | 'no', firstName: string, day: string, line: number) =>
+      anOrder({ orderId, line, customer: { externalId: 'kim', email: 'kim@example.com', firstName, consent }, orderedAt: `${day}T10:00:00.000Z`, orderedDay: day });
+    const filler = (chunk: number) => Array.from({ length: CHUNK }, (_, i) => anOrder({ orderId: `F${chunk}-${i}`, line: 10_000 * chunk + i }));
+    // January: no. May: no again (agrees, but newer). March, met last: yes, and another name.
+    const file = [kim('K1', 'no', 'Kim', '2025-01-10', 2), ...filler(1), kim('K5', 'no', 'Kim', '2025-05-10', 3), ...filler(2), kim('K3', 'yes', 'Kimberly', '2025-03-10', 4)];
+    const summary = await importOrders(s.db, stream(file), bulk);
+    const [row] = await s.db.reader.query("SELECT first_name, consent, consent_at, profile_at FROM customers WHERE external_id = 'kim'");
+    expect(row).toEqual({ first_name: 'Kim', consent: 'no', consent_at: '2025-05-10T10:00:00.000Z', profile_at: '2025-05-10T10:00:00.000Z' });
+    expect(summary.customers.updated).toBe(0);
+  });
+
   it('into a shop that already holds every fact: looks customers up and sends no customer update', async () => {
     // Names, a missing last name, consent given and not given: what the lookup reads back must
     // match what the import knows, field for field, or every customer would be rewritten.

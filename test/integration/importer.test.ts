@@ -105,6 +105,19 @@ describe('importOrders on a real SQLite file', () => {
     expect(owners.map((o) => [o.order_id, Number(o.customer_id)])).toEqual([['I3', 3], ['I4', 1]]);
   });
 
+  it('keeps the newest consent when a file brings it first and an older one a chunk later', async () => {
+    const kim = (orderId: string, consent: 'yes' | 'no', day: string, line: number) =>
+      anOrder({ orderId, line, customer: { email: 'kim@example.com', consent }, orderedAt: `${day}T10:00:00.000Z`, orderedDay: day });
+    await importOrders(s.db, stream([kim('K1', 'no', '2025-01-10', 2)]), options);
+    // A newer export, newest first: Kim said no in May, had said yes in March.
+    const filler = Array.from({ length: CHUNK }, (_, i) => anOrder({ orderId: `F${i}`, line: i + 3 }));
+    const summary = await importOrders(s.db, stream([kim('K5', 'no', '2025-05-10', 2), ...filler, kim('K3', 'yes', '2025-03-10', CHUNK + 3)]), options);
+    const [row] = await s.db.reader.query("SELECT consent, consent_at FROM customers WHERE email = 'kim@example.com'");
+    expect(row).toEqual({ consent: 'no', consent_at: '2025-05-10T10:00:00.000Z' });
+    // Only a time moved: no customer's details changed.
+    expect(summary.customers).toEqual({ inserted: CHUNK, updated: 0 });
+  });
+
   it('rolls back everything when the record stream fails half-way', async () => {
     async function* failing() {
       for (let i = 0; i < 2500; i++) yield anOrder({ orderId: `F${i}` });

@@ -26,6 +26,7 @@ describe('IdentityMap', () => {
           expect(map.size).toBe(model.size);
         }
         for (const [k, v] of model) expect(map.get(k)).toBe(v);
+        expect([...map.entries()]).toEqual([...model.entries()]);
       }),
       { numRuns: 60 },
     );
