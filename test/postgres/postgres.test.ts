@@ -58,4 +58,28 @@ describe('PostgreSQL', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('c.csv:3: order_id:');
   });
+
+  it('keeps the newest consent when a newer export lists it first and an older one a chunk later, as on SQLite', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-pg-'));
+    const env = { DATABASE_URL: url, SHOP_CURRENCY: 'USD', OUTBOX_DIR: path.join(dir, 'outbox'), SECRET_KEY: 'k'.repeat(40) };
+    const run = (...args: string[]) => rekindle(args, env, dir);
+    const header = 'order_id,customer_id,email,ordered_at,amount,currency,accepts_marketing\n';
+    const file = (name: string, rows: string[]) => {
+      writeFileSync(path.join(dir, name), header + rows.join('\n') + '\n');
+      return path.join(dir, name);
+    };
+    expect(run('import', 'orders', file('jan.csv', ['C1,pg-kim,kim@example.com,2025-01-10T10:00:00Z,10.00,USD,no']), '--format', 'generic', '--json').status).toBe(0);
+    // May says no again (agrees, but newer); March, two thousand rows later, said yes.
+    const filler = Array.from({ length: 2100 }, (_, i) => `F${i},pg-f${i},f${i}@example.com,2025-02-01T10:00:00Z,5.00,USD,`);
+    const june = file('jun.csv', ['C5,pg-kim,kim@example.com,2025-05-10T10:00:00Z,10.00,USD,no', ...filler, 'C3,pg-kim,kim@example.com,2025-03-10T10:00:00Z,10.00,USD,yes']);
+    expect(run('import', 'orders', june, '--format', 'generic', '--json').json()).toMatchObject({ customers: { updated: 0 } });
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query("SELECT consent, consent_at FROM customers WHERE external_id = 'pg-kim'");
+      expect(rows).toEqual([{ consent: 'no', consent_at: '2025-05-10T10:00:00.000Z' }]);
+    } finally {
+      await client.end();
+    }
+  });
 });
