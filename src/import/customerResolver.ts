@@ -334,16 +334,17 @@ export class CustomerResolver {
 
   /**
    * Applies a chunk's facts about customers that existed before it, by the rule of
-   * customerState: a newer profile (names, email) replaces the fields it gives and takes its
-   * time, a newer consent replaces the stored one with its time and source, and an external id
-   * fills an empty one. Every SET expression sees the row as it was, so the conditions hold
+   * customerState: a newer profile statement (names, or a new email) replaces the fields it
+   * gives and takes its time, a newer consent replaces the stored one with its time and source,
+   * and an external id fills an empty one. Every SET expression sees the row as it was, so the conditions hold
    * across all of them. The SQL is the authority; the resolver follows along in memory.
    */
   async applyUpdates({ updates, changed }: ResolvedCustomers): Promise<void> {
     if (updates.length === 0) return;
     const d = this.db.dialect;
     const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : 'text'));
-    const profile = `((${firstName} IS NOT NULL OR ${lastName} IS NOT NULL OR ${email} IS NOT NULL) AND (customers.profile_at IS NULL OR ${at} > customers.profile_at))`;
+    const newEmail = `(${email} IS NOT NULL AND NOT (${d.nullSafeEqual('customers.email', email)}))`;
+    const profile = `((${firstName} IS NOT NULL OR ${lastName} IS NOT NULL OR ${newEmail}) AND (customers.profile_at IS NULL OR ${at} > customers.profile_at))`;
     const newConsent = `(${consent} IS NOT NULL AND (customers.consent_at IS NULL OR ${consentAt} > customers.consent_at))`;
     const adopt = `(${externalId} IS NOT NULL AND customers.external_id IS NULL)`;
     const when = (condition: string, value: string, column: string) => `${column} = CASE WHEN ${condition} THEN ${value} ELSE customers.${column} END`;

@@ -1,10 +1,10 @@
 /**
  * What a customer's facts do to what is stored about them. Newer information wins, part by part
- * and by the time of the information: a profile (names, email) newer than the stored one
- * replaces the fields it gives, a consent newer than the stored one replaces it. A newer part
- * takes its time even when it agrees with what is stored: otherwise an older statement that
- * disagrees, met later (a file sorted newest first, a second export), would still find the old
- * time and win, and a customer who last said no to marketing could end up a yes. Pure.
+ * and by the time of the information: a profile statement (names, or a new email) newer than
+ * the stored one replaces the fields it gives, a consent newer than the stored one replaces it.
+ * A newer statement takes its time even when it agrees with what is stored: otherwise an older
+ * one that disagrees, met later (a file sorted newest first, a second export), would still find
+ * the old time and win, and a customer who last said no to marketing could end up a yes. Pure.
  *
  * The importer follows every customer it knows as a KnownCustomer, changed in place: most facts
  * of an order history repeat what the customer's earlier rows said, or only move a time, and
@@ -45,7 +45,24 @@ export function fieldsOf(values: string): { firstName: string; lastName: string;
   return { firstName, lastName, email, consent };
 }
 
-const givesProfile = (f: CustomerFacts): boolean => f.firstName !== undefined || f.lastName !== undefined || f.email !== undefined;
+/**
+ * Whether `f` is a statement about the profile: it gives a name, or an email other than the
+ * stored one. An email alone that agrees says nothing new about the names: it must not outdate
+ * an older row that does give them (exports leave names blank on some orders).
+ */
+function statesProfile(known: KnownCustomer, f: CustomerFacts): boolean {
+  if (f.firstName !== undefined || f.lastName !== undefined) return true;
+  if (f.email === undefined) return false;
+  const start = fieldStart(known.values, 2);
+  return agrees(known.values, start, f.email) < 0;
+}
+
+/** Where field `n` (0-based) of `values` starts. */
+function fieldStart(values: string, n: number): number {
+  let at = 0;
+  for (let i = 0; i < n; i++) at = values.indexOf(SEP, at) + 1;
+  return at;
+}
 
 /**
  * Applies `f` to `known` in place, as applyUpdates does in SQL (which stays the authority).
@@ -53,7 +70,7 @@ const givesProfile = (f: CustomerFacts): boolean => f.firstName !== undefined ||
  * 'changed' (a stored value changed).
  */
 export function applyFacts(known: KnownCustomer, f: CustomerFacts): 'nothing' | 'time' | 'changed' {
-  const profile = givesProfile(f) && (known.profileAt === '' || f.at > known.profileAt);
+  const profile = (known.profileAt === '' || f.at > known.profileAt) && statesProfile(known, f);
   const consentAt = f.consentAt ?? f.at;
   const consent = f.consent !== undefined && (known.consentAt === '' || consentAt > known.consentAt);
   if (!profile && !consent) return 'nothing';

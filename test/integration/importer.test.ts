@@ -118,6 +118,17 @@ describe('importOrders on a real SQLite file', () => {
     expect(summary.customers).toEqual({ inserted: CHUNK, updated: 0 });
   });
 
+  it('lets an older row name the customer when a newer one leaves the name blank', async () => {
+    const kim = (orderId: string, firstName: string | undefined, day: string, line: number) =>
+      anOrder({ orderId, line, customer: { email: 'kim@example.com', firstName }, orderedAt: `${day}T10:00:00.000Z`, orderedDay: day });
+    await importOrders(s.db, stream([kim('N1', 'Kim', '2025-01-10', 2)]), options);
+    const filler = Array.from({ length: CHUNK }, (_, i) => anOrder({ orderId: `B${i}`, line: i + 3 }));
+    const summary = await importOrders(s.db, stream([kim('N5', undefined, '2025-05-10', 2), ...filler, kim('N4', 'Kimberly', '2025-04-10', CHUNK + 3)]), options);
+    const [row] = await s.db.reader.query("SELECT first_name, profile_at FROM customers WHERE email = 'kim@example.com'");
+    expect(row).toEqual({ first_name: 'Kimberly', profile_at: '2025-04-10T10:00:00.000Z' });
+    expect(summary.customers.updated).toBe(1);
+  });
+
   it('rolls back everything when the record stream fails half-way', async () => {
     async function* failing() {
       for (let i = 0; i < 2500; i++) yield anOrder({ orderId: `F${i}` });

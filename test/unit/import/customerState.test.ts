@@ -35,7 +35,8 @@ describe('what facts do to a known customer', () => {
   it('moves only the time for a newer statement that agrees, so an older one met later cannot win', () => {
     const known = stored();
     expect(applyFacts(known, { email: 'kim@example.com', consent: 'no', at: at(50) })).toBe('time');
-    expect(known).toEqual({ values: valuesOf('Kim', '', 'kim@example.com', 'no'), profileAt: at(50), consentAt: at(50) });
+    // Consent is its own statement; an email that agrees says nothing about the profile.
+    expect(known).toEqual({ values: valuesOf('Kim', '', 'kim@example.com', 'no'), profileAt: at(10), consentAt: at(50) });
     expect(applyFacts(known, { email: 'kim@example.com', consent: 'yes', at: at(30) })).toBe('nothing');
     expect(applyFacts(known, { email: 'kim@example.com', consent: 'no', at: at(50) })).toBe('nothing');
   });
@@ -47,5 +48,16 @@ describe('what facts do to a known customer', () => {
     expect(applyFacts(known, { consent: 'yes', consentAt: at(30), at: at(5) })).toBe('changed');
     expect(known).toMatchObject({ profileAt: at(20), consentAt: at(30) });
     expect(fieldsOf(known.values).consent).toBe('yes');
+  });
+
+  it('does not let an email that agrees outdate the names: exports leave names blank on some orders', () => {
+    const known = stored();
+    expect(applyFacts(known, { email: 'kim@example.com', at: at(50) })).toBe('nothing');
+    expect(applyFacts(known, { email: 'kim@example.com', firstName: 'Kimberly', at: at(30) })).toBe('changed');
+    expect(fieldsOf(known.values).firstName).toBe('Kimberly');
+    // A new address is a statement of its own.
+    expect(applyFacts(known, { email: 'kim@new.example', at: at(40) })).toBe('changed');
+    expect(known).toMatchObject({ profileAt: at(40) });
+    expect(fieldsOf(known.values)).toMatchObject({ firstName: 'Kimberly', email: 'kim@new.example' });
   });
 });
