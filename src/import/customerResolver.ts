@@ -13,6 +13,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { personName } from './formats/fields';
 import { applyFacts, fieldsOf, insertedCustomer, KnownCustomer, SEP, VALUE_COLUMNS } from './customerState';
 import { IdentityMap } from './identityMap';
 
@@ -46,6 +47,9 @@ interface StoredRow {
  */
 const CACHE_LIMIT = 500_000;
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const hasControl = (text: string | undefined): boolean => text !== undefined && CONTROL.test(text);
+
 const NEW_CUSTOMER_COLUMNS = 'external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at';
 /** New customers per statement when written at the end of a bulk import. */
 const WRITE_BATCH = 2000;
@@ -75,8 +79,13 @@ export class CustomerResolver {
    * so each of them is exactly one entry of the cache, which says its external id.
    */
   private writtenUpTo: number | undefined;
-  /** Customers found by email whose row the next update gives an external id (adoption). */
-  private readonly adopting = new Set<number>();
+  /** Identities (`x:…`) that adopt the email-only customer a lookup found: their update writes the external id. */
+  private readonly adopting = new Set<string>();
+  /**
+   * The chunk resolved last sends its updates in more than one statement (two identities of one
+   * customer): the next chunk's lookups wait for them, or they could read a row between two.
+   */
+  private updatesSpanStatements = false;
   /**
    * True while the cache holds every customer in the table: the table was empty when the import
    * began, the cache has never started over, and every customer met is identified the same way
@@ -134,7 +143,10 @@ export class CustomerResolver {
    * `previous` is that write, awaited only before the cache starts over (a lookup must not read
    * a row the previous chunk is about to update).
    */
-  async resolve(facts: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
+  async resolve(given: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
+    // Whatever the source, names reach the table (and customerState, which joins fields with a
+    // control character) as formats make them: control characters are spaces.
+    const facts = given.map((f) => (hasControl(f.firstName) || hasControl(f.lastName) ? { ...f, firstName: personName(f.firstName), lastName: personName(f.lastName) } : f));
     const overflow = this.cache.size + facts.length > this.cacheLimit;
     if (overflow || (this.complete && this.mixesIdentities(facts))) {
       await previous;
@@ -157,6 +169,7 @@ export class CustomerResolver {
       else ids[i] = id;
     });
     if (unknown.length && !this.complete) {
+      if (this.updatesSpanStatements) await previous;
       const found = await this.lookup(unknown.map((i) => facts[i]));
       for (const i of unknown) {
         const id = found.get(keys[i]);
@@ -177,7 +190,7 @@ export class CustomerResolver {
       const f = facts[i];
       const id = ids[i];
       const known = this.stored.get(id);
-      const adopting = this.adopting.delete(id);
+      const adopting = this.adopting.delete(keys[i]);
       const outcome = known === undefined ? 'changed' : applyFacts(known, f);
       if (outcome === 'nothing' && !adopting) continue;
       if (outcome === 'changed' || adopting) changed++;
@@ -190,6 +203,7 @@ export class CustomerResolver {
       (batches[earlier] ??= []).push(row);
     }
     for (const i of unknown) this.cache.set(keys[i], ids[i]);
+    this.updatesSpanStatements = batches.length > 1;
     return { ids, updates: batches.map((b) => JSON.stringify(b)), changed };
   }
 
@@ -233,7 +247,7 @@ export class CustomerResolver {
         // One id per email-only customer: a second id with the same address is a new customer.
         adopted.add(row.id);
         byKey.set(`x:${f.externalId}`, row.id);
-        this.adopting.add(row.id);
+        this.adopting.add(`x:${f.externalId}`);
       }
     }
     return byKey;
@@ -340,6 +354,7 @@ export class CustomerResolver {
    * across all of them. The SQL is the authority; the resolver follows along in memory.
    */
   async applyUpdates({ updates, changed }: ResolvedCustomers): Promise<void> {
+    this.updated += changed;
     if (updates.length === 0) return;
     const d = this.db.dialect;
     const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : 'text'));
@@ -357,6 +372,5 @@ export class CustomerResolver {
        FROM ${d.jsonRows(0)}
        WHERE customers.id = ${id} AND (${profile} OR ${newConsent} OR ${adopt})`;
     for (const batch of updates) await this.db.execute(this.tx, sql, [batch]);
-    this.updated += changed;
   }
 }

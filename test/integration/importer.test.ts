@@ -129,6 +129,40 @@ describe('importOrders on a real SQLite file', () => {
     expect(summary.customers.updated).toBe(1);
   });
 
+  it('adopts an email-only customer for the id that comes with its address, whichever row comes first in the chunk', async () => {
+    await importOrders(s.db, stream([anOrder({ orderId: 'A1', customer: { email: 'a@example.com' }, orderedAt: '2025-01-10T10:00:00.000Z', orderedDay: '2025-01-10' })]), options);
+    const june = anOrder({ orderId: 'A2', customer: { email: 'a@example.com' }, orderedAt: '2025-06-10T10:00:00.000Z', orderedDay: '2025-06-10', line: 2 });
+    const may = anOrder({ orderId: 'A3', customer: { externalId: '42', email: 'a@example.com' }, orderedAt: '2025-05-10T10:00:00.000Z', orderedDay: '2025-05-10', line: 3 });
+    const adopted = await importOrders(s.db, stream([june, may]), options);
+    expect(adopted.customers).toEqual({ inserted: 0, updated: 1 });
+    expect(await s.db.reader.query('SELECT external_id, email FROM customers')).toEqual([{ external_id: '42', email: 'a@example.com' }]);
+    // Another id with the same address is another customer, and re-importing changes nothing.
+    const other = await importOrders(s.db, stream([anOrder({ orderId: 'A4', customer: { externalId: '43', email: 'a@example.com' } })]), options);
+    expect(other.customers).toEqual({ inserted: 1, updated: 0 });
+    const again = await importOrders(s.db, stream([june, may]), options);
+    expect(again).toMatchObject({ orders: { inserted: 0, updated: 0, unchanged: 2 }, customers: { inserted: 0, updated: 0 } });
+  });
+
+  it('adopts once even when the next chunk brings another id with the same address', async () => {
+    await importOrders(s.db, stream([anOrder({ orderId: 'B1', customer: { email: 'b@example.com' } })]), options);
+    const chunk1 = [
+      anOrder({ orderId: 'B2', customer: { email: 'b@example.com' }, line: 2 }),
+      anOrder({ orderId: 'B3', customer: { externalId: '41', email: 'b@example.com' }, line: 3 }),
+      ...Array.from({ length: CHUNK - 2 }, (_, i) => anOrder({ orderId: `BF${i}`, line: i + 4 })),
+    ];
+    const chunk2 = [anOrder({ orderId: 'B4', customer: { externalId: '42', email: 'b@example.com' }, line: CHUNK + 4 })];
+    await importOrders(s.db, stream([...chunk1, ...chunk2]), options);
+    const rows = await s.db.reader.query("SELECT c.external_id, o.order_id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.order_id IN ('B1', 'B2', 'B3', 'B4') ORDER BY o.order_id");
+    expect(rows).toEqual([
+      { external_id: '41', order_id: 'B1' }, { external_id: '41', order_id: 'B2' }, { external_id: '41', order_id: 'B3' }, { external_id: '42', order_id: 'B4' },
+    ]);
+  });
+
+  it('stores a name with control characters in it as words, and the rest of the customer intact', async () => {
+    await importOrders(s.db, stream([anOrder({ orderId: 'C1', customer: { email: 'sep@example.com', firstName: 'Ann\u001fMarie', lastName: ' Lee\t', consent: 'yes' } })]), options);
+    expect(await s.db.reader.query('SELECT first_name, last_name, email, consent FROM customers')).toEqual([{ first_name: 'Ann Marie', last_name: 'Lee', email: 'sep@example.com', consent: 'yes' }]);
+  });
+
   it('rolls back everything when the record stream fails half-way', async () => {
     async function* failing() {
       for (let i = 0; i < 2500; i++) yield anOrder({ orderId: `F${i}` });

@@ -8,7 +8,7 @@ import { InputError } from '../../domain/errors';
 import { timeZone, toUtcIso } from '../../domain/time';
 import type { OrderRecord } from '../records';
 import {
-  amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalId, optionalText,
+  amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalId, optionalText, personName,
   orderInstant, orderStatus, refundedMinor, requiredId,
 } from './fields';
 
@@ -74,8 +74,8 @@ function orderFromApi(input: unknown, position: number, prefix: string, options:
     customer: {
       externalId,
       email,
-      firstName: optionalText(o.firstName ?? undefined),
-      lastName: optionalText(o.lastName ?? undefined),
+      firstName: personName(o.firstName ?? undefined),
+      lastName: personName(o.lastName ?? undefined),
       consent: consentFromBoolean(o.acceptsMarketing ?? undefined),
     },
     orderedAt: toUtcIso(at),

@@ -6,7 +6,7 @@
 import type { CsvSource, Header } from '../csvSource';
 import { recordPerRow } from '../csvSource';
 import type { CustomerRecord } from '../records';
-import { cell, consent, fail, optionalEmail, optionalText } from './fields';
+import { cell, consent, fail, optionalEmail, personName } from './fields';
 import { customerColumns, genericCustomer } from './generic';
 import { consentColumn } from './shopify';
 
@@ -28,8 +28,8 @@ function shopifyCustomer(f: string[], c: ShopifyColumns, place: { file: string; 
   return {
     externalId: undefined,
     email,
-    firstName: optionalText(cell(f, c.firstName)),
-    lastName: optionalText(cell(f, c.lastName)),
+    firstName: personName(cell(f, c.firstName)),
+    lastName: personName(cell(f, c.lastName)),
     consent: consent(cell(f, c.consent), place, c.consentName),
     line: place.line,
   };

@@ -48,6 +48,18 @@ export function optionalText(value: string | undefined): string | undefined {
   return text === '' ? undefined : text;
 }
 
+/** Control characters (C0, DEL, C1): a tab or a line break inside a quoted name cell, or worse. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/**
+ * A person's name as a greeting can use it: control characters become a space (`Ann\nMarie`
+ * is Ann Marie), then trimmed; undefined when nothing is left. The importer also relies on it:
+ * no stored name holds a control character (customerState joins fields with one).
+ */
+export function personName(value: string | undefined): string | undefined {
+  return optionalText(value?.replace(CONTROL, ' '));
+}
+
 export function optionalId(value: string | undefined, place: Place, field: string): string | undefined {
   const id = optionalText(value);
   if (id !== undefined && id.length > MAX_ID) fail(place, field, `is ${id.length} characters long; an id has at most ${MAX_ID}`);

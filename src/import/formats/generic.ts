@@ -8,7 +8,7 @@ import type { CsvSource, Header } from '../csvSource';
 import { recordPerRow } from '../csvSource';
 import type { CustomerFields, OrderRecord } from '../records';
 import {
-  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, orderStatus,
+  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, orderStatus, personName,
   Place, refundedMinor, requiredId, splitItems,
 } from './fields';
 import type { FormatOptions } from './fields';
@@ -59,8 +59,8 @@ export function genericCustomer(fields: string[], c: CustomerColumns, place: Pla
   return {
     externalId,
     email,
-    firstName: optionalText(cell(fields, c.firstName)),
-    lastName: optionalText(cell(fields, c.lastName)),
+    firstName: personName(cell(fields, c.firstName)),
+    lastName: personName(cell(fields, c.lastName)),
     consent: consent(cell(fields, c.consent), place, 'accepts_marketing'),
   };
 }

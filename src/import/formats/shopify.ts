@@ -10,7 +10,7 @@ import type { CsvRow, CsvSource } from '../csvSource';
 import { Header } from '../csvSource';
 import type { OrderRecord } from '../records';
 import {
-  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, Place,
+  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, personName, Place,
   refundedMinor,
 } from './fields';
 import type { FormatOptions } from './fields';
@@ -53,7 +53,7 @@ type Columns = ReturnType<typeof columns>;
 
 /** `Maria Schmidt` → Maria, Schmidt; `Ludwig van Beethoven` → Ludwig, van Beethoven. */
 export function splitName(full: string | undefined): { firstName?: string; lastName?: string } {
-  const name = optionalText(full);
+  const name = personName(full);
   if (name === undefined) return {};
   const space = name.search(/\s/);
   if (space === -1) return { firstName: name };

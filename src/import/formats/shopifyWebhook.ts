@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Consent, OrderRecord } from '../records';
 import { timeZone, toUtcIso } from '../../domain/time';
-import { amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalText, orderInstant } from './fields';
+import { amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalText, orderInstant, personName } from './fields';
 import { splitName } from './shopify';
 
 const text = z.string().nullish();
@@ -89,7 +89,7 @@ export function orderFromShopifyWebhook(payload: unknown, options: { shopTimeZon
   const currency = currencyCode(w.currency, none, 'currency');
   const amount = amountMinor(w.total_price, currency, none, 'total_price');
   const names = w.customer?.first_name || w.customer?.last_name
-    ? { firstName: optionalText(w.customer.first_name ?? undefined), lastName: optionalText(w.customer.last_name ?? undefined) }
+    ? { firstName: personName(w.customer.first_name ?? undefined), lastName: personName(w.customer.last_name ?? undefined) }
     : splitName(w.billing_address?.name ?? undefined);
   return {
     orderId: orderId(w),
