@@ -31,13 +31,18 @@ export interface OrderChunk {
   refunded: number;
 }
 
-/** A customer's facts as of an order: external id, email, first name, last name, consent, time. */
-export type FactTuple = [string | undefined, string | undefined, string | undefined, string | undefined, CustomerFacts['consent'], string];
+/**
+ * A customer's facts as of their newest order in the chunk: external id, email, first name,
+ * last name, consent, time, and the time of the consent when an older order of the chunk gave it.
+ */
+export type FactTuple = [string | undefined, string | undefined, string | undefined, string | undefined, CustomerFacts['consent'], string, string?];
+const CONSENT = 4;
 const AT = 5;
+const CONSENT_AT = 6;
 
 /** The chunk's facts as CustomerFacts, for the resolver. */
 export function factsFrom(tuples: readonly FactTuple[]): CustomerFacts[] {
-  return tuples.map(([externalId, email, firstName, lastName, consent, at]) => ({ externalId, email, firstName, lastName, consent, at }));
+  return tuples.map(([externalId, email, firstName, lastName, consent, at, consentAt]) => ({ externalId, email, firstName, lastName, consent, at, consentAt }));
 }
 
 /** Positions in a completed order row (rowsJson). */
@@ -138,8 +143,8 @@ class ChunkPacker {
       index = chunk.facts.push(factsOf(record)) - 1;
       this.keys.push(key);
       this.factIndex.set(key, index);
-    } else if (record.orderedAt > chunk.facts[index][AT]) {
-      chunk.facts[index] = factsOf(record);
+    } else {
+      keepNewest(chunk.facts[index], record, (facts) => (chunk.facts[index as number] = facts));
     }
     const excluded = exclusionOf(record.status, record.amountMinor, record.refundedMinor);
     if (excluded) chunk[excluded]++;
@@ -156,6 +161,27 @@ const meaning = (row: string): string => row.slice(0, row.lastIndexOf(','));
 /** An order's customer facts, as of the order. */
 function factsOf({ customer: c, orderedAt }: OrderRecord): FactTuple {
   return [c.externalId, c.email, c.firstName, c.lastName, c.consent, orderedAt];
+}
+
+/**
+ * Folds another order of the same customer into the chunk's facts: the newest order's facts
+ * stand, but a consent is kept from whichever order gave the newest one. An order that leaves
+ * the consent blank says nothing about it: a "no" from an older order of the chunk must not be
+ * dropped for it, as it would not be if the two orders fell in different chunks.
+ */
+function keepNewest(current: FactTuple, record: OrderRecord, replace: (facts: FactTuple) => void): void {
+  const consentAt = (f: FactTuple): string => f[CONSENT_AT] ?? f[AT];
+  if (record.orderedAt > current[AT]) {
+    const next = factsOf(record);
+    if (next[CONSENT] === undefined && current[CONSENT] !== undefined) {
+      next[CONSENT] = current[CONSENT];
+      next[CONSENT_AT] = consentAt(current);
+    }
+    replace(next);
+  } else if (record.customer.consent !== undefined && (current[CONSENT] === undefined || record.orderedAt > consentAt(current))) {
+    current[CONSENT] = record.customer.consent;
+    current[CONSENT_AT] = record.orderedAt;
+  }
 }
 
 /** Characters a JSON string must escape (quote, backslash, controls) or may mangle (lone surrogates). */

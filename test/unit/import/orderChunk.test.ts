@@ -32,6 +32,14 @@ describe('packOrders', () => {
     expect(chunk.customerOf).toEqual([0, 0, 0]);
   });
 
+  it('keeps the newest consent of the chunk with its own time, when the newest order leaves it blank', () => {
+    const ann = (at: string, consent: 'yes' | 'no' | undefined, firstName: string) => anOrder({ customer: { email: 'ann@example.com', firstName, consent }, orderedAt: at });
+    const newestFirst = packOrders([ann('2025-05-01T00:00:00.000Z', undefined, 'Ann'), ann('2025-03-01T00:00:00.000Z', 'no', 'A.'), ann('2025-01-01T00:00:00.000Z', 'yes', 'A.')], 'orders.csv');
+    expect(factsFrom(newestFirst.facts)).toEqual([{ email: 'ann@example.com', firstName: 'Ann', consent: 'no', consentAt: '2025-03-01T00:00:00.000Z', at: '2025-05-01T00:00:00.000Z' }]);
+    const oldestFirst = packOrders([ann('2025-01-01T00:00:00.000Z', 'yes', 'A.'), ann('2025-03-01T00:00:00.000Z', 'no', 'A.'), ann('2025-05-01T00:00:00.000Z', undefined, 'Ann')], 'orders.csv');
+    expect(factsFrom(oldestFirst.facts)).toEqual(factsFrom(newestFirst.facts));
+  });
+
   it('counts a repeat of an order as a duplicate, and refuses one for another customer or with other values', () => {
     const order = anOrder({ orderId: 'R1', line: 2, customer: { email: 'ann@example.com' } });
     const chunk = packOrders([order, { ...order, line: 5 }], 'orders.csv');
