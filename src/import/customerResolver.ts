@@ -1,21 +1,22 @@
 /**
  * Turns the customer fields of a chunk of records into customer ids: finds existing customers
- * (by external id, else by email), inserts the new ones in one statement, and applies newer
- * names and consent in one more. Newer wins by the time of the information, so re-importing a
- * file whose rows disagree about a name settles on the same answer every time.
+ * (by external id, else by email), creates the new ones (newCustomers), and applies newer names
+ * and consent in one more statement. Newer wins by the time of the information (customerState),
+ * so re-importing a file whose rows disagree about a name settles on the same answer every time.
  *
- * Deciding what changed happens in SQL, against the stored row, so JavaScript keeps only
- * identity -> id. The first version cached whole rows and compared them here: at a quarter of a
- * million customers that cache alone pushed an import past 400 MB, and building every looked-up
- * row into JavaScript cost more main-thread time than parsing the file.
+ * The SQL decides what changes, against the stored row; JavaScript keeps identity -> id in typed
+ * arrays (IdentityMap) and each known customer's state compactly (KnownCustomer), to skip the
+ * facts that change nothing. The first version cached whole rows as objects: at a quarter of a
+ * million customers that cache alone pushed an import past 400 MB.
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CUSTOMER_INDEXES, DeferredIndexes } from './deferredIndexes';
 import { CustomerFacts, identityOf } from './customerFacts';
-import { personName } from './formats/fields';
-import { applyFacts, fieldsOf, insertedCustomer, KnownCustomer, SEP, VALUE_COLUMNS } from './customerState';
+import { hasControlCharacters, personName } from './formats/fields';
+import { applyFacts, KnownCustomer, SEP, VALUE_COLUMNS } from './customerState';
 import { IdentityMap } from './identityMap';
+import { NewCustomers } from './newCustomers';
 
 export interface ResolvedCustomers {
   /** Customer id of each fact, in the order given. */
@@ -39,20 +40,12 @@ interface StoredRow {
   consent_at: string | null;
 }
 
-
 /**
  * Customers this import has met, identity -> id: most rows of an order history are repeat
  * customers. Bounded so memory stays flat whatever the file's size (about 60 bytes an entry);
  * past the bound the cache starts over and misses are looked up again.
  */
 const CACHE_LIMIT = 500_000;
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const hasControl = (text: string | undefined): boolean => text !== undefined && CONTROL.test(text);
-
-const NEW_CUSTOMER_COLUMNS = 'external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at';
-/** New customers per statement when written at the end of a bulk import. */
-const WRITE_BATCH = 2000;
 
 /** The columns a lookup reads, KnownCustomer.values built by the database with SEP bound as parameter `sepParam`. */
 const storedColumns = (d: Database['dialect'], sepParam: number): string => {
@@ -64,7 +57,6 @@ const storedColumns = (d: Database['dialect'], sepParam: number): string => {
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 export class CustomerResolver {
-  inserted = 0;
   updated = 0;
   private readonly cache = new IdentityMap();
   /**
@@ -73,12 +65,8 @@ export class CustomerResolver {
    * UPDATE; most rows of an order history repeat what the customer's earlier rows said.
    */
   private readonly stored = new Map<number, KnownCustomer>();
-  /**
-   * While a bulk import into an empty shop creates customers without writing them (insert):
-   * the ids above this one are not in the table yet. Such an import never looks a customer up,
-   * so each of them is exactly one entry of the cache, which says its external id.
-   */
-  private writtenUpTo: number | undefined;
+  /** New customers: ids, and rows written now or, in a bulk import into an empty shop, later. */
+  private readonly created: NewCustomers;
   /** Identities (`x:…`) that adopt the email-only customer a lookup found: their update writes the external id. */
   private readonly adopting = new Set<string>();
   /**
@@ -95,8 +83,6 @@ export class CustomerResolver {
   private complete = false;
   /** How the customers met so far are identified, while `complete`. */
   private readonly kinds = new Set<'id' | 'email'>();
-  /** The highest customer id handed out so far, where this import numbers new customers itself (SqlDialect.lastIdSql). */
-  private lastId: number | undefined;
   /** Built at the end of a bulk import into an empty table, or as soon as a lookup needs them. */
   private readonly indexes: DeferredIndexes;
 
@@ -108,15 +94,19 @@ export class CustomerResolver {
     private readonly cacheLimit = CACHE_LIMIT,
   ) {
     this.indexes = new DeferredIndexes(tx, CUSTOMER_INDEXES);
+    this.created = new NewCustomers(db, tx, source, now, this.stored);
+  }
+
+  /** Customers this import created. */
+  get inserted(): number {
+    return this.created.inserted;
   }
 
   /** Call once, before the first resolve; `bulk` lets a first import defer the customer indexes. */
   async prepare({ bulk }: { bulk: boolean }): Promise<void> {
     this.complete = (await this.tx.query('SELECT 1 AS one FROM customers LIMIT 1')).length === 0;
-    const lastId = this.db.dialect.lastIdSql('customers');
-    if (lastId !== undefined) this.lastId = Number((await this.tx.query(lastId))[0].last);
+    await this.created.prepare({ defer: bulk && this.complete });
     if (bulk && this.complete) await this.indexes.drop();
-    if (bulk && this.complete && this.lastId !== undefined) this.writtenUpTo = this.lastId;
   }
 
   /**
@@ -132,7 +122,7 @@ export class CustomerResolver {
 
   /** Call once, after the last resolve. */
   async finish(): Promise<void> {
-    await this.writeUnwritten();
+    await this.created.writeUnwritten(this.cache.entries());
     await this.indexes.restore();
   }
 
@@ -140,18 +130,19 @@ export class CustomerResolver {
    * Gives each of `facts` (distinct identities) a customer id, looking up and inserting
    * customers now, and decides which facts may change a stored customer; applyUpdates writes
    * those later. The importer resolves the next chunk while the previous one is being written:
-   * `previous` is that write, awaited only before the cache starts over (a lookup must not read
-   * a row the previous chunk is about to update).
+   * `previous` is that write, awaited only where a lookup could otherwise read a row the previous
+   * chunk is about to write (the import starts looking customers up, or that chunk's updates
+   * span statements).
    */
   async resolve(given: readonly CustomerFacts[], previous: Promise<unknown> = Promise.resolve()): Promise<ResolvedCustomers> {
     // Whatever the source, names reach the table (and customerState, which joins fields with a
     // control character) as formats make them: control characters are spaces.
-    const facts = given.map((f) => (hasControl(f.firstName) || hasControl(f.lastName) ? { ...f, firstName: personName(f.firstName), lastName: personName(f.lastName) } : f));
+    const facts = given.map((f) => (hasControlCharacters(f.firstName) || hasControlCharacters(f.lastName) ? { ...f, firstName: personName(f.firstName), lastName: personName(f.lastName) } : f));
     const overflow = this.cache.size + facts.length > this.cacheLimit;
     if (overflow || (this.complete && this.mixesIdentities(facts))) {
       await previous;
       // From here on customers are looked up: the ones created so far must be in the table.
-      await this.writeUnwritten();
+      await this.created.writeUnwritten(this.cache.entries());
       if (overflow) {
         this.cache.clear();
         this.stored.clear();
@@ -178,7 +169,7 @@ export class CustomerResolver {
     }
     const missing = unknown.filter((i) => ids[i] === undefined);
     if (missing.length) {
-      const inserted = await this.insert(missing.map((i) => facts[i]));
+      const inserted = await this.created.insert(missing.map((i) => facts[i]));
       missing.forEach((i, k) => (ids[i] = inserted[k]));
     }
     const created = new Set(missing);
@@ -195,7 +186,7 @@ export class CustomerResolver {
       if (outcome === 'nothing' && !adopting) continue;
       if (outcome === 'changed' || adopting) changed++;
       // Not in the table yet: its insert will write the state it has now.
-      if (this.writtenUpTo !== undefined && id > this.writtenUpTo) continue;
+      if (this.created.unwritten(id)) continue;
       const row = [id, f.externalId ?? null, f.email ?? null, f.firstName ?? null, f.lastName ?? null, f.consent ?? null, f.consentAt ?? f.at, f.at];
       // Two identities can name one customer (an adoption): their facts go in separate batches.
       const earlier = rowsFor.get(id) ?? 0;
@@ -258,100 +249,12 @@ export class CustomerResolver {
   }
 
   /**
-   * Gives the chunk's new customers their ids, in the order given. On SQLite this transaction is
-   * the only writer, so it numbers them itself from the highest id ever given: reading a quarter
-   * of a million ids back (RETURNING) cost three times the insert. A bulk import into an empty
-   * shop goes further and writes its new customers at the end (finish), each with everything
-   * the import learned about them: foreign keys are checked at the end anyway, and a newer
-   * statement about a customer it created needs no UPDATE (measured: 3 s a million rows).
-   * Elsewhere the rows go in at once and come back with their ids.
-   */
-  private async insert(facts: CustomerFacts[]): Promise<number[]> {
-    const created: [number, string | null][] = [];
-    if (this.lastId === undefined) {
-      const ids = await this.insertReturning(facts);
-      facts.forEach((f, i) => this.stored.set(ids[i], insertedCustomer(f)));
-      this.inserted += ids.length;
-      return ids;
-    }
-    const first = this.lastId + 1;
-    facts.forEach((f, i) => {
-      this.stored.set(first + i, insertedCustomer(f));
-      created.push([first + i, f.externalId ?? null]);
-    });
-    this.lastId += facts.length;
-    this.inserted += facts.length;
-    if (this.writtenUpTo === undefined) await this.write(created);
-    return created.map(([id]) => id);
-  }
-
-  /** Inserts customers under the ids given, as their known states say. */
-  private async write(customers: readonly [id: number, externalId: string | null][]): Promise<void> {
-    const d = this.db.dialect;
-    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
-    const sql = `INSERT INTO customers (${NEW_CUSTOMER_COLUMNS}, id) SELECT ${values}, ${d.jsonAt(10, 'int')} FROM ${d.jsonRows(0)}`;
-    for (let from = 0; from < customers.length; from += WRITE_BATCH) {
-      const rows = customers.slice(from, from + WRITE_BATCH).map(([id, externalId]) => {
-        const known = this.stored.get(id);
-        if (known === undefined) throw new Error(`customer ${id} was numbered but its state is not known`);
-        return [...this.newRow(externalId, known), id];
-      });
-      const inserted = await this.db.execute(this.tx, sql, [JSON.stringify(rows)]);
-      if (inserted !== rows.length) throw new Error(`inserted ${inserted} customers where ${rows.length} were new`);
-    }
-  }
-
-  /** Writes the customers a bulk import has created so far (insert); lookups find them from then on. */
-  private async writeUnwritten(): Promise<void> {
-    const after = this.writtenUpTo;
-    if (after === undefined) return;
-    this.writtenUpTo = undefined;
-    let batch: [number, string | null][] = [];
-    for (const [key, id] of this.cache.entries()) {
-      if (id <= after) continue;
-      batch.push([id, key.startsWith('x:') ? key.slice(2) : null]);
-      if (batch.length === WRITE_BATCH) {
-        await this.write(batch);
-        batch = [];
-      }
-    }
-    if (batch.length) await this.write(batch);
-  }
-
-  /** PostgreSQL: one statement whose RETURNING rows give the ids. It starts with WITH so that a runner that discards RETURNING rows after INSERT returns them. */
-  private async insertReturning(facts: CustomerFacts[]): Promise<number[]> {
-    const d = this.db.dialect;
-    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => d.jsonAt(i)).join(', ');
-    const rows = facts.map((f) => this.newRow(f.externalId ?? null, insertedCustomer(f)));
-    const inserted: { id: number; external_id: string | null; email: string | null }[] = await this.tx.query(
-      `WITH j AS (SELECT value FROM ${d.jsonRows(0)}) INSERT INTO customers (${NEW_CUSTOMER_COLUMNS}) SELECT ${values} FROM j RETURNING id, external_id, email`,
-      [JSON.stringify(rows)],
-    );
-    if (inserted.length !== rows.length) throw new Error(`inserted ${inserted.length} customers where ${rows.length} were new`);
-    const byKey = new Map(inserted.map((row) => [row.external_id !== null ? `x:${row.external_id}` : `e:${row.email}`, row.id]));
-    return facts.map((f) => {
-      const id = byKey.get(identityOf(f));
-      if (id === undefined) throw new Error(`customer ${identityOf(f)} was inserted but did not come back`);
-      return id;
-    });
-  }
-
-  /** A new customer's row in NEW_CUSTOMER_COLUMNS order; consent given by this import names it as the source. */
-  private newRow(externalId: string | null, known: KnownCustomer): (string | null)[] {
-    const none = (value: string) => (value === '' ? null : value);
-    const s = fieldsOf(known.values);
-    return [
-      externalId, none(s.email), none(s.firstName), none(s.lastName), s.consent, known.consentAt === '' ? null : this.source, none(known.consentAt),
-      none(known.profileAt), this.now, this.now,
-    ];
-  }
-
-  /**
    * Applies a chunk's facts about customers that existed before it, by the rule of
    * customerState: a newer profile statement (names, or a new email) replaces the fields it
    * gives and takes its time, a newer consent replaces the stored one with its time and source,
-   * and an external id fills an empty one. Every SET expression sees the row as it was, so the conditions hold
-   * across all of them. The SQL is the authority; the resolver follows along in memory.
+   * and an external id fills an empty one. Every SET expression sees the row as it was, so the
+   * conditions hold across all of them. The SQL is the authority; the resolver follows along in
+   * memory.
    */
   async applyUpdates({ updates, changed }: ResolvedCustomers): Promise<void> {
     this.updated += changed;

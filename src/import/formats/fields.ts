@@ -49,7 +49,8 @@ export function optionalText(value: string | undefined): string | undefined {
 }
 
 /** Control characters (C0, DEL, C1): a tab or a line break inside a quoted name cell, or worse. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_RUNS = new RegExp(`${CONTROL.source}+`, 'g');
 
 /**
  * A person's name as a greeting can use it: control characters become a space (`Ann\nMarie`
@@ -57,7 +58,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
  * no stored name holds a control character (customerState joins fields with one).
  */
 export function personName(value: string | undefined): string | undefined {
-  return optionalText(value?.replace(CONTROL, ' '));
+  return optionalText(value?.replace(CONTROL_RUNS, ' '));
+}
+
+/** Whether `value` holds a control character personName would replace. */
+export function hasControlCharacters(value: string | undefined): boolean {
+  return value !== undefined && CONTROL.test(value);
 }
 
 export function optionalId(value: string | undefined, place: Place, field: string): string | undefined {
