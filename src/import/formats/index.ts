@@ -84,16 +84,12 @@ export async function* rebatched<T>(batches: AsyncIterable<readonly T[]>, size: 
 }
 
 /** The inverse of oneByOne: records in arrays of `size` (the last one shorter). */
-export async function* batchesOf<T>(records: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const record of records) {
-    batch.push(record);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
+export function batchesOf<T>(records: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
+  return rebatched(eachAlone(records), size);
+}
+
+async function* eachAlone<T>(records: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T[]> {
+  for await (const record of records) yield [record];
 }
 
 function formatOptions(options: ReadOptions): FormatOptions {
