@@ -17,6 +17,7 @@ import { validateModel } from '../scoring/validateService';
 import type { Services } from '../wiring';
 import { withServices } from './context';
 import { printJson, printLines } from './output';
+import { csvLine } from '../export/csv';
 
 const timeUnitOption = () => new Option('--time-unit <unit>', 'time unit of the models').choices(['week', 'day']).default('week');
 const day = (text: string | undefined, flag: string) => (text === undefined ? undefined : calendarDay(text, flag));
@@ -157,17 +158,11 @@ async function writeCsv(s: Services, run: ScoreRun): Promise<void> {
   let lines: string[] = [];
   for await (const row of scoreRows(s.db, run)) {
     if (out.closed) return;
-    lines.push(SCORE_COLUMNS.map((column) => csvCell(row[column])).join(','));
+    lines.push(csvLine(SCORE_COLUMNS.map((column) => row[column])));
     if (lines.length === 1000) {
       await out.write(lines.join('\n') + '\n');
       lines = [];
     }
   }
   if (lines.length > 0) await out.write(lines.join('\n') + '\n');
-}
-
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

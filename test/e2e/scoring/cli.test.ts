@@ -1,5 +1,5 @@
 /** `rekindle fit | score | explain | validate` through the built CLI, on the CDNOW sample. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
@@ -56,6 +56,17 @@ describe('the lifetime-value commands', () => {
     expect(lines[0]).toBe('customerId,email,x,tx,T,monetary,pAlive,expectedPurchases,expectedSpend,clvAsIs,clvIfWon,valueOfWinBack,budget,offer');
     expect(lines).toHaveLength(2358);
     expect(shop.run('score', '--json', '--csv').status).toBe(2);
+  });
+
+  it('score --csv escapes a cell a spreadsheet would run as a formula, and keeps numbers numbers', () => {
+    const file = path.join(shop.dir, 'formula.csv');
+    writeFileSync(file, 'order_id,customer_id,email,ordered_at,amount,currency\nF1,,=1+2@example.com,1997-03-01T10:00:00Z,12.00,USD\n');
+    expect(shop.run('import', 'orders', file, '--format', 'generic').status).toBe(0);
+    const csv = shop.run('score', '--csv', '--as-of', '1998-06-30');
+    expect(csv.status).toBe(0);
+    const row = csv.stdout.split('\n').find((line) => line.includes('=1+2@example.com'));
+    expect(row).toMatch(/^\d+,"'=1\+2@example\.com",0,0,/);
+    expect(csv.stdout).not.toMatch(/,=1\+2@example\.com,/);
   });
 
   it('score names a bad flag value and exits 1', () => {
