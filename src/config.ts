@@ -62,6 +62,9 @@ const schema = z.object({
   VIEWS_DIR: z.string().min(1).optional(),
   SHOP_POSTAL_ADDRESS: z.string().min(1).max(500).default('Rekindle Demo Shop, 1 Example Street, 10115 Berlin, Germany'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests per minute to /api per API key, and to /api and the webhook per client address. */
+  API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
 });
 
 export type RawSettings = z.input<typeof schema>;
@@ -104,6 +107,8 @@ export interface Config {
     dkim?: { domain: string; selector: string; privateKeyFile: string };
   };
   logLevel: Settings['LOG_LEVEL'];
+  /** Requests per minute: per API key on /api, per client address on /api and the webhook. */
+  rateLimits: { perKey: number; perAddress: number };
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
@@ -170,6 +175,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
       dkim: dkimOf(s),
     },
     logLevel: s.LOG_LEVEL,
+    rateLimits: { perKey: s.API_RATE_LIMIT_PER_KEY, perAddress: s.API_RATE_LIMIT_PER_ADDRESS },
   };
 }
 

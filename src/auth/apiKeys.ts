@@ -47,6 +47,11 @@ export class ApiKeys {
 
   /** The role of a valid, unrevoked key; throws Unauthorized otherwise (never says which part failed). */
   async authenticate(authorization: string | undefined): Promise<ApiRole> {
+    return (await this.identify(authorization)).role;
+  }
+
+  /** The id and role of a valid, unrevoked key: the id names the key in rate limits and logs. */
+  async identify(authorization: string | undefined): Promise<{ id: string; role: ApiRole }> {
     const match = /^Bearer (\S+)$/.exec(authorization ?? '');
     const parts = match ? KEY_FORMAT.exec(match[1]) : null;
     if (!parts) throw new UnauthorizedError('send "Authorization: Bearer <key>" with a key from `rekindle keys create`');
@@ -54,7 +59,7 @@ export class ApiKeys {
     const expected = row ? Buffer.from(row.secretHash, 'hex') : Buffer.alloc(32);
     const ok = timingSafeEqual(expected, sha256(parts[2])) && !!row && row.revokedAt === null;
     if (!ok || !row) throw new UnauthorizedError('this API key is not valid or was revoked');
-    return row.role;
+    return { id: row.id, role: row.role };
   }
 }
 

@@ -3,6 +3,8 @@ import express, { Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import type { Services } from '../wiring';
+import { perAddress, perKey } from './apiLimits';
+import { authenticate } from './auth';
 import { errorHandler, sendError } from './errors';
 import { apiRoutes } from './routes/api';
 import { checkoutRoutes } from './routes/checkout';
@@ -27,10 +29,12 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
     await services.db.reader.query('SELECT 1');
     res.json({ status: 'ok' });
   });
-  // Checkout first: its own small JSON body limit must read the body before the API's larger one.
+  // Rate limits and the key are checked before any body is read; each route then reads its own.
+  const limits = services.config.rateLimits;
+  app.use('/api', perAddress(limits.perAddress), authenticate(services.apiKeys), perKey(limits.perKey));
   app.use('/api', checkoutRoutes(services));
   app.use('/api', apiRoutes(services));
-  app.use('/webhooks', webhookRoutes(services));
+  app.use('/webhooks', perAddress(limits.perAddress), webhookRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler(services.logger));

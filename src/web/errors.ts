@@ -25,6 +25,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser's errors carry a status and a type; keep their meaning, not their stack.
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status === 413) return sendError(res, 413, 'too_large', 'the request body is larger than this endpoint accepts');
+    if (error?.type === 'encoding.unsupported') return sendError(res, 415, 'unsupported_encoding', 'send the body uncompressed (no Content-Encoding)');
     if (error?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'the request body is not valid JSON');
     if (status >= 400 && status < 500) return sendError(res, status, 'bad_request', String(error.message ?? 'bad request'));
     logger.error({ err: error, path: req.path }, 'unhandled error');

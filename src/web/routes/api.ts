@@ -1,15 +1,21 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../wiring';
 import { allow } from '../auth';
+import { jsonBody } from '../apiLimits';
 import { importOrders } from '../../import/importer';
 import { ordersFromApiBody } from '../../import/formats/apiOrder';
 import { adviceRoutes } from './advice';
 
-/** The JSON API. Each route names the roles it serves. */
+/** A batch of up to MAX_ORDERS_PER_REQUEST orders; bigger imports are files. */
+export const ORDERS_BODY_LIMIT = 5 * 1024 * 1024;
+
+/**
+ * The JSON API. The app authenticates every /api request before it gets here; each route names
+ * the roles it serves and reads its own body, with its own limit, only after that.
+ */
 export function apiRoutes(services: Services): Router {
   const router = Router();
-  router.use(express.json({ limit: '5mb' }));
-  router.post('/orders', allow(services.apiKeys, 'marketer'), async (req, res) => {
+  router.post('/orders', allow(services.apiKeys, 'marketer'), jsonBody(ORDERS_BODY_LIMIT), async (req, res) => {
     const records = ordersFromApiBody(req.body, { shopTimeZone: services.config.shop.timeZone });
     const summary = await importOrders(services.db, records, { source: 'api', file: 'request', now: services.clock });
     res.status(200).json(summary);

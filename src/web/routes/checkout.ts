@@ -1,16 +1,16 @@
 /**
  * The checkout API, mounted under /api by the app: the shop's checkout validates, redeems and
  * releases codes with a `checkout` key. Its own small JSON limit: these bodies are a few fields.
- * Mount it before apiRoutes, whose 5 MB parser would otherwise read the body first.
  */
-import express, { Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { Checkout, CodeRefused, Refusal } from '../../customer/checkout';
 import { parseCodeQuery, parseOrderId, parseRedeemQuery } from '../../customer/checkoutRequest';
 import type { Services } from '../../wiring';
 import { allow } from '../auth';
+import { jsonBody } from '../apiLimits';
 import { sendError } from '../errors';
 
-export const CHECKOUT_BODY_LIMIT = '4kb';
+export const CHECKOUT_BODY_LIMIT = 4 * 1024;
 
 const STATUS: Readonly<Record<Refusal, number>> = {
   unknown_code: 404,
@@ -25,7 +25,7 @@ const STATUS: Readonly<Record<Refusal, number>> = {
 export function checkoutRoutes(services: Services, deps: { checkout?: Checkout } = {}): Router {
   const checkout = deps.checkout ?? new Checkout(services.db, services.clock);
   const router = Router();
-  const json = express.json({ limit: CHECKOUT_BODY_LIMIT });
+  const json = jsonBody(CHECKOUT_BODY_LIMIT);
   const role = allow(services.apiKeys, 'checkout');
   router.post('/codes/validate', role, json, async (req, res) => {
     res.status(200).json(await checkout.validate(parseCodeQuery(req.body)));

@@ -3,10 +3,11 @@
  * the raw bytes, base64) in constant time before anything is parsed or stored.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../wiring';
 import { importOrders } from '../../import/importer';
 import { sendError } from '../errors';
+import { rawBody } from '../apiLimits';
 import { orderFromShopifyWebhook } from '../../import/formats/shopifyWebhook';
 
 export function verifyShopifySignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
@@ -16,9 +17,12 @@ export function verifyShopifySignature(rawBody: Buffer, header: string | undefin
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** Shopify's order payloads are a few KB; a large order with hundreds of line items stays far below. */
+export const WEBHOOK_BODY_LIMIT = 2 * 1024 * 1024;
+
 export function webhookRoutes(services: Services): Router {
   const router = Router();
-  router.post('/shopify/orders', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+  router.post('/shopify/orders', rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
     const secret = services.config.shopifyWebhookSecret;
     if (!secret) return sendError(res, 503, 'not_configured', 'set SHOPIFY_WEBHOOK_SECRET to accept Shopify webhooks');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
