@@ -8,7 +8,8 @@ import { authenticate } from './auth';
 import { errorHandler, sendError } from './errors';
 import { apiRoutes } from './routes/api';
 import { checkoutRoutes } from './routes/checkout';
-import { PublicDeps, publicRoutes, redactLinkPath } from './routes/public';
+import { loggablePath } from './logPaths';
+import { PublicDeps, publicRoutes } from './routes/public';
 import { webhookRoutes } from './routes/webhooks';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
@@ -20,9 +21,9 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.use(
     pinoHttp({
       logger: services.logger,
-      // The path only, with link tokens cut out: tokens are bearer credentials, query strings
-      // may carry them, and bodies carry customers' emails.
-      serializers: { req: (req) => ({ method: req.method, path: redactLinkPath(String(req.url).split('?')[0]) }), res: (res) => ({ status: res.statusCode }) },
+      // The route only (see logPaths): link tokens and customers cut out of the path, no query
+      // string, no body (bodies carry customers' emails).
+      serializers: { req: (req) => ({ method: req.method, path: loggablePath(String(req.url)) }), res: (res) => ({ status: res.statusCode }) },
     }),
   );
   app.get('/healthz', async (_req, res) => {

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, RekindleError, UnauthorizedError } from '../domain/errors';
 import type { Logger } from '../logger';
+import { loggablePath } from './logPaths';
 
 export function sendError(res: Response, status: number, code: string, message: string, field?: string): void {
   res.status(status).json({ error: field === undefined ? { code, message } : { code, message, field } });
@@ -28,7 +29,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error?.type === 'encoding.unsupported') return sendError(res, 415, 'unsupported_encoding', 'send the body uncompressed (no Content-Encoding)');
     if (error?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'the request body is not valid JSON');
     if (status >= 400 && status < 500) return sendError(res, status, 'bad_request', String(error.message ?? 'bad request'));
-    logger.error({ err: error, path: req.path }, 'unhandled error');
+    logger.error({ err: error, path: loggablePath(req.originalUrl) }, 'unhandled error');
     return sendError(res, 500, 'internal', 'something went wrong on our side; it has been logged');
   };
 }

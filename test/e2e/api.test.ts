@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { shopStats } from '../../src/db/stats';
 import { listen, postJson } from '../support/http';
 import { testServices, TestServices } from '../support/services';
@@ -75,5 +76,25 @@ describe('the JSON API over real HTTP', () => {
     expect((await shopStats(s.db)).orders).toBe(before + 200);
     const again = await postJson(http.url('/api/orders'), order(1000), { authorization: `Bearer ${marketer}` });
     expect(again.body.orders).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+  });
+});
+
+describe('request logs', () => {
+  it('name the route, never the email or customer id in the path, nor the query string', async () => {
+    const lines: string[] = [];
+    const s = await testServices();
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const http = await listen({ ...s, logger });
+    const key = (await s.apiKeys.create('marketer')).key;
+    for (const path of ['/api/customers/jonas.weber%40example.org/advice?asOf=2025-01-01', '/api/customers/7001/advice', '/api/customers/jonas.weber@example.org/advice']) {
+      await fetch(http.url(path), { headers: { authorization: `Bearer ${key}` } });
+      await fetch(http.url(path));
+    }
+    await http.close();
+    await s.dispose();
+    const logged = lines.join('');
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(logged).toContain('/api/customers/:id/advice');
+    for (const secret of ['jonas', 'example.org', '7001', 'asOf', '2025-01-01']) expect(logged).not.toContain(secret);
   });
 });

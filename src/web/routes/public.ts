@@ -13,6 +13,7 @@ import { LinkTargets } from '../../customer/linkTarget';
 import { LINK_ROUTES, LinkSigner, SigningKeys } from '../../links/tokens';
 import type { Services } from '../../wiring';
 import { notFound, PublicContext, problem } from '../customer/context';
+import { loggablePath } from '../logPaths';
 import { createCsrf } from '../customer/csrf';
 import { feedback, redeem, showLanding } from '../customer/landing';
 import { limiters, PublicLimits } from '../customer/limits';
@@ -110,14 +111,6 @@ function pageHeaders(): RequestHandler[] {
   ];
 }
 
-/** A path under any LINK_ROUTES prefix, up to its token. */
-const TOKEN_PATH = new RegExp(`^(${PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})/[^/?]+`);
-
-/** For request logs: `/w/AQF…` becomes `/w/:token`. A token is a bearer credential and does not belong in a log. */
-export function redactLinkPath(path: string): string {
-  return path.replace(TOKEN_PATH, '$1/:token');
-}
-
 /** Errors on these paths become pages, not the API's JSON; the log gets the route, never the token. */
 function pageErrors(ctx: PublicContext): ErrorRequestHandler {
   return (error, req, res, next) => {
@@ -125,7 +118,7 @@ function pageErrors(ctx: PublicContext): ErrorRequestHandler {
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status === 413) return problem(ctx, res, 413, 'That was more than we can take', 'Please shorten your message to a few thousand characters and send it again.');
     if (status >= 400 && status < 500) return problem(ctx, res, 400, 'We could not read that', 'Please go back, reload the page and try again.');
-    ctx.logger.error({ err: { name: error?.name, message: error?.message }, route: redactLinkPath(req.originalUrl.split('?')[0]) }, 'a public page failed');
+    ctx.logger.error({ err: { name: error?.name, message: error?.message }, route: loggablePath(req.originalUrl) }, 'a public page failed');
     problem(ctx, res, 500, 'Something went wrong on our side', 'It is our mistake, not yours, and it has been logged. Please try again in a few minutes.');
   };
 }
