@@ -22,8 +22,8 @@ const payload = {
 
 const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body, 'utf8').digest('base64');
 
-async function send(url: string, body: string, signature?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' };
+async function send(url: string, body: string, signature?: string, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', ...extra };
   if (signature !== undefined) headers['x-shopify-hmac-sha256'] = signature;
   const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, body: (await response.json()) as any };
@@ -51,6 +51,21 @@ describe('POST /webhooks/shopify/orders', () => {
     expect(await shopStats(s.db)).toMatchObject({ customers: 1, orders: 1, netRevenue: { EUR: '42.90' } });
     const [customer] = await s.db.reader.query('SELECT email, first_name, consent FROM customers');
     expect(customer).toEqual({ email: 'jonas.weber@example.org', first_name: 'Jonas', consent: 'yes' });
+  });
+
+  it('ignores a replayed delivery and one older than the stored order, answering 200 to both', async () => {
+    const url = http.url('/webhooks/shopify/orders');
+    const created = JSON.stringify({ ...payload, total_price: '30.00', updated_at: '2025-10-07T09:50:26+02:00' });
+    const updated = JSON.stringify({ ...payload, total_price: '1.00', updated_at: '2025-10-08T12:00:00+02:00' });
+    expect((await send(url, created, sign(created), { 'x-shopify-webhook-id': 'delivery-1' })).body.orders.inserted).toBe(1);
+    expect((await send(url, updated, sign(updated), { 'x-shopify-webhook-id': 'delivery-2', 'x-shopify-topic': 'orders/updated' })).body.orders.updated).toBe(1);
+    const replay = await send(url, created, sign(created), { 'x-shopify-webhook-id': 'delivery-1' });
+    expect(replay).toEqual({ status: 200, body: { ignored: 'already_processed', webhookId: 'delivery-1' } });
+    const late = await send(url, created, sign(created), { 'x-shopify-webhook-id': 'delivery-3' });
+    expect(late).toEqual({ status: 200, body: { ignored: 'older_than_stored', webhookId: 'delivery-3' } });
+    expect(await shopStats(s.db)).toMatchObject({ orders: 1, netRevenue: { EUR: '1.00' } });
+    const [{ n }] = await s.db.reader.query('SELECT COUNT(*) AS n FROM import_batches');
+    expect(Number(n)).toBe(2);
   });
 
   it.each([

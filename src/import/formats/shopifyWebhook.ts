@@ -21,6 +21,7 @@ const webhookSchema = z.looseObject({
   email: text,
   contact_email: text,
   created_at: z.string({ error: 'is required: when the order was placed' }),
+  updated_at: text,
   currency: z.string({ error: 'is required: the shop currency' }),
   total_price: money,
   cancelled_at: text,
@@ -79,10 +80,21 @@ function refundedOf(w: Webhook, amount: number, currency: string): number {
 }
 
 export function orderFromShopifyWebhook(payload: unknown, options: { shopTimeZone: string }): OrderRecord {
+  return shopifyOrderUpdate(payload, options).record;
+}
+
+/** The order, and when Shopify last changed it (UTC ISO; absent in old payloads): a delivery older than the stored one is stale. */
+export function shopifyOrderUpdate(payload: unknown, options: { shopTimeZone: string }): { record: OrderRecord; updatedAt?: string } {
   const parsed = webhookSchema.safeParse(payload, { reportInput: true });
   if (!parsed.success) throw fromZod(parsed.error);
   const w = parsed.data;
   const zone = timeZone(options.shopTimeZone);
+  const updated = optionalText(w.updated_at ?? undefined);
+  const updatedAt = updated === undefined ? undefined : toUtcIso(orderInstant(updated, zone, none, 'updated_at'));
+  return { record: recordOf(w, zone), updatedAt };
+}
+
+function recordOf(w: Webhook, zone: ReturnType<typeof timeZone>): OrderRecord {
   const email = optionalEmail(w.email ?? w.customer?.email ?? w.contact_email ?? undefined, none, 'email');
   if (email === undefined) fail(none, 'email', 'is missing (also customer.email); the email identifies the customer');
   const at = orderInstant(w.created_at, zone, none, 'created_at');

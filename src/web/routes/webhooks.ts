@@ -1,6 +1,7 @@
 /**
  * Shopify's order webhooks. The body is verified against X-Shopify-Hmac-Sha256 (HMAC-SHA256 of
- * the raw bytes, base64) in constant time before anything is parsed or stored.
+ * the raw bytes, base64) in constant time before anything is parsed or stored. A replayed or
+ * stale delivery (see WebhookDeliveries) is answered 200, so Shopify stops retrying, and ignored.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
@@ -8,7 +9,8 @@ import type { Services } from '../../wiring';
 import { importOrders } from '../../import/importer';
 import { sendError } from '../errors';
 import { rawBody } from '../apiLimits';
-import { orderFromShopifyWebhook } from '../../import/formats/shopifyWebhook';
+import { shopifyOrderUpdate } from '../../import/formats/shopifyWebhook';
+import { WebhookDeliveries } from '../../import/webhookDeliveries';
 
 export function verifyShopifySignature(rawBody: Buffer, header: string | undefined, secret: string): boolean {
   if (!header) return false;
@@ -22,6 +24,7 @@ export const WEBHOOK_BODY_LIMIT = 2 * 1024 * 1024;
 
 export function webhookRoutes(services: Services): Router {
   const router = Router();
+  const deliveries = new WebhookDeliveries(services.db, services.clock);
   router.post('/shopify/orders', rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
     const secret = services.config.shopifyWebhookSecret;
     if (!secret) return sendError(res, 503, 'not_configured', 'set SHOPIFY_WEBHOOK_SECRET to accept Shopify webhooks');
@@ -35,9 +38,16 @@ export function webhookRoutes(services: Services): Router {
     } catch {
       return sendError(res, 400, 'invalid_json', 'the webhook body is not valid JSON');
     }
-    const record = orderFromShopifyWebhook(payload, { shopTimeZone: services.config.shop.timeZone });
-    const summary = await importOrders(services.db, [record], { source: 'webhook:shopify', file: 'webhook', now: services.clock });
-    res.status(200).json(summary);
+    const { record, updatedAt } = shopifyOrderUpdate(payload, { shopTimeZone: services.config.shop.timeZone });
+    const delivery = { webhookId: req.get('x-shopify-webhook-id') || undefined, orderId: record.orderId, updatedAt };
+    const answer = await deliveries.oneAtATime(record.orderId, async () => {
+      const ignored = await deliveries.ignored(delivery);
+      if (ignored) return { ignored, webhookId: delivery.webhookId };
+      const summary = await importOrders(services.db, [record], { source: 'webhook:shopify', file: 'webhook', now: services.clock });
+      await deliveries.record(delivery);
+      return summary;
+    });
+    res.status(200).json(answer);
   });
   return router;
 }
