@@ -8,7 +8,7 @@ import { InputError } from '../../domain/errors';
 import { timeZone, toUtcIso } from '../../domain/time';
 import type { OrderRecord } from '../records';
 import {
-  amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalId, optionalText, personName,
+  amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalId, personName, plainText,
   orderInstant, orderStatus, refundedMinor, requiredId,
 } from './fields';
 
@@ -84,8 +84,8 @@ function orderFromApi(input: unknown, position: number, prefix: string, options:
     amountMinor: amount,
     refundedMinor: refundedMinor(o.refundedAmount ?? undefined, amount, currency, place, field('refundedAmount')),
     status: orderStatus(o.status ?? undefined),
-    discountCode: optionalText(o.discountCode ?? undefined),
-    items: (o.items ?? []).map((item) => item.trim()).filter((item) => item !== ''),
+    discountCode: plainText(o.discountCode ?? undefined),
+    items: (o.items ?? []).map((item) => plainText(item)).filter((item): item is string => item !== undefined),
     line: position,
   };
 }

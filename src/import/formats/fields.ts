@@ -58,7 +58,16 @@ const CONTROL_RUNS = new RegExp(`${CONTROL.source}+`, 'g');
  * no stored name holds a control character (customerState joins fields with one).
  */
 export function personName(value: string | undefined): string | undefined {
-  return optionalText(value?.replace(CONTROL_RUNS, ' '));
+  return plainText(value);
+}
+
+/**
+ * Any imported free text (product names, discount codes, ids): control characters become a
+ * space, as in names, then trimmed; undefined when nothing is left. A product name reaches the
+ * plain-text part of an email, where a line break would start a line of the sender's choosing.
+ */
+export function plainText(value: string | undefined): string | undefined {
+  return optionalText(value !== undefined && CONTROL.test(value) ? value.replace(CONTROL_RUNS, ' ') : value);
 }
 
 /** Whether `value` holds a control character personName would replace. */
@@ -67,7 +76,7 @@ export function hasControlCharacters(value: string | undefined): boolean {
 }
 
 export function optionalId(value: string | undefined, place: Place, field: string): string | undefined {
-  const id = optionalText(value);
+  const id = plainText(value);
   if (id !== undefined && id.length > MAX_ID) fail(place, field, `is ${id.length} characters long; an id has at most ${MAX_ID}`);
   return id;
 }
@@ -184,8 +193,8 @@ export function splitItems(value: string | undefined): string[] {
   if (value === undefined) return items;
   for (let start = 0; ;) {
     const bar = value.indexOf('|', start);
-    const item = (bar === -1 ? value.slice(start) : value.slice(start, bar)).trim();
-    if (item !== '') items.push(item);
+    const item = plainText(bar === -1 ? value.slice(start) : value.slice(start, bar));
+    if (item !== undefined) items.push(item);
     if (bar === -1) return items;
     start = bar + 1;
   }

@@ -8,7 +8,7 @@ import type { CsvSource, Header } from '../csvSource';
 import { recordPerRow } from '../csvSource';
 import type { CustomerFields, OrderRecord } from '../records';
 import {
-  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, orderStatus, personName,
+  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, orderStatus, personName, plainText,
   Place, refundedMinor, requiredId, splitItems,
 } from './fields';
 import type { FormatOptions } from './fields';
@@ -98,7 +98,7 @@ function genericOrder(f: string[], c: OrderColumns, place: { file: string; line:
     amountMinor: amount,
     refundedMinor: refundedMinor(cell(f, c.refunded), amount, currency, place, 'refunded_amount'),
     status: orderStatus(cell(f, c.status)),
-    discountCode: optionalText(cell(f, c.discountCode)),
+    discountCode: plainText(cell(f, c.discountCode)),
     items: splitItems(cell(f, c.items)),
     line: place.line,
   };

@@ -10,7 +10,7 @@ import type { CsvRow, CsvSource } from '../csvSource';
 import { Header } from '../csvSource';
 import type { OrderRecord } from '../records';
 import {
-  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, personName, Place,
+  amountMinor, cell, consent, currencyCode, fail, optionalEmail, optionalId, optionalText, orderInstant, personName, Place, plainText,
   refundedMinor,
 } from './fields';
 import type { FormatOptions } from './fields';
@@ -72,12 +72,12 @@ export async function* shopifyOrders(source: CsvSource, options: FormatOptions):
         continue;
       }
       place.line = row.line;
-      const name = optionalText(row.fields[c.name]) ?? fail(place, 'Name', 'is empty; every row belongs to an order such as #1001');
+      const name = plainText(row.fields[c.name]) ?? fail(place, 'Name', 'is empty; every row belongs to an order such as #1001');
       if (open === undefined || open.name !== name) {
         if (open !== undefined) orders.push(open.order);
         open = { name, order: firstRow(row, c, place, options) };
       }
-      const item = optionalText(cell(row.fields, c.itemName));
+      const item = plainText(cell(row.fields, c.itemName));
       if (item === undefined) continue;
       if (open.order.items.length >= MAX_ITEMS) fail(place, 'Name', `order ${name} has more than ${MAX_ITEMS} line items; are these rows really one order?`);
       open.order.items.push(item);
@@ -90,7 +90,7 @@ export async function* shopifyOrders(source: CsvSource, options: FormatOptions):
 /** The order as its first row describes it, before the line items of the following rows. */
 function firstRow(row: CsvRow, c: Columns, place: Place, options: FormatOptions): OrderRecord {
   const f = row.fields;
-  const name = optionalText(f[c.name]) as string;
+  const name = plainText(f[c.name]) as string;
   const email = optionalEmail(f[c.email], place, 'Email');
   if (email === undefined) fail(place, 'Email', `is empty on the first row of order ${name}; the email identifies the customer`);
   const at = orderInstant(f[c.createdAt], options.zone, place, 'Created at');
@@ -111,7 +111,7 @@ function firstRow(row: CsvRow, c: Columns, place: Place, options: FormatOptions)
     amountMinor: amount,
     refundedMinor: refunded,
     status: optionalText(cell(f, c.cancelledAt)) === undefined ? 'kept' : 'cancelled',
-    discountCode: optionalText(cell(f, c.discountCode)),
+    discountCode: plainText(cell(f, c.discountCode)),
     items: [],
     line: row.line,
   };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Consent, OrderRecord } from '../records';
 import { timeZone, toUtcIso } from '../../domain/time';
-import { amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalText, orderInstant, personName } from './fields';
+import { amountMinor, consentFromBoolean, currencyCode, fail, fromZod, optionalEmail, optionalText, orderInstant, personName, plainText } from './fields';
 import { splitName } from './shopify';
 
 const text = z.string().nullish();
@@ -53,7 +53,7 @@ const none = {};
 function orderId(w: Webhook): string {
   const fromGid = /\/Order\/(\d+)$/.exec(w.admin_graphql_api_id ?? '');
   if (fromGid) return fromGid[1];
-  if (typeof w.id === 'string') return optionalText(w.id) ?? fail(none, 'id', 'is empty');
+  if (typeof w.id === 'string') return plainText(w.id) ?? fail(none, 'id', 'is empty');
   if (!Number.isSafeInteger(w.id) || w.id <= 0) {
     fail(none, 'id', `${w.id} is not an order id JSON can carry exactly; include admin_graphql_api_id`);
   }
@@ -112,8 +112,8 @@ function recordOf(w: Webhook, zone: ReturnType<typeof timeZone>): OrderRecord {
     amountMinor: amount,
     refundedMinor: refundedOf(w, amount, currency),
     status: optionalText(w.cancelled_at ?? undefined) === undefined ? 'kept' : 'cancelled',
-    discountCode: optionalText(w.discount_codes?.[0]?.code ?? undefined),
-    items: (w.line_items ?? []).map((item) => optionalText(item.name ?? item.title ?? undefined)).filter((name): name is string => name !== undefined),
+    discountCode: plainText(w.discount_codes?.[0]?.code ?? undefined),
+    items: (w.line_items ?? []).map((item) => plainText(item.name ?? item.title ?? undefined)).filter((name): name is string => name !== undefined),
     line: 1,
   };
 }

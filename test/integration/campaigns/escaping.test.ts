@@ -3,6 +3,8 @@
  * inert in the HTML, is never evaluated as a template, and cannot add a header. Checked end to
  * end, from the import to the parsed message the SMTP server received.
  */
+import { importOrders } from '../../../src/import/importer';
+import { ordersFromApiBody } from '../../../src/import/formats/apiOrder';
 import { LAUNCH_AT, openShop, Shop, step, winback } from '../../support/campaignShop';
 import { ParsedMessage, SmtpSink, startSmtpSink } from '../../support/smtpSink';
 
@@ -73,5 +75,32 @@ describe('hostile first names, end to end', () => {
     expect(header.parsed.subject).not.toMatch(/[\r\n]/);
     expect(header.parsed.to).toMatchObject({ value: [{ address: 'header@example.com' }] });
     expect(sink.received.filter((m) => m.to === 'eve@evil.example')).toEqual([]);
+  });
+});
+
+describe('a hostile product name, end to end', () => {
+  it('reaches the plain-text part on one line: no line of its own, no Bcc', async () => {
+    const sink = await startSmtpSink();
+    const shop = await openShop({
+      customers: [{ email: 'kenya@example.com', firstName: 'Kim', orderDays: [] }],
+      settings: { SMTP_URL: sink.url() },
+      campaigns: { hello: winback([step('1-we-miss-you', '0d')]) },
+    });
+    try {
+      const orders = ['2024-01-10', '2024-02-10', '2024-03-10'].map((day, i) => ({
+        orderId: `k-${i}`, email: 'kenya@example.com', firstName: 'Kim', acceptsMarketing: true, orderedAt: `${day}T12:00:00Z`, amount: '42.50', currency: 'EUR',
+        items: ['Kenya AA\r\nBcc: a@evil.example'],
+      }));
+      await importOrders(shop.services.db, ordersFromApiBody(orders, { shopTimeZone: 'Europe/Berlin' }), { source: 'api', file: 'request', now: shop.clock.now });
+      await shop.services.campaigns().launch('hello', {});
+      await shop.dispatch();
+      const [message] = await sink.messages();
+      expect(message.parsed.text).toContain('Kenya AA Bcc: a@evil.example');
+      expect(message.parsed.text).not.toMatch(/^\s*Bcc:/im);
+      expect(message.parsed.headerLines.filter((h) => h.key === 'bcc')).toEqual([]);
+    } finally {
+      await shop.dispose();
+      await sink.close();
+    }
   });
 });

@@ -66,7 +66,7 @@ describe('Shopify orders export', () => {
         orderId: '#1002',
         customer: { externalId: undefined, email: 'kim@example.com', firstName: 'Ludwig', lastName: 'van Beethoven', consent: 'yes' },
         discountCode: 'SOMMER5',
-        items: ['Mug', 'Tee\nlose'],
+        items: ['Mug', 'Tee lose'],
         line: 4,
       }),
     ]);
