@@ -6,23 +6,29 @@
  */
 import { scoreAll } from '../domain/clv';
 import { NotFoundError } from '../domain/errors';
-import { Advice, explainAdvice } from '../domain/explain';
+import { currencyExponent } from '../domain/money';
+import { Advice, AdviceSteps, explainAdvice } from '../domain/explain';
 import { summarize } from '../domain/rfm';
 import { customerFacts, findCustomer } from './customerFacts';
 import type { Warning } from './diagnostics';
 import type { ModelServices } from './fitService';
 import { openHarms } from './harms';
 import { latestModel } from './modelStore';
+import { minorToText, statisticToMinor } from './minorUnits';
 import { loadPurchaseLog } from './purchaseLog';
 import { ScoreRequest, scoreSettings } from './scoreService';
 import { budgetPolicy, offerLadder } from './settings';
 
-export interface CustomerAdvice extends Advice {
+/** The model's statistics as JSON shows them: money as decimal strings in the shop currency, as in `score --json`. */
+export type StatisticsView = Pick<AdviceSteps, 'pAlive' | 'expectedPurchases' | 'expectedSpend' | 'clvAsIs' | 'clvIfWon' | 'valueOfWinBack'>;
+
+export interface CustomerAdvice extends Omit<Advice, 'statistics'> {
+  statistics: StatisticsView;
   modelVersion: number;
   asOf: string;
   timeUnit: 'week' | 'day';
-  /** The customer summary the model saw, in the time unit. */
-  inputs: { x: number; tx: number; T: number; monetary: number };
+  /** The customer summary the model saw, in the time unit; monetary (average spend) is money. */
+  inputs: { x: number; tx: number; T: number; monetary: string };
   settings: { horizon: number; months: number; discountRate: number; margin: number };
   /** The model's caveats: they hold for every number above. */
   caveats: Warning[];
@@ -43,27 +49,37 @@ export async function adviseCustomer(services: ModelServices, customer: string, 
   const { horizon, months, discountRate, margin } = settings;
   const scores = scoreAll(summary, model, { unit: timeUnit, horizon, months, discountRate, margin });
   const policy = budgetPolicy(config);
+  const statistics = {
+    pAlive: scores.pAlive[0],
+    expectedPurchases: scores.expectedPurchases[0],
+    expectedSpend: scores.expectedSpend[0],
+    clvAsIs: scores.clvAsIs[0],
+    clvIfWon: scores.clvIfWon[0],
+    valueOfWinBack: scores.valueOfWinBack[0],
+  };
   const advice = explainAdvice({
     customer: await customerFacts(db, row, asOf),
-    statistics: {
-      pAlive: scores.pAlive[0],
-      expectedPurchases: scores.expectedPurchases[0],
-      expectedSpend: scores.expectedSpend[0],
-      clvAsIs: scores.clvAsIs[0],
-      clvIfWon: scores.clvIfWon[0],
-      valueOfWinBack: scores.valueOfWinBack[0],
-    },
+    statistics,
     horizon: { purchases: `the next ${horizon} ${timeUnit}${horizon === 1 ? '' : 's'}`, clv: `the next ${months} month${months === 1 ? '' : 's'}` },
     policy,
     ladder: offerLadder(config),
     harm: (await openHarms(db, policy, [row.id])).get(row.id),
   });
+  const money = (value: number) => minorToText(statisticToMinor(value, currency), currencyExponent(currency));
   return {
     ...advice,
+    statistics: {
+      pAlive: statistics.pAlive,
+      expectedPurchases: statistics.expectedPurchases,
+      expectedSpend: money(statistics.expectedSpend),
+      clvAsIs: money(statistics.clvAsIs),
+      clvIfWon: money(statistics.clvIfWon),
+      valueOfWinBack: money(statistics.valueOfWinBack),
+    },
     modelVersion: model.version,
     asOf,
     timeUnit,
-    inputs: { x: summary.x[0], tx: summary.tx[0], T: summary.T[0], monetary: summary.monetary[0] },
+    inputs: { x: summary.x[0], tx: summary.tx[0], T: summary.T[0], monetary: money(summary.monetary[0]) },
     settings: { horizon, months, discountRate, margin },
     caveats: model.warnings,
   };

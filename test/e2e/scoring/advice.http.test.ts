@@ -51,6 +51,14 @@ describe('the offer advisor API', () => {
     expect(advice.status).toBe(200);
     expect(advice.body).toMatchObject({ currency: 'USD', asOf: '1997-09-30', steps: { boundBy: 'value' }, offer: { id: 'credit' }, treatment: 'offer' });
     expect(advice.body.sentences.length).toBeGreaterThan(3);
+    // Money is a decimal string in the shop currency, as everywhere in our JSON; probabilities and counts stay numbers.
+    const { statistics, steps, inputs } = advice.body;
+    for (const field of ['expectedSpend', 'clvAsIs', 'clvIfWon', 'valueOfWinBack']) {
+      expect(statistics[field]).toMatch(/^-?\d+\.\d{2}$/);
+      expect(statistics[field]).toBe(steps[field]);
+    }
+    expect(inputs.monetary).toMatch(/^\d+\.\d{2}$/);
+    expect([typeof statistics.pAlive, typeof statistics.expectedPurchases, typeof inputs.x]).toEqual(['number', 'number', 'number']);
     expect((await get('/api/customers/1234/advice', 'owner')).body.steps).toEqual(advice.body.steps);
     expect((await get('/api/customers/1234/advice')).status).toBe(401);
     expect((await get('/api/customers/1234/advice', 'checkout')).status).toBe(403);

@@ -83,6 +83,8 @@ describe('the lifetime-value commands', () => {
     expect(words.stdout).toContain('Do not promise:');
     const json = shop.run('explain', '1234', '--json');
     expect(json.json()).toMatchObject({ asOf: '1997-09-30', inputs: { x: 8 }, steps: { boundBy: 'value' } });
+    expect(json.json()).toMatchObject({ statistics: { expectedSpend: expect.stringMatching(/^\d+\.\d{2}$/), valueOfWinBack: expect.stringMatching(/^\d+\.\d{2}$/), pAlive: expect.any(Number) } });
+    expect(json.json().inputs.monetary).toMatch(/^\d+\.\d{2}$/);
     const unknown = shop.run('explain', 'nobody@example.com');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
