@@ -20,7 +20,7 @@ export interface AffectedRow {
   harmedMinor: number | null;
 }
 
-/** One customer per line: an email or an order id, optionally `,harmed amount`. A header line is allowed. */
+/** One customer per line: an email, an order id or Shopify order name (#1043), optionally `,harmed amount`. A header line is allowed. */
 export function readAffectedFile(file: string, currency: string): AffectedRow[] {
   let text: string;
   try {
@@ -89,10 +89,15 @@ async function resolveAffected(db: Database, rows: AffectedRow[], file: string):
     const slice = emails.slice(i, i + 5000);
     for (const r of await db.reader.query(`SELECT id, email FROM customers WHERE email IN (${list(d, slice.length)}) ORDER BY id DESC`, slice)) byEmail.set(r.email, Number(r.id));
   }
-  for (let i = 0; i < orderIds.length; i += 5000) {
-    const slice = orderIds.slice(i, i + 5000);
-    for (const r of await db.reader.query(`SELECT order_id, customer_id FROM orders WHERE order_id IN (${list(d, slice.length)})`, slice)) byOrder.set(r.order_id, Number(r.customer_id));
-  }
+  const lookUp = async (column: 'order_id' | 'order_name', keys: string[]) => {
+    for (let i = 0; i < keys.length; i += 5000) {
+      const slice = keys.slice(i, i + 5000);
+      for (const r of await db.reader.query(`SELECT ${column} AS k, customer_id FROM orders WHERE ${column} IN (${list(d, slice.length)})`, slice)) byOrder.set(r.k, Number(r.customer_id));
+    }
+  };
+  await lookUp('order_id', orderIds);
+  // Shopify's `#1043` (the export's Name) where the order id is its numeric Id; ids win when both match.
+  await lookUp('order_name', orderIds.filter((id) => !byOrder.has(id)));
   return rows.map((r) => {
     const customerId = r.email ? byEmail.get(r.email) : byOrder.get(r.orderId as string);
     if (customerId === undefined) {

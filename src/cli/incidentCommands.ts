@@ -14,7 +14,7 @@ export function incidentCommands(): Command {
     .requiredOption('--description <text>', 'what happened, in your own active words')
     .option('--plan <text>', 'what you are doing about it, and by when')
     .requiredOption('--make-good <amount|percent>', 'what each customer is owed: 12.40, or 50% of their harmed amount')
-    .requiredOption('--affected <file>', 'one email or order id per line, optionally `,harmed amount`')
+    .requiredOption('--affected <file>', 'one email, order id or Shopify order name (#1043) per line, optionally `,harmed amount`')
     .option('--json', 'print as JSON')
     .action(async (opts: { title: string; description: string; plan?: string; makeGood: string; affected: string; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {

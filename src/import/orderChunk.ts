@@ -47,10 +47,10 @@ export function factsFrom(tuples: readonly FactTuple[]): CustomerFacts[] {
 
 /** Positions in a completed order row (rowsJson). */
 export const ORDER_ROW = {
-  customerId: 0, orderId: 1, orderedAt: 2, orderedDay: 3, currency: 4, amountMinor: 5, refundedMinor: 6, status: 7, discountCode: 8, items: 9, line: 10,
+  customerId: 0, orderId: 1, orderedAt: 2, orderedDay: 3, currency: 4, amountMinor: 5, refundedMinor: 6, status: 7, discountCode: 8, items: 9, orderName: 10, line: 11,
 } as const;
 
-type OrderRow = [number, string, string, string, string, number, number, string, string | null, string, number];
+type OrderRow = [number, string, string, string, string, number, number, string, string | null, string, string | null, number];
 
 /** Records per chunk: one JSON text, a handful of statements. */
 export const CHUNK = 2000;
@@ -120,6 +120,7 @@ class ChunkPacker {
     const chunk = this.chunk;
     const key = identityOf(record.customer);
     const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
+    const name = record.orderName === undefined ? 'null' : jsonString(record.orderName);
     // The row as JSON without its `[` (the customer id and a comma go in front), written by
     // hand: half the cost of JSON.stringify of an array. Joined rather than a template: a
     // template builds a rope of twenty pieces that is copied again when it is sent. Times, day,
@@ -128,7 +129,7 @@ class ChunkPacker {
     // same text before it (and the same customer) are the same order.
     const row = [
       jsonString(record.orderId), ',"', record.orderedAt, '","', record.orderedDay, '","', record.currency, '",', record.amountMinor, ',', record.refundedMinor,
-      ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', record.line, ']',
+      ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', name, ',', record.line, ']',
     ].join('');
     const earlier = this.rowOf.get(record.orderId);
     if (earlier !== undefined) {

@@ -40,9 +40,9 @@ interface StoredOrder {
 }
 
 const SEEN = 'rekindle_import_seen';
-const COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'import_batch_id', 'source_line'];
+const COLUMNS = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'discount_code', 'items', 'order_name', 'import_batch_id', 'source_line'];
 /** Every column an order means, its id, batch and line aside: equal in all of them is the same order. */
-const COMPARED = COLUMNS.slice(1, 10);
+const COMPARED = COLUMNS.slice(1, 11);
 /** The one parameter of every chunk statement: the chunk's completed order rows. */
 const ROWS = 0;
 
@@ -142,7 +142,7 @@ export class OrderWriter {
     const values = [
       orderId, d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
       d.jsonAt(r.amountMinor, 'int'), d.jsonAt(r.refundedMinor, 'int'), d.jsonAt(r.status), d.jsonAt(r.discountCode), d.jsonAt(r.items),
-      String(this.batchId), line,
+      d.jsonAt(r.orderName), String(this.batchId), line,
     ];
     const rows = `${d.jsonRows(ROWS)} JOIN orders o ON o.order_id = ${orderId}`;
     const same = COMPARED.map((column, i) => d.nullSafeEqual(`o.${column}`, values[i + 1])).join(' AND ');
@@ -172,7 +172,7 @@ export class OrderWriter {
   private async update(row: ReturnType<typeof unpackOrders>[number]): Promise<void> {
     const r = ORDER_ROW;
     const columns = COLUMNS.slice(1);
-    const values = [row[r.customerId], row[r.orderedAt], row[r.orderedDay], row[r.currency], row[r.amountMinor], row[r.refundedMinor], row[r.status], row[r.discountCode], row[r.items], this.batchId, row[r.line]];
+    const values = [row[r.customerId], row[r.orderedAt], row[r.orderedDay], row[r.currency], row[r.amountMinor], row[r.refundedMinor], row[r.status], row[r.discountCode], row[r.items], row[r.orderName], this.batchId, row[r.line]];
     const d = this.db.dialect;
     const sets = columns.map((c, i) => `${c} = ${d.param(i)}`).join(', ');
     await this.tx.query(`UPDATE orders SET ${sets} WHERE order_id = ${d.param(values.length)}`, [...values, row[r.orderId]]);

@@ -34,6 +34,8 @@ export interface OrderRecord {
   discountCode?: string;
   /** Line item / product names, in order; they feed the customer's favourite products. */
   items: string[];
+  /** The shop's own name for the order when the id is another number: Shopify's `#1043`. */
+  orderName?: string;
   /** First source line of this order (1-based, counting the header), for error messages. */
   line: number;
 }

@@ -38,6 +38,10 @@ export class Order {
   @Column({ type: 'text', default: '[]' })
   items: string;
 
+  /** Shopify's `#1043` when the order id is its numeric Id; incidents accept either. */
+  @Column({ name: 'order_name', type: 'varchar', length: 191, nullable: true })
+  orderName: string | null;
+
   /** The import batch that created or last changed this order; its times are the order's. */
   @Column({ name: 'import_batch_id', type: 'integer', nullable: true })
   importBatchId: number | null;

@@ -4,6 +4,7 @@ import { Campaigns1732360000000 } from './1732360000000-Campaigns';
 import { Codes1732370000000 } from './1732370000000-Codes';
 import { SlimOrders1732380000000 } from './1732380000000-SlimOrders';
 import { WebhookDeliveries1732391000000 } from './1732391000000-WebhookDeliveries';
+import { OrderNames1732392000000 } from './1732392000000-OrderNames';
 
 /** In order. Each later issue appends its migration here. */
-export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, WebhookDeliveries1732391000000];
+export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, WebhookDeliveries1732391000000, OrderNames1732392000000];

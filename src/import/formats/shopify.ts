@@ -97,8 +97,9 @@ function firstRow(row: CsvRow, c: Columns, place: Place, options: FormatOptions)
   const currency = currencyCode(cell(f, c.currency), place, 'Currency', options.defaultCurrency);
   const amount = amountMinor(f[c.total], currency, place, 'Total');
   const refunded = refundedMinor(cell(f, c.refunded), amount, currency, place, 'Refunded Amount');
+  const id = optionalId(cell(f, c.id), place, 'Id');
   return {
-    orderId: optionalId(cell(f, c.id), place, 'Id') ?? name,
+    orderId: id ?? name,
     customer: {
       externalId: undefined,
       email,
@@ -113,6 +114,7 @@ function firstRow(row: CsvRow, c: Columns, place: Place, options: FormatOptions)
     status: optionalText(cell(f, c.cancelledAt)) === undefined ? 'kept' : 'cancelled',
     discountCode: plainText(cell(f, c.discountCode)),
     items: [],
+    orderName: id === undefined ? undefined : name,
     line: row.line,
   };
 }

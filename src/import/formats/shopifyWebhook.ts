@@ -114,6 +114,7 @@ function recordOf(w: Webhook, zone: ReturnType<typeof timeZone>): OrderRecord {
     status: optionalText(w.cancelled_at ?? undefined) === undefined ? 'kept' : 'cancelled',
     discountCode: plainText(w.discount_codes?.[0]?.code ?? undefined),
     items: (w.line_items ?? []).map((item) => plainText(item.name ?? item.title ?? undefined)).filter((name): name is string => name !== undefined),
+    orderName: plainText(w.name ?? undefined),
     line: 1,
   };
 }

@@ -107,3 +107,29 @@ describe('rekindle incident …', () => {
     expect(status.steps.map((s: { step: number; sent: number; suppressed: number }) => [s.step, s.sent, s.suppressed])).toEqual([[1, 4, 0], [2, 3, 1], [3, 3, 1], [4, 3, 1]]);
   });
 });
+
+describe('incident create --affected with Shopify order names', () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await openShop({ customers: lapsedCustomers(3) });
+    await shop.release();
+  });
+  afterAll(() => shop?.dispose());
+
+  it('accepts the order Name (#1043), by which the Shopify export groups its rows, as well as the numeric Id', () => {
+    const run = (...args: string[]) => rekindle(args, shop.env);
+    const csv = path.join(shop.dir, 'shopify.csv');
+    writeFileSync(csv, [
+      'Name,Email,Currency,Total,Created at,Lineitem name,Id',
+      '#1043,c1@example.com,EUR,42.50,2024-04-02 10:00:00 +0200,Kenya AA,6104428362525',
+      '#1044,c2@example.com,EUR,19.90,2024-04-03 10:00:00 +0200,Mug,6104428362526',
+    ].join('\n'));
+    expect(run('import', 'orders', csv, '--format', 'shopify', '--json').status).toBe(0);
+    const affected = path.join(shop.dir, 'affected.csv');
+    writeFileSync(affected, 'order_id,harmed\n#1043,8.00\n6104428362526,2.00\n');
+    const created = run('incident', 'create', '--title', 'Late parcels', '--description', 'We shipped late.', '--make-good', '100%',
+      '--affected', affected, '--now', '2025-06-02T07:00:00Z', '--json');
+    expect(created.stderr).toBe('');
+    expect(created.json()).toEqual({ id: 1, affected: 2, harmed: '10.00' });
+  });
+});

@@ -41,6 +41,7 @@ describe('Shopify order webhook', () => {
   it('gives the record the orders export gives for the same order', () => {
     expect(orderFromShopifyWebhook(aWebhook(), options)).toEqual({
       orderId: '6104428300355',
+      orderName: '#1142',
       customer: { externalId: undefined, email: 'juergen.richter35@gmx.de', firstName: 'Jürgen', lastName: 'Richter', consent: 'yes' },
       orderedAt: '2026-06-15T23:32:00.000Z',
       orderedDay: '2026-06-16',
