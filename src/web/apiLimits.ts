@@ -8,7 +8,7 @@
 import express, { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { callerKeyId } from './auth';
-import { sendError } from './errors';
+import { closeIfUnread, sendError } from './errors';
 
 const WINDOW_MS = 60_000;
 
@@ -19,7 +19,10 @@ function limiter(limit: number, key: (req: Request, res: Response) => string): R
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: key,
-    handler: (_req, res) => sendError(res, 429, 'rate_limited', `more than ${limit} requests a minute; wait for the time in Retry-After and try again`),
+    handler: (req, res) => {
+      closeIfUnread(req, res);
+      sendError(res, 429, 'rate_limited', `more than ${limit} requests a minute; wait for the time in Retry-After and try again`);
+    },
   });
 }
 
@@ -40,7 +43,7 @@ function within(limitBytes: number, parser: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const declared = Number(req.get('content-length'));
     if (!(declared > limitBytes)) return parser(req, res, next);
-    res.set('Connection', 'close');
+    closeIfUnread(req, res);
     sendError(res, 413, 'too_large', `the request body is larger than this endpoint accepts (${limitBytes} bytes)`);
   };
 }

@@ -1,11 +1,19 @@
 /** The one place errors become HTTP responses: `{error: {code, message, field?}}`. */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, RekindleError, UnauthorizedError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { loggablePath } from './logPaths';
 
 export function sendError(res: Response, status: number, code: string, message: string, field?: string): void {
   res.status(status).json({ error: field === undefined ? { code, message } : { code, message, field } });
+}
+
+/**
+ * A request refused before its body was read (401, 413, 415, 429) has its connection closed
+ * after the answer, rather than kept alive while the server drains megabytes nobody will use.
+ */
+export function closeIfUnread(req: Request, res: Response): void {
+  if (!req.complete) res.set('Connection', 'close');
 }
 
 function statusOf(error: RekindleError): number {
@@ -19,6 +27,7 @@ function statusOf(error: RekindleError): number {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    closeIfUnread(req, res);
     if (error instanceof RekindleError) {
       const field = error instanceof InputError ? error.where.field : undefined;
       return sendError(res, statusOf(error), error.code, error.message, field);

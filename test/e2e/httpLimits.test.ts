@@ -64,6 +64,8 @@ describe('the API decides before it reads a body', () => {
     const answer = await partialPost(http.url(path), { 'content-type': 'application/json' }, 3_000_000, Buffer.from('[{"orderId":"x"'));
     expect(answer.status).toBe(401);
     expect(answer.body.error.code).toBe('unauthorized');
+    // Not kept alive to drain megabytes nobody will read.
+    expect(answer.headers.connection).toBe('close');
   });
 
   it('401 for a gzip bomb without a key: never inflated', async () => {
