@@ -88,12 +88,12 @@ export function explainCommand(): Command {
 export function validateCommand(): Command {
   return new Command('validate')
     .description('fit on the orders up to a calibration end, predict the rest, and compare with what happened')
-    .requiredOption('--calibration-end <date>', 'last day the model learns from; later orders are the holdout')
+    .option('--calibration-end <date>', 'last day the model learns from; later orders are the holdout (default: the last third of the order history is the holdout)')
     .addOption(timeUnitOption())
     .option('--chart <file>', 'where to draw the comparison chart (SVG)', './validate.svg')
     .option('--json', 'print as JSON')
-    .action(async (opts: { calibrationEnd: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
-      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end') as string;
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
+      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
       if (!opts.chart.toLowerCase().endsWith('.svg')) throw new InputError(`"${opts.chart}" must end in .svg`, { field: '--chart' });
       await withServices(cmd, async (s) => {
         const validation = await validateModel(s, { calibrationEnd, timeUnit: opts.timeUnit });
@@ -104,7 +104,10 @@ export function validateCommand(): Command {
           throw new InputError(`cannot write the chart: ${(error as Error).message}`, { field: '--chart' });
         }
         if (opts.json) return printJson({ ...validation, chart });
-        printLines(...validationLines(validation, chart));
+        const split = validation.split === 'last-third'
+          ? [`No --calibration-end given: fitted on the first two thirds of the order history (${validation.dataFrom} to ${validation.calibrationEnd}); the last third (to ${validation.holdoutEnd}) is the holdout.`]
+          : [];
+        printLines(...split, ...validationLines(validation, chart));
       });
     });
 }
