@@ -16,7 +16,7 @@ import { adviceLines, fitLines, scoreLines, validationLines } from '../scoring/t
 import { validateModel } from '../scoring/validateService';
 import type { Services } from '../wiring';
 import { withServices } from './context';
-import { printJson, printLines } from './output';
+import { printJson, printLines, withProgress } from './output';
 import { csvLine } from '../export/csv';
 
 const timeUnitOption = () => new Option('--time-unit <unit>', 'time unit of the models').choices(['week', 'day']).default('week');
@@ -61,7 +61,9 @@ export function scoreCommand(): Command {
     .action(async (opts: ScoreFlags, cmd: Command) => {
       const asOf = day(opts.asOf, '--as-of');
       await withServices(cmd, async (s) => {
-        const run = await scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin });
+        const run = await withProgress('score', (progress) =>
+          scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin, progress }),
+        );
         if (opts.json) return writeJson(s, run);
         if (opts.csv) return writeCsv(s, run);
         printLines(...scoreLines(run));
