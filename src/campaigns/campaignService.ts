@@ -3,6 +3,7 @@
  * Wires the pure plan to the database, the scores and the mail composer.
  */
 import type { Services } from '../wiring';
+import type { Progress } from '../progress';
 import { ConflictError, InputError } from '../domain/errors';
 import { formatMoney } from '../domain/money';
 import { timeZone } from '../domain/time';
@@ -41,7 +42,7 @@ export class CampaignService {
     return findCampaign(this.deps.campaignsDir, this.deps.viewsDir, name);
   }
 
-  async plan(campaign: Campaign, incidentId?: number): Promise<{ plan: CampaignPlan; modelVersion: number | null }> {
+  async plan(campaign: Campaign, incidentId?: number, progress?: Progress): Promise<{ plan: CampaignPlan; modelVersion: number | null }> {
     const { services } = this.deps;
     const { config } = services;
     const now = services.clock();
@@ -49,12 +50,14 @@ export class CampaignService {
       throw new InputError(`"${campaign.name}" is an incident campaign: say which incident with --incident ID`, { field: '--incident' });
     }
     const incident = incidentId === undefined ? undefined : await loadIncident(services.db, incidentId);
+    progress?.('loading the audience');
     const candidates = await loadCandidates(services.db, { consentPolicy: config.consentPolicy, incidentId, serviceNotice: campaign.kind === 'incident' });
     const today = timeZone(config.shop.timeZone).day(now.getTime());
     let scores: Map<number, ScoreFacts> | undefined;
     let modelVersion: number | null = null;
     if (campaign.kind === 'winback' || (await hasModel(services.db))) {
-      const audience = await latestScores(services, { asOf: today });
+      const audience = await latestScores(services, { asOf: today, progress });
+      progress?.('planning budgets and offers');
       modelVersion = audience.modelVersion;
       scores = new Map(audience.scores.map((s) => [s.customerId, { pAlive: s.pAlive, valueOfWinBack: s.valueOfWinBack, expectedSpend: s.expectedSpend }]));
     }
@@ -100,12 +103,13 @@ export class CampaignService {
     };
   }
 
-  async launch(name: string, options: { newRun?: boolean; incidentId?: number }): Promise<LaunchResult> {
+  async launch(name: string, options: { newRun?: boolean; incidentId?: number; progress?: Progress }): Promise<LaunchResult> {
     const { services } = this.deps;
     const campaign = this.campaign(name);
-    const { plan, modelVersion } = await this.plan(campaign, options.incidentId);
+    const { plan, modelVersion } = await this.plan(campaign, options.incidentId, options.progress);
     return launchCampaign(services.db, campaign, plan, {
       newRun: options.newRun, incidentId: options.incidentId, modelVersion, currency: services.config.shop.currency, timeZone: services.config.shop.timeZone, now: services.clock(),
+      progress: options.progress,
     });
   }
 

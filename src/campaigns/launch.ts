@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import type { Progress } from '../progress';
 import { ConflictError } from '../domain/errors';
 import { Money, moneyToMinor } from '../domain/money';
 import type { Campaign } from './loader';
@@ -25,6 +26,8 @@ export interface LaunchOptions {
   currency: string;
   timeZone: string;
   now: Date;
+  /** Told how many enrolments are written, for a terminal's progress line. */
+  progress?: Progress;
 }
 
 const ENROLMENT_COLUMNS = 'run_id, customer_id, holdout, treatment, budget_minor, offer, expected_cost_minor, value_minor, facts, offer_expires_at, enrolled_at';
@@ -68,6 +71,7 @@ async function insertEnrolments(tx: EntityManager, db: Database, runId: number, 
   const perStatement = Math.floor(db.dialect.maxParams / ENROLMENT_WIDTH);
   const expiresAt = plan.offerExpiresAt.toISOString();
   for (let i = 0; i < plan.enrolments.length; i += perStatement) {
+    o.progress?.('enrolling customers', i, plan.enrolments.length);
     const slice = plan.enrolments.slice(i, i + perStatement);
     await tx.query(
       `INSERT INTO enrolments (${ENROLMENT_COLUMNS}) VALUES ${db.dialect.rows(slice.length, ENROLMENT_WIDTH)}`,
@@ -78,6 +82,7 @@ async function insertEnrolments(tx: EntityManager, db: Database, runId: number, 
 
 /** Treated customers get their first applicable step; the holdout gets nothing, ever. */
 async function scheduleFirstSends(tx: EntityManager, db: Database, runId: number, campaign: Campaign, o: LaunchOptions): Promise<void> {
+  o.progress?.('scheduling the first emails');
   const rows: { id: number; customer_id: number; treatment: 'offer' | 'nostalgia-only' | 'make-good' }[] = await tx.query(
     `SELECT id, customer_id, treatment FROM enrolments WHERE run_id = ${db.dialect.param(0)} AND holdout = ${db.dialect.param(1)} ORDER BY id`,
     [runId, false],

@@ -5,7 +5,7 @@ import { changeRunState, runStatus } from '../campaigns/runControl';
 import { loadConfig } from '../config';
 import { compileEmail } from '../mail/render';
 import { idOf, withServices } from './context';
-import { printJson, printLines } from './output';
+import { printJson, printLines, withProgress } from './output';
 
 const incidentOption = idOf('--incident');
 
@@ -76,7 +76,7 @@ export function campaignCommands(): Command {
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: { newRun?: boolean; incident?: number; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const r = await s.campaigns().launch(name, { newRun: opts.newRun, incidentId: opts.incident });
+        const r = await withProgress(`launch ${name}`, (progress) => s.campaigns().launch(name, { newRun: opts.newRun, incidentId: opts.incident, progress }));
         if (opts.json) return printJson(r);
         printLines(`launched ${name} as run ${r.runId}: ${r.audience} customers, ${r.treated} treated, ${r.holdout} held out`);
       }),

@@ -12,6 +12,7 @@ import { serveCommand } from './serveCommand';
 import { demoCommand } from './demoCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
+import { feedbackCommands } from './feedbackCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
+  program.addCommand(feedbackCommands());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

@@ -16,7 +16,7 @@ import { adviceLines, fitLines, scoreLines, validationLines } from '../scoring/t
 import { validateModel } from '../scoring/validateService';
 import type { Services } from '../wiring';
 import { withServices } from './context';
-import { printJson, printLines } from './output';
+import { printJson, printLines, withProgress } from './output';
 import { csvLine } from '../export/csv';
 
 const timeUnitOption = () => new Option('--time-unit <unit>', 'time unit of the models').choices(['week', 'day']).default('week');
@@ -61,7 +61,9 @@ export function scoreCommand(): Command {
     .action(async (opts: ScoreFlags, cmd: Command) => {
       const asOf = day(opts.asOf, '--as-of');
       await withServices(cmd, async (s) => {
-        const run = await scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin });
+        const run = await withProgress('score', (progress) =>
+          scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin, progress }),
+        );
         if (opts.json) return writeJson(s, run);
         if (opts.csv) return writeCsv(s, run);
         printLines(...scoreLines(run));
@@ -88,12 +90,12 @@ export function explainCommand(): Command {
 export function validateCommand(): Command {
   return new Command('validate')
     .description('fit on the orders up to a calibration end, predict the rest, and compare with what happened')
-    .requiredOption('--calibration-end <date>', 'last day the model learns from; later orders are the holdout')
+    .option('--calibration-end <date>', 'last day the model learns from; later orders are the holdout (default: the last third of the order history is the holdout)')
     .addOption(timeUnitOption())
     .option('--chart <file>', 'where to draw the comparison chart (SVG)', './validate.svg')
     .option('--json', 'print as JSON')
-    .action(async (opts: { calibrationEnd: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
-      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end') as string;
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
+      const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
       if (!opts.chart.toLowerCase().endsWith('.svg')) throw new InputError(`"${opts.chart}" must end in .svg`, { field: '--chart' });
       await withServices(cmd, async (s) => {
         const validation = await validateModel(s, { calibrationEnd, timeUnit: opts.timeUnit });
@@ -104,7 +106,10 @@ export function validateCommand(): Command {
           throw new InputError(`cannot write the chart: ${(error as Error).message}`, { field: '--chart' });
         }
         if (opts.json) return printJson({ ...validation, chart });
-        printLines(...validationLines(validation, chart));
+        const split = validation.split === 'last-third'
+          ? [`No --calibration-end given: fitted on the first two thirds of the order history (${validation.dataFrom} to ${validation.calibrationEnd}); the last third (to ${validation.holdoutEnd}) is the holdout.`]
+          : [];
+        printLines(...split, ...validationLines(validation, chart));
       });
     });
 }

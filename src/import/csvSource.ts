@@ -92,6 +92,11 @@ export class CsvSource extends FileReader {
     }
   }
 
+  /** The header's column names once it has been read: the formats recognize a file by them. */
+  columnNames(): readonly string[] | undefined {
+    return this.header;
+  }
+
   private atFailure(): boolean {
     return this.failure !== undefined && this.index === this.failure.index;
   }
@@ -109,6 +114,7 @@ export class CsvSource extends FileReader {
       if (value.indexOf('\n') !== -1) this.nextLine += newlinesIn(value);
     }
     if (this.header === undefined) {
+      if (fields.length === 1) refuseOtherSeparators(fields[0], this.file, line);
       this.header = fields;
     } else if (fields.length !== this.header.length) {
       throw new InputError(fieldCountProblem(this.header.length, fields.length), { file: this.file, line });
@@ -152,6 +158,16 @@ function readable(stream: Readable): Promise<void> {
     if (stream.errored || stream.destroyed) settle();
     else stream.on('readable', settle).on('end', settle).on('close', settle).on('error', settle);
   });
+}
+
+/** A header read as one column, because its columns are separated by something else, is named as such. */
+function refuseOtherSeparators(header: string, file: string, line: number): void {
+  const separator = header.includes(';') ? 'semicolons (;)' : header.includes('\t') ? 'tabs' : undefined;
+  if (separator === undefined) return;
+  throw new InputError(
+    `the columns are separated by ${separator}; Rekindle reads comma-separated CSV: save or export the file with commas as separators (and dots in amounts)`,
+    { file, line },
+  );
 }
 
 function fieldCountProblem(expected: number, found: number): string {

@@ -32,7 +32,7 @@ export class Utf8File {
 
   async *chunks(): AsyncGenerator<Buffer> {
     const handle = await open(this.path, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`cannot be read (${error.code ?? error.message})`, { file: this.path });
+      throw new InputError(unreadable(error), { file: this.path });
     });
     let carry = Buffer.alloc(0);
     let offset = 0;
@@ -67,6 +67,21 @@ export class Utf8File {
     line += countNewlines(body.subarray(0, at));
     const byte = body[at].toString(16).toUpperCase().padStart(2, '0');
     return new InputError(`byte 0x${byte} is not UTF-8; save or export the file as UTF-8`, { file: this.path, line });
+  }
+}
+
+/** Why a file cannot be opened, in words rather than an errno code. */
+function unreadable(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read: permission denied';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    default:
+      return `cannot be read (${error.code ?? error.message})`;
   }
 }
 

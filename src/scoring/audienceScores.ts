@@ -6,6 +6,7 @@
  */
 import type { BindingRule, Treatment } from '../domain/budget';
 import { minorToMoney, Money, moneyFromStatistic } from '../domain/money';
+import type { Progress } from '../progress';
 import type { Warning } from './diagnostics';
 import type { ModelServices } from './fitService';
 import { latestModel } from './modelStore';
@@ -58,6 +59,8 @@ export interface AudienceOptions {
   filter?: (candidate: AudienceCandidate) => boolean;
   /** Recompute and store even if scores for this model and day exist (e.g. after a late import). */
   refresh?: boolean;
+  /** Told the scoring's phases, when scores have to be computed first. */
+  progress?: Progress;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function latestScores(services: ModelServices, options: AudienceOpt
   const { db, config } = services;
   const model = await latestModel(db, config.shop.currency);
   const asOf = options.asOf === undefined ? model.calibrationEnd : calendarDay(options.asOf, 'as-of');
-  if (options.refresh || !(await hasScores(db, model.version, asOf))) await scoreCustomers(services, { asOf });
+  if (options.refresh || !(await hasScores(db, model.version, asOf))) await scoreCustomers(services, { asOf, progress: options.progress });
   const scores: AudienceScore[] = [];
   for await (const page of readScores(db, model.version, asOf)) {
     for (const row of page) {

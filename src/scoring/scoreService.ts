@@ -5,6 +5,7 @@
  */
 import { summarize, TimeUnit } from '../domain/rfm';
 import type { Database } from '../db/database';
+import type { Progress } from '../progress';
 import { list } from '../db/sqlDialect';
 import { currencyExponent } from '../domain/money';
 import type { AdviceSteps } from '../domain/explain';
@@ -30,6 +31,8 @@ export interface ScoreRequest {
   discountRate?: number | string;
   /** Gross margin rate; default config.value.margin. */
   margin?: number | string;
+  /** Told each phase (reading, scoring, deciding, storing) as it starts. */
+  progress?: Progress;
 }
 
 export interface ScoreSettings {
@@ -73,8 +76,11 @@ export async function scoreCustomers(services: ModelServices, request: ScoreRequ
   const { db, config } = services;
   const model = await latestModel(db, config.shop.currency);
   const settings = scoreSettings(model, request, config.value);
+  const progress = request.progress;
+  progress?.('reading orders');
   const loaded = await loadPurchaseLog(db, { currency: settings.currency, through: settings.asOf });
   const policy = budgetPolicy(config);
+  progress?.(`scoring ${loaded.customerIds.length.toLocaleString('en')} customers`);
   const table = await scoreTable({
     summary: summarize(loaded.log, { calibrationEnd: settings.asOf, unit: settings.timeUnit }),
     logCustomerIds: loaded.customerIds,
@@ -83,8 +89,9 @@ export async function scoreCustomers(services: ModelServices, request: ScoreRequ
     policy,
     ladder: offerLadder(config),
     harms: await openHarms(db, policy),
+    progress,
   });
-  await storeScores(db, table, { modelVersion: model.version, asOf: settings.asOf, scoredAt: services.clock().toISOString() });
+  await storeScores(db, table, { modelVersion: model.version, asOf: settings.asOf, scoredAt: services.clock().toISOString() }, progress);
   return { ...settings, table };
 }
 

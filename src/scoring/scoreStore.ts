@@ -10,6 +10,7 @@
  */
 import type { Database } from '../db/database';
 import type { SqlDialect } from '../db/sqlDialect';
+import type { Progress } from '../progress';
 import { dayNumber, isoDay } from '../domain/rfm';
 import { currencyExponent } from '../domain/money';
 import { statisticToMinor } from './minorUnits';
@@ -31,8 +32,9 @@ export interface StoreKey {
   scoredAt: string;
 }
 
-export async function storeScores(db: Database, table: ScoreTable, key: StoreKey): Promise<void> {
+export async function storeScores(db: Database, table: ScoreTable, key: StoreKey, progress?: Progress): Promise<void> {
   const statement = statementWriter(db.dialect, table, key);
+  progress?.('storing scores', 0, table.length);
   await db.write(async (tx) => {
     // Two statements in flight: the driver binds the next one while SQLite runs the previous.
     let previous: Promise<unknown> = Promise.resolve();
@@ -41,6 +43,7 @@ export async function storeScores(db: Database, table: ScoreTable, key: StoreKey
       const current = tx.query(sql, params);
       current.catch(() => undefined);
       await previous;
+      progress?.('storing scores', from, table.length);
       previous = current;
     }
     await previous;

@@ -7,6 +7,7 @@
 import type { BudgetPolicy, Harm } from '../domain/budget';
 import { scoreAll, ScoreOptions, Scores, ValueModel } from '../domain/clv';
 import type { OfferLadder } from '../domain/offers';
+import type { Progress } from '../progress';
 import { CustomerSummary, DAYS_PER_UNIT } from '../domain/rfm';
 import { decideAll } from './decisionWorker';
 import type { Decisions } from './decisions';
@@ -36,6 +37,7 @@ export interface TableInput {
   harms: ReadonlyMap<number, Harm>;
   /** Customers from which the decisions are shared out to worker threads (default PARALLEL_FROM). */
   parallelFrom?: number;
+  progress?: Progress;
 }
 
 export async function scoreTable(input: TableInput): Promise<ScoreTable> {
@@ -50,6 +52,7 @@ export async function scoreTable(input: TableInput): Promise<ScoreTable> {
     lastDay[i] = summary.firstDay[i] + Math.round(summary.tx[i] * perUnit);
   }
   const { valueOfWinBack, expectedSpend } = scores;
+  input.progress?.('choosing budgets and offers');
   const decisions = await decideAll({ policy, ladder: input.ladder, harms: input.harms, customerId, valueOfWinBack, expectedSpend }, input.parallelFrom);
   return { length: n, currency: policy.currency, customerId, summary, scores, lastDay, ...decisions };
 }

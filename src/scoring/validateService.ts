@@ -9,14 +9,19 @@ import { expectedPurchasesIfAlive, pAlive } from '../domain/bgnbd';
 import { BgNbdFit, fitBgNbd } from '../domain/bgnbdFit';
 import { InputError } from '../domain/errors';
 import { groupRows } from '../domain/grouping';
-import { CustomerSummary, holdoutPurchases, TimeUnit } from '../domain/rfm';
+import { CustomerSummary, dayNumber, holdoutPurchases, isoDay, TimeUnit } from '../domain/rfm';
 import { purchaseModelWarnings, Warning } from './diagnostics';
 import { calibrationWindow, ModelServices, round, rounded } from './fitService';
+import { COUNTED_ORDER } from './purchaseLog';
 
 export interface ValidateOptions {
-  calibrationEnd: string;
+  /** Default: the first two thirds of the order history train, the last third is the holdout. */
+  calibrationEnd?: string;
   timeUnit?: TimeUnit;
 }
+
+/** How the calibration end was chosen: given by the caller, or the last third of the days held out. */
+export type Split = 'given' | 'last-third';
 
 export interface FrequencyRow {
   /** Repeat purchases in the calibration window: "0" .. "6", "7+". */
@@ -28,7 +33,10 @@ export interface FrequencyRow {
 }
 
 export interface Validation {
+  /** First counted order day: where the calibration window starts. */
+  dataFrom: string;
   calibrationEnd: string;
+  split: Split;
   holdoutEnd: string;
   timeUnit: TimeUnit;
   /** Length of the holdout in the time unit. */
@@ -45,7 +53,8 @@ export interface Validation {
 export const TOP_FREQUENCY = 7;
 
 export async function validateModel(services: ModelServices, options: ValidateOptions): Promise<Validation> {
-  const window = await calibrationWindow(services, options, true);
+  const split: Split = options.calibrationEnd === undefined ? 'last-third' : 'given';
+  const window = await calibrationWindow(services, { ...options, calibrationEnd: options.calibrationEnd ?? (await lastThirdSplit(services)) }, true);
   const { summary, calibrationEnd, loaded } = window;
   const holdoutEnd = loaded.lastDay as string;
   if (holdoutEnd <= calibrationEnd) {
@@ -57,7 +66,9 @@ export async function validateModel(services: ModelServices, options: ValidateOp
   const byFrequency = frequencyTable(summary, predicted, actual.purchases);
   const { r, alpha, a, b } = fit.params;
   return {
+    dataFrom: loaded.firstDay as string,
     calibrationEnd,
+    split,
     holdoutEnd,
     timeUnit: summary.unit,
     holdoutLength: round(actual.duration, 4),
@@ -68,6 +79,21 @@ export async function validateModel(services: ModelServices, options: ValidateOp
     byFrequency,
     warnings: [...window.warnings, ...purchaseModelWarnings(fit)],
   };
+}
+
+/**
+ * The day two thirds of the way from the first to the last counted order: long enough a
+ * calibration to fit on, long enough a holdout to compare with. Without orders, the calibration
+ * window's own refusal ("import orders first") is the clearer message, so the last day stands in.
+ */
+async function lastThirdSplit(services: ModelServices): Promise<string | undefined> {
+  const [row] = await services.db.reader.query(
+    `SELECT MIN(ordered_day) AS first, MAX(ordered_day) AS last FROM orders WHERE currency = ${services.db.dialect.param(0)} AND ${COUNTED_ORDER}`,
+    [services.config.shop.currency],
+  );
+  if (!row?.first) return undefined;
+  const first = dayNumber(row.first);
+  return isoDay(first + Math.round(((dayNumber(row.last) - first) * 2) / 3));
 }
 
 /** E[Y(t) | x, t_x, T] per customer; the series part once per distinct (x, T), as in scoreAll. */

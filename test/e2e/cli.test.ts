@@ -49,6 +49,17 @@ describe('rekindle CLI', () => {
     expect(shop.run('stats', '--json').json()).toMatchObject({ customers: 0, orders: 0 });
   });
 
+  it('says "no such file", and names the format of a file imported with the wrong --format', () => {
+    const shop = freshShop();
+    const missing = shop.run('import', 'orders', 'nope.csv');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('rekindle: nope.csv: no such file\n');
+    const shopify = shop.run('import', 'orders', SHOPIFY, '--json');
+    expect(shopify.status).toBe(1);
+    expect(shopify.stdout).toBe('');
+    expect(shopify.stderr).toBe(`rekindle: ${SHOPIFY}:1: this looks like a Shopify orders export, not a generic orders file: import it with --format shopify\n`);
+  });
+
   it('--dry-run reports the counts and writes nothing', () => {
     const shop = freshShop();
     const result = shop.run('import', 'orders', path.join(SAMPLES, 'cdnow/CDNOW_sample.txt'), '--format', 'cdnow', '--dry-run', '--json');

@@ -8,6 +8,7 @@ import type { CustomerRecord, ImportFormat, OrderRecord } from '../records';
 import { CdnowSource } from './cdnow';
 import { genericCustomers, shopifyCustomers, SHOPIFY_CUSTOMERS_HEADER } from './customers';
 import type { FormatOptions } from './fields';
+import { FileKind, withFormatHint } from './formatHint';
 import { GENERIC_CUSTOMERS_HEADER, GENERIC_ORDERS_HEADER, genericOrders } from './generic';
 import { SHOPIFY_ORDERS_HEADER, shopifyOrders } from './shopify';
 
@@ -100,16 +101,25 @@ function reader<T>(source: { progress(): Progress; rowsRead(): number }, batches
   return { records: oneByOne(batches), batches, progress: () => source.progress(), rowsRead: () => source.rowsRead() };
 }
 
+/** A CSV format's batches, whose header errors name the format the file really is, when it is one we know. */
+async function* hinted<T>(source: CsvSource, batches: AsyncGenerator<T[]>, chosen: FileKind): AsyncGenerator<T[]> {
+  try {
+    yield* batches;
+  } catch (error) {
+    throw withFormatHint(error, source.columnNames(), chosen);
+  }
+}
+
 export function readOrders(path: string, format: ImportFormat, options: ReadOptions): RecordReader<OrderRecord> {
   const o = formatOptions(options);
   switch (format) {
     case 'generic': {
       const source = new CsvSource(path, GENERIC_ORDERS_HEADER);
-      return reader(source, genericOrders(source, o));
+      return reader(source, hinted(source, genericOrders(source, o), { command: 'orders', format }));
     }
     case 'shopify': {
       const source = new CsvSource(path, SHOPIFY_ORDERS_HEADER);
-      return reader(source, shopifyOrders(source, o));
+      return reader(source, hinted(source, shopifyOrders(source, o), { command: 'orders', format }));
     }
     case 'cdnow': {
       const source = new CdnowSource(path, o);
@@ -123,11 +133,11 @@ export function readCustomers(path: string, format: CustomerFormat, options?: Re
   switch (format) {
     case 'generic': {
       const source = new CsvSource(path, GENERIC_CUSTOMERS_HEADER);
-      return reader(source, genericCustomers(source));
+      return reader(source, hinted(source, genericCustomers(source), { command: 'customers', format }));
     }
     case 'shopify': {
       const source = new CsvSource(path, SHOPIFY_CUSTOMERS_HEADER);
-      return reader(source, shopifyCustomers(source));
+      return reader(source, hinted(source, shopifyCustomers(source), { command: 'customers', format }));
     }
   }
 }

@@ -104,8 +104,15 @@ describe('the lifetime-value commands', () => {
     expect(existsSync(path.join(shop.dir, 'validate.svg'))).toBe(true);
   });
 
+  it('validate without --calibration-end holds out the last third and says which split it used', () => {
+    const words = shop.run('validate', '--chart', path.join(shop.dir, 'default.svg'));
+    expect(words.status).toBe(0);
+    expect(words.stdout).toContain('No --calibration-end given: fitted on the first two thirds of the order history (1997-01-01 to 1997-12-30); the last third (to 1998-06-30) is the holdout.');
+    expect(shop.run('validate', '--chart', path.join(shop.dir, 'default.svg'), '--json').json()).toMatchObject({ calibrationEnd: '1997-12-30', split: 'last-third' });
+  });
+
   it('usage errors exit 2', () => {
-    expect(shop.run('validate').status).toBe(2);
+    expect(shop.run('validate', '--time-unit', 'month').status).toBe(2);
     expect(shop.run('fit', '--time-unit', 'month').status).toBe(2);
   });
 });

@@ -21,6 +21,13 @@ describe('validate on the CDNOW sample', () => {
     expect(actualTotal).toBeCloseTo(1882, 0);
   });
 
+  it('holds out the last third of the order history when no calibration end is given, and says so', async () => {
+    const v = await validateModel(s, {});
+    // 1997-01-01 .. 1998-06-30 is 545 days: the first 363 train, the last 182 (26 weeks) are the holdout.
+    expect(v).toMatchObject({ calibrationEnd: '1997-12-30', holdoutEnd: '1998-06-30', holdoutLength: 26, split: 'last-third', customers: 2357 });
+    expect((await validateModel(s, { calibrationEnd: '1997-09-30' })).split).toBe('given');
+  });
+
   it('stores no model: validating must not change what `score` uses', async () => {
     await validateModel(s, { calibrationEnd: '1997-09-30' });
     expect(await s.db.reader.getRepository(ModelFit).count()).toBe(0);

@@ -104,6 +104,6 @@ describe('CsvSource', () => {
 
   it('says when the file cannot be read', async () => {
     const error = await errorOf('/nonexistent/orders.csv');
-    expect(error.message).toBe('/nonexistent/orders.csv: cannot be read (ENOENT)');
+    expect(error.message).toBe('/nonexistent/orders.csv: no such file');
   });
 });
