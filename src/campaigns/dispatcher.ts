@@ -20,6 +20,7 @@ import { loadRuns, RunInfo } from './runInfo';
 import { CustomerEvent, insertEvents } from '../customer/events';
 import { insertSends } from './launch';
 import { nextStep } from './steps';
+import { continuesSequence, TRANSITIONS } from '../domain/sendStatus';
 
 export interface DispatchOptions {
   batchSize: number;
@@ -232,13 +233,19 @@ export class Dispatcher {
    */
   private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
     after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
-    const next = run && nextStep(run.campaign.steps, treatment, send.step, now, run.campaign.sendWindow, this.deps.timeZone);
+    this.scheduleNext(after, send, treatment, run, now);
+  }
+
+  /** The customer's next step, due its delay after `from`; none when the sequence ends there. */
+  private scheduleNext(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, from: Date): void {
+    const next = run && nextStep(run.campaign.steps, treatment, send.step, from, run.campaign.sendWindow, this.deps.timeZone);
     if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 
   /**
    * Claims a crash left behind: the outbox can prove whether the file exists; SMTP cannot,
-   * so those become `uncertain` and are reported, never resent blindly.
+   * so those become `uncertain` and are reported, never resent blindly. An uncertain send may
+   * have arrived, so the sequence goes on: the next step is timed from the lost attempt.
    */
   private async reconcile(summary: DispatchSummary): Promise<void> {
     const now = this.deps.clock();
@@ -251,12 +258,15 @@ export class Dispatcher {
       const after = newRowsAfter();
       const move: Move = { sendId: send.id, event, set: { detail: `reconciled after a crash: ${evidence}`, ...(event === 'notLeft' ? { due_at: now.toISOString() } : {}), ...(event === 'found' ? { sent_at: now.toISOString() } : {}) } };
       await this.store.apply([move], async (tx) => {
+        if (event === 'notLeft') return void summary.reconciled.resend++;
+        const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
         if (event === 'found') {
           summary.reconciled.sent++;
-          const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
           this.recordSent(after, send, enrolment.treatment, runs.get(send.runId), now, { reconciled: true });
-        } else if (event === 'notLeft') summary.reconciled.resend++;
-        else summary.reconciled.uncertain++;
+        } else {
+          summary.reconciled.uncertain++;
+          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), send.claimedAt ? new Date(send.claimedAt) : now);
+        }
       }, (tx) => writeRowsAfter(tx, this.deps.db, after));
       this.deps.logger.warn({ sendId: send.id, evidence }, 'reconciled a send left in flight by a crash');
     }

@@ -17,6 +17,8 @@ export interface DueSend {
   attempts: number;
   dueAt: string;
   campaign: string;
+  /** When it was claimed; read only for claims a crash abandoned. */
+  claimedAt?: string;
 }
 
 export interface Move {
@@ -56,7 +58,7 @@ export class SendStore {
     // Claims are tokens `worker/n` (see claim); worker ids are digits, hex and dashes, so the
     // pattern has no LIKE wildcards of its own.
     const rows: any[] = await this.db.reader.query(
-      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, r.campaign
+      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, s.claimed_at, r.campaign
          FROM sends s JOIN campaign_runs r ON r.id = s.run_id
         WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)}) AND s.claimed_at <= ${d.param(1)}
         ORDER BY s.id`,
@@ -64,7 +66,7 @@ export class SendStore {
     );
     return rows.map((r) => ({
       id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
-      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign,
+      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign, claimedAt: r.claimed_at ?? undefined,
     }));
   }
 

@@ -42,7 +42,10 @@ export function canMove(from: SendStatus, event: SendEvent): boolean {
   return TRANSITIONS[event].from.includes(from);
 }
 
-/** Whether the customer's next step may be scheduled after this one ended. */
+/**
+ * Whether the customer's next step may be scheduled after this one ended. An uncertain send may
+ * well have arrived: not resending it must not also silence the rest of the sequence.
+ */
 export function continuesSequence(status: SendStatus): boolean {
-  return status === 'sent';
+  return status === 'sent' || status === 'uncertain';
 }
