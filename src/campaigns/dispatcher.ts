@@ -89,6 +89,8 @@ export class Dispatcher {
   /** Started by a pass with much to send, closed at its end. */
   private threads: ComposeThreads | null = null;
   private control: PassControl = {};
+  /** Sends whose outcome came in after the pass was told to stop: the ones it waited for. */
+  private finishedAfterStop = 0;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.store = new SendStore(deps.db);
@@ -115,6 +117,12 @@ export class Dispatcher {
       this.threads = null;
     }
     await this.store.completeFinishedRuns();
+    if (control.signal?.aborted) {
+      this.deps.logger.info(
+        { finished: this.finishedAfterStop, released: summary.released, sent: summary.sent },
+        'dispatch stopped: the sends on their way finished and were recorded; the claimed ones not yet tried were released for the next dispatch',
+      );
+    }
     return summary;
   }
 
@@ -173,6 +181,7 @@ export class Dispatcher {
       recording.catch(() => claims.halt()); // handled here; rethrown below
     };
     const stop = () => claims.halt();
+    if (this.control.signal?.aborted) stop();
     this.control.signal?.addEventListener('abort', stop);
     const untried: SendContext[] = [];
     const batch: TemplateBatch = new Map();
@@ -182,6 +191,7 @@ export class Dispatcher {
         // Handed out just before a halt: not on its way yet, so not started.
         if (claims.isHalted) return void untried.push(ctx);
         const outcome = await this.sendOne(ctx, runs.get(ctx.send.runId) as RunInfo, batch);
+        if (this.control.signal?.aborted) this.finishedAfterStop++;
         if (outcome.status === 'failed' && outcome.failure.kind === 'fatal') claims.halt();
         pending.push({ ctx, outcome });
         if (pending.length >= SENDS_PER_WRITE) flush();
