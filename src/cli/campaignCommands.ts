@@ -6,7 +6,7 @@ import { loadConfig } from '../config';
 import { compileEmail } from '../mail/render';
 import { ConflictError } from '../domain/errors';
 import { idOf, withServices } from './context';
-import { printJson, printLines } from './output';
+import { printJson, printLines, progressLine } from './output';
 
 const incidentOption = idOf('--incident');
 
@@ -108,7 +108,8 @@ export function dispatchCommand(): Command {
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const summary = await s.dispatcher().dispatchOnce();
+        const progress = progressLine('dispatching', 'sends');
+        const summary = await s.dispatcher().dispatchOnce({ onProgress: progress.update }).finally(() => progress.end());
         const r = summary.reconciled;
         if (opts.json) printJson(summary);
         else {

@@ -8,7 +8,7 @@ export function printLines(...lines: string[]): void {
 }
 
 /** A one-line progress indicator on stderr, only when stderr is a terminal. */
-export function progressLine(label: string): { update(done: number, fraction?: number): void; end(): void } {
+export function progressLine(label: string, unit = 'records'): { update(done: number, fraction?: number): void; end(): void } {
   const tty = process.stderr.isTTY;
   const started = Date.now();
   let last = 0;
@@ -19,7 +19,7 @@ export function progressLine(label: string): { update(done: number, fraction?: n
       last = now;
       const rate = Math.round(done / Math.max((now - started) / 1000, 0.001));
       const percent = fraction === undefined ? '' : `${(fraction * 100).toFixed(0).padStart(3)}%  `;
-      process.stderr.write(`\r${label}  ${percent}${done.toLocaleString('en')} records  ${rate.toLocaleString('en')}/s   `);
+      process.stderr.write(`\r${label}  ${percent}${done.toLocaleString('en')} ${unit}  ${rate.toLocaleString('en')}/s   `);
     },
     end() {
       if (tty && last) process.stderr.write('\n');
