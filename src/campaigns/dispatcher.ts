@@ -15,11 +15,12 @@ import { ClaimAhead } from './claimAhead';
 import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
-import { DueSend, Move, SendStore } from './sendStore';
+import { DueSend, Move, outcomeMove, SendStore } from './sendStore';
 import { loadRuns, RunInfo } from './runInfo';
 import { CustomerEvent, insertEvents } from '../customer/events';
 import { insertSends } from './launch';
 import { nextStep } from './steps';
+import { continuesSequence, TRANSITIONS } from '../domain/sendStatus';
 
 export interface DispatchOptions {
   batchSize: number;
@@ -36,6 +37,14 @@ const SENDS_PER_WRITE = 50;
 
 export const DEFAULT_DISPATCH: DispatchOptions = { batchSize: 500, concurrency: 16, leaseMs: 120_000, composeThreads: 1 };
 
+/** How a caller steers one pass. */
+export interface PassControl {
+  /** Aborted when the process is stopping: sends on their way finish and are recorded, no new one starts, the claimed rest is released. */
+  signal?: AbortSignal;
+  /** Called as outcomes are recorded, with how many sends this pass has settled so far. */
+  onProgress?: (settled: number) => void;
+}
+
 export interface DispatchSummary {
   sent: number;
   failed: number;
@@ -44,7 +53,9 @@ export interface DispatchSummary {
   exited: number;
   deferred: number;
   reconciled: { sent: number; resend: number; uncertain: number };
-  paused: { runId: number; reason: string }[];
+  paused: { runId: number; campaign: string; reason: string }[];
+  /** Claimed but never tried, and given back: the batch stopped at a fatal error, or the process is stopping. */
+  released: number;
 }
 
 export interface DispatcherDeps {
@@ -77,19 +88,23 @@ export class Dispatcher {
   private readonly options: DispatchOptions;
   /** Started by a pass with much to send, closed at its end. */
   private threads: ComposeThreads | null = null;
+  private control: PassControl = {};
+  /** Sends whose outcome came in after the pass was told to stop: the ones it waited for. */
+  private finishedAfterStop = 0;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.store = new SendStore(deps.db);
     this.options = { ...DEFAULT_DISPATCH, ...deps.options };
   }
 
-  /** One pass: everything due now, until nothing is. */
-  async dispatchOnce(): Promise<DispatchSummary> {
-    const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [] };
+  /** One pass: everything due now, until nothing is (or until `control.signal` says stop). */
+  async dispatchOnce(control: PassControl = {}): Promise<DispatchSummary> {
+    const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [], released: 0 };
+    this.control = control;
     await this.reconcile(summary);
     const runs = new Map<number, RunInfo>();
     try {
-      for (let pass = 0; pass < 10_000; pass++) {
+      for (let pass = 0; pass < 10_000 && !control.signal?.aborted; pass++) {
         const due = await this.store.due(this.deps.clock(), this.options.batchSize);
         if (!due.length) break;
         // A full first batch means much to send: worth a thread's start-up (about half a second).
@@ -101,7 +116,13 @@ export class Dispatcher {
       await this.threads?.close();
       this.threads = null;
     }
-    await this.completeFinishedRuns();
+    await this.store.completeFinishedRuns();
+    if (control.signal?.aborted) {
+      this.deps.logger.info(
+        { finished: this.finishedAfterStop, released: summary.released, sent: summary.sent },
+        'dispatch stopped: the sends on their way finished and were recorded; the claimed ones not yet tried were released for the next dispatch',
+      );
+    }
     return summary;
   }
 
@@ -134,8 +155,9 @@ export class Dispatcher {
       if (m.event === 'exit') summary.exited++;
       else if (m.event === 'suppress') summary.suppressed++;
       else summary.deferred++;
-      if (m.event === 'exit' && m.set?.detail === 'purchase') await this.markExited(tx, contexts.get(m.sendId) as SendContext, 'purchase');
+      if (m.event === 'exit' && m.set?.detail === 'purchase') await this.store.markExited(tx, (contexts.get(m.sendId) as SendContext).send.enrolmentId, 'purchase', now);
     });
+    this.reportProgress(summary);
     const claims = new ClaimAhead(toSend, (ids) => this.store.claim(ids, this.deps.worker, now), SENDS_PER_WRITE, this.options.concurrency);
     await this.sendAll(claims, Math.min(this.options.concurrency, toSend.length), runs, summary);
   }
@@ -144,39 +166,68 @@ export class Dispatcher {
    * Compose and send with bounded concurrency; a composing error is a fatal outcome for that run.
    * Sends are claimed, and outcomes recorded, SENDS_PER_WRITE at a time while the rest of the
    * batch is still sending: the database work overlaps the SMTP work, and a crash leaves few
-   * sends claimed but unrecorded. If claiming or recording fails, no further send is started.
+   * sends claimed but unrecorded. No further send starts once one fails fatally (the rest would
+   * fail the same way: a full disk, refused credentials), once claiming or recording fails, or
+   * once the pass is told to stop; the sends already on their way finish and are recorded, and
+   * the ones claimed but not tried are released.
    */
   private async sendAll(claims: ClaimAhead<SendContext>, senders: number, runs: Map<number, RunInfo>, summary: DispatchSummary): Promise<void> {
     let pending: { ctx: SendContext; outcome: SendOutcome }[] = [];
     let recording: Promise<void> = Promise.resolve();
-    let broken = false;
     const flush = () => {
       const outcomes = pending;
       pending = [];
       recording = recording.then(() => this.record(outcomes, runs, summary));
-      recording.catch(() => (broken = true)); // handled here; rethrown by the final await
+      recording.catch(() => claims.halt()); // handled here; rethrown below
     };
+    const stop = () => claims.halt();
+    if (this.control.signal?.aborted) stop();
+    this.control.signal?.addEventListener('abort', stop);
+    const untried: SendContext[] = [];
     const batch: TemplateBatch = new Map();
     this.threads?.newBatch();
     const worker = async () => {
-      for (let ctx = await claims.next(); ctx && !broken; ctx = await claims.next()) {
-        const run = runs.get(ctx.send.runId) as RunInfo;
-        let outcome: SendOutcome;
-        try {
-          const now = this.deps.clock();
-          const message = await (this.threads ? this.threads.compose(ctx, run, now) : this.deps.composer.compose(ctx, run, now, { batch }));
-          outcome = await this.deps.mailer.send(message, ctx.send.attempts + 1);
-        } catch (error) {
-          outcome = { status: 'failed', failure: { kind: 'fatal', reason: `could not build the email: ${(error as Error).message}` } };
-        }
+      for (let ctx = await claims.next(); ctx; ctx = await claims.next()) {
+        // Handed out just before a halt: not on its way yet, so not started.
+        if (claims.isHalted) return void untried.push(ctx);
+        const outcome = await this.sendOne(ctx, runs.get(ctx.send.runId) as RunInfo, batch);
+        if (this.control.signal?.aborted) this.finishedAfterStop++;
+        if (outcome.status === 'failed' && outcome.failure.kind === 'fatal') claims.halt();
         pending.push({ ctx, outcome });
         if (pending.length >= SENDS_PER_WRITE) flush();
       }
     };
-    await Promise.all(Array.from({ length: senders }, worker));
+    try {
+      await Promise.all(Array.from({ length: senders }, worker));
+    } finally {
+      this.control.signal?.removeEventListener('abort', stop);
+    }
     flush();
-    await recording;
+    const recordFailure = await recording.then(() => null, (error: unknown) => error ?? new Error('recording failed'));
+    untried.push(...(await claims.unclaimed()));
+    await this.release(untried, summary);
+    if (recordFailure) throw recordFailure;
     if (claims.failure) throw claims.failure;
+  }
+
+  private async sendOne(ctx: SendContext, run: RunInfo, batch: TemplateBatch): Promise<SendOutcome> {
+    try {
+      const now = this.deps.clock();
+      const message = await (this.threads ? this.threads.compose(ctx, run, now) : this.deps.composer.compose(ctx, run, now, { batch }));
+      return await this.deps.mailer.send(message, ctx.send.attempts + 1);
+    } catch (error) {
+      return { status: 'failed', failure: { kind: 'fatal', reason: `could not build the email: ${(error as Error).message}` } };
+    }
+  }
+
+  /** Back to waiting, unclaimed, with the attempt the claim counted taken back: it never left. */
+  private async release(untried: SendContext[], summary: DispatchSummary): Promise<void> {
+    const moves: Move[] = untried.map((ctx) => ({ sendId: ctx.send.id, event: 'release', set: { claimed_by: null, claimed_at: null, attempts: ctx.send.attempts } }));
+    summary.released += await this.store.apply(moves);
+  }
+
+  private reportProgress(summary: DispatchSummary): void {
+    this.control.onProgress?.(summary.sent + summary.failed + summary.retried + summary.suppressed + summary.exited + summary.deferred);
   }
 
   private async record(outcomes: { ctx: SendContext; outcome: SendOutcome }[], runs: Map<number, RunInfo>, summary: DispatchSummary): Promise<void> {
@@ -186,7 +237,7 @@ export class Dispatcher {
     const fatal = new Map<number, string>();
     for (const o of outcomes) {
       byId.set(o.ctx.send.id, o);
-      moves.push(this.moveFor(o.ctx, o.outcome, now));
+      moves.push(outcomeMove(o.ctx.send.id, o.outcome, now));
       if (o.outcome.status === 'failed' && o.outcome.failure.kind === 'fatal') fatal.set(o.ctx.send.runId, o.outcome.failure.reason);
     }
     const after = newRowsAfter();
@@ -201,29 +252,19 @@ export class Dispatcher {
         else if (m.event === 'exhausted') summary.failed++;
         else if (m.event === 'permanent') {
           summary.suppressed++;
-          await this.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
+          await this.store.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
         }
       },
       (tx) => writeRowsAfter(tx, this.deps.db, after),
     );
+    this.reportProgress(summary);
     for (const [runId, reason] of fatal) {
       await this.store.pauseRun(runId, reason);
       if (summary.paused.some((p) => p.runId === runId)) continue;
-      summary.paused.push({ runId, reason });
-      this.deps.logger.error({ runId, reason }, 'run paused: sending cannot succeed until this is fixed');
+      const campaign = outcomes.find((o) => o.ctx.send.runId === runId)?.ctx.send.campaign ?? '';
+      summary.paused.push({ runId, campaign, reason });
+      this.deps.logger.error({ runId, campaign, reason }, 'run paused: sending cannot succeed until this is fixed');
     }
-  }
-
-  private moveFor(ctx: SendContext, outcome: SendOutcome, now: Date): Move {
-    const id = ctx.send.id;
-    if (outcome.status !== 'failed') {
-      return { sendId: id, event: 'delivered', set: { sent_at: now.toISOString(), message_id: outcome.messageId, detail: outcome.detail.slice(0, 500) } };
-    }
-    const f = outcome.failure;
-    if (f.kind === 'permanent') return { sendId: id, event: 'permanent', set: { detail: f.reason.slice(0, 500) } };
-    if (f.kind === 'fatal') return { sendId: id, event: 'fatal', set: { detail: f.reason.slice(0, 500) } };
-    if (f.retryAfterMs === null) return { sendId: id, event: 'exhausted', set: { detail: f.reason.slice(0, 500) } };
-    return { sendId: id, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500) } };
   }
 
   /**
@@ -232,13 +273,19 @@ export class Dispatcher {
    */
   private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
     after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
-    const next = run && nextStep(run.campaign.steps, treatment, send.step, now, run.campaign.sendWindow, this.deps.timeZone);
+    this.scheduleNext(after, send, treatment, run, now);
+  }
+
+  /** The customer's next step, due its delay after `from`; none when the sequence ends there. */
+  private scheduleNext(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, from: Date): void {
+    const next = run && nextStep(run.campaign.steps, treatment, send.step, from, run.campaign.sendWindow, this.deps.timeZone);
     if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 
   /**
    * Claims a crash left behind: the outbox can prove whether the file exists; SMTP cannot,
-   * so those become `uncertain` and are reported, never resent blindly.
+   * so those become `uncertain` and are reported, never resent blindly. An uncertain send may
+   * have arrived, so the sequence goes on: the next step is timed from the lost attempt.
    */
   private async reconcile(summary: DispatchSummary): Promise<void> {
     const now = this.deps.clock();
@@ -251,34 +298,17 @@ export class Dispatcher {
       const after = newRowsAfter();
       const move: Move = { sendId: send.id, event, set: { detail: `reconciled after a crash: ${evidence}`, ...(event === 'notLeft' ? { due_at: now.toISOString() } : {}), ...(event === 'found' ? { sent_at: now.toISOString() } : {}) } };
       await this.store.apply([move], async (tx) => {
+        if (event === 'notLeft') return void summary.reconciled.resend++;
+        const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
         if (event === 'found') {
           summary.reconciled.sent++;
-          const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
           this.recordSent(after, send, enrolment.treatment, runs.get(send.runId), now, { reconciled: true });
-        } else if (event === 'notLeft') summary.reconciled.resend++;
-        else summary.reconciled.uncertain++;
+        } else {
+          summary.reconciled.uncertain++;
+          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), send.claimedAt ? new Date(send.claimedAt) : now);
+        }
       }, (tx) => writeRowsAfter(tx, this.deps.db, after));
       this.deps.logger.warn({ sendId: send.id, evidence }, 'reconciled a send left in flight by a crash');
     }
-  }
-
-  private async markExited(tx: EntityManager, ctx: SendContext, reason: string): Promise<void> {
-    const d = this.deps.db.dialect;
-    await tx.query(`UPDATE enrolments SET exited_at = ${d.param(0)}, exit_reason = ${d.param(1)} WHERE id = ${d.param(2)} AND exited_at IS NULL`, [
-      this.deps.clock().toISOString(), reason, ctx.send.enrolmentId,
-    ]);
-  }
-
-  private async suppress(tx: EntityManager, email: string, reason: string, source: string, now: Date): Promise<void> {
-    const d = this.deps.db.dialect;
-    await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, ${d.param(1)}, ${d.param(2)}, ${d.param(3)}) ON CONFLICT (email) DO NOTHING`, [email, reason, source, now.toISOString()]);
-  }
-
-  /** A run whose sends are all final is complete; an incident's runs wait for `incident resolve`. */
-  private async completeFinishedRuns(): Promise<void> {
-    await this.deps.db.write((tx) =>
-      tx.query(`UPDATE campaign_runs SET state = 'completed' WHERE state = 'active' AND (incident_id IS NULL OR incident_id IN (SELECT id FROM incidents WHERE status = 'resolved'))
-        AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.run_id = campaign_runs.id AND s.status IN ('scheduled', 'retry', 'sending'))`),
-    );
   }
 }

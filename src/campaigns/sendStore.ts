@@ -7,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
 import { SendEvent, SendStatus, TRANSITIONS } from '../domain/sendStatus';
+import type { SendOutcome } from '../mail/transport';
 
 export interface DueSend {
   id: number;
@@ -17,6 +18,8 @@ export interface DueSend {
   attempts: number;
   dueAt: string;
   campaign: string;
+  /** When it was claimed; read only for claims a crash abandoned. */
+  claimedAt?: string;
 }
 
 export interface Move {
@@ -24,6 +27,18 @@ export interface Move {
   event: SendEvent;
   /** Extra columns to set with the move (sent_at, message_id, due_at, detail, ...). */
   set?: Record<string, string | number | null>;
+}
+
+/** Where a send's outcome moves it, with the columns recorded beside. */
+export function outcomeMove(sendId: number, outcome: SendOutcome, now: Date): Move {
+  if (outcome.status !== 'failed') {
+    return { sendId, event: 'delivered', set: { sent_at: now.toISOString(), message_id: outcome.messageId, detail: outcome.detail.slice(0, 500) } };
+  }
+  const f = outcome.failure;
+  if (f.kind === 'permanent') return { sendId, event: 'permanent', set: { detail: f.reason.slice(0, 500) } };
+  if (f.kind === 'fatal') return { sendId, event: 'fatal', set: { detail: f.reason.slice(0, 500) } };
+  if (f.retryAfterMs === null) return { sendId, event: 'exhausted', set: { detail: f.reason.slice(0, 500) } };
+  return { sendId, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500) } };
 }
 
 /** Sends per claiming statement: well under every engine's parameter limit. */
@@ -56,7 +71,7 @@ export class SendStore {
     // Claims are tokens `worker/n` (see claim); worker ids are digits, hex and dashes, so the
     // pattern has no LIKE wildcards of its own.
     const rows: any[] = await this.db.reader.query(
-      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, r.campaign
+      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, s.claimed_at, r.campaign
          FROM sends s JOIN campaign_runs r ON r.id = s.run_id
         WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)}) AND s.claimed_at <= ${d.param(1)}
         ORDER BY s.id`,
@@ -64,7 +79,7 @@ export class SendStore {
     );
     return rows.map((r) => ({
       id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
-      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign,
+      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign, claimedAt: r.claimed_at ?? undefined,
     }));
   }
 
@@ -130,6 +145,24 @@ export class SendStore {
   async pauseRun(runId: number, reason: string): Promise<void> {
     await this.db.write((tx) =>
       this.db.execute(tx, `UPDATE campaign_runs SET state = 'paused', state_reason = ${this.db.dialect.param(0)} WHERE id = ${this.db.dialect.param(1)} AND state = 'active'`, [reason, runId]),
+    );
+  }
+
+  async markExited(tx: EntityManager, enrolmentId: number, reason: string, now: Date): Promise<void> {
+    const d = this.db.dialect;
+    await tx.query(`UPDATE enrolments SET exited_at = ${d.param(0)}, exit_reason = ${d.param(1)} WHERE id = ${d.param(2)} AND exited_at IS NULL`, [now.toISOString(), reason, enrolmentId]);
+  }
+
+  async suppress(tx: EntityManager, email: string, reason: string, source: string, now: Date): Promise<void> {
+    const d = this.db.dialect;
+    await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, ${d.param(1)}, ${d.param(2)}, ${d.param(3)}) ON CONFLICT (email) DO NOTHING`, [email, reason, source, now.toISOString()]);
+  }
+
+  /** A run whose sends are all final is complete; an incident's runs wait for `incident resolve`. */
+  async completeFinishedRuns(): Promise<void> {
+    await this.db.write((tx) =>
+      tx.query(`UPDATE campaign_runs SET state = 'completed' WHERE state = 'active' AND (incident_id IS NULL OR incident_id IN (SELECT id FROM incidents WHERE status = 'resolved'))
+        AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.run_id = campaign_runs.id AND s.status IN ('scheduled', 'retry', 'sending'))`),
     );
   }
 }

@@ -4,8 +4,9 @@ import { loadCampaign, loadCampaigns } from '../campaigns/loader';
 import { changeRunState, runStatus } from '../campaigns/runControl';
 import { loadConfig } from '../config';
 import { compileEmail } from '../mail/render';
+import { ConflictError } from '../domain/errors';
 import { idOf, withServices } from './context';
-import { printJson, printLines, withProgress } from './output';
+import { printJson, printLines, progressLine, withProgress } from './output';
 
 const incidentOption = idOf('--incident');
 
@@ -107,14 +108,18 @@ export function dispatchCommand(): Command {
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const summary = await s.dispatcher().dispatchOnce();
-        if (opts.json) return printJson(summary);
+        const progress = progressLine('dispatching', 'sends');
+        const summary = await s.dispatcher().dispatchOnce({ onProgress: progress.update }).finally(() => progress.end());
         const r = summary.reconciled;
-        printLines(
-          `sent ${summary.sent}, retrying ${summary.retried}, failed ${summary.failed}, suppressed ${summary.suppressed}, exited ${summary.exited}, deferred ${summary.deferred}`,
-          ...(r.sent + r.resend + r.uncertain ? [`after a crash: ${r.sent} confirmed sent, ${r.resend} to resend, ${r.uncertain} uncertain (not resent)`] : []),
-          ...summary.paused.map((p) => `run ${p.runId} paused: ${p.reason}`),
-        );
+        if (opts.json) printJson(summary);
+        else {
+          printLines(
+            `sent ${summary.sent}, retrying ${summary.retried}, failed ${summary.failed}, suppressed ${summary.suppressed}, exited ${summary.exited}, deferred ${summary.deferred}`,
+            ...(r.sent + r.resend + r.uncertain ? [`after a crash: ${r.sent} confirmed sent, ${r.resend} to resend, ${r.uncertain} uncertain (not resent)`] : []),
+          );
+        }
+        // A paused run needs a person: say which and why, and fail, so a script or cron notices.
+        if (summary.paused.length) throw new ConflictError(summary.paused.map((p) => `run ${p.runId} (${p.campaign}) paused: ${p.reason.replace(/\s+/g, ' ')}`).join('; '));
       }),
     );
 }

@@ -16,7 +16,12 @@ type Terminal = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
 const REDRAW_MS = 200;
 
 /** A one-line progress indicator on stderr, only when stderr is a terminal. */
-export function progressLine(label: string, stream: Terminal = process.stderr, clock: () => number = Date.now): { update(done: number, fraction?: number): void; end(): void } {
+export function progressLine(
+  label: string,
+  unit = 'records',
+  stream: Terminal = process.stderr,
+  clock: () => number = Date.now,
+): { update(done: number, fraction?: number): void; end(): void } {
   const tty = stream.isTTY;
   const started = clock();
   let last = 0;
@@ -27,7 +32,7 @@ export function progressLine(label: string, stream: Terminal = process.stderr, c
       last = now;
       const rate = Math.round(done / Math.max((now - started) / 1000, 0.001));
       const percent = fraction === undefined ? '' : `${(fraction * 100).toFixed(0).padStart(3)}%  `;
-      stream.write(`\r${label}  ${percent}${done.toLocaleString('en')} records  ${rate.toLocaleString('en')}/s   `);
+      stream.write(`\r${label}  ${percent}${done.toLocaleString('en')} ${unit}  ${rate.toLocaleString('en')}/s   `);
     },
     end() {
       if (tty && last) stream.write('\n');

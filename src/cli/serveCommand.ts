@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Command } from 'commander';
 import { loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
@@ -5,6 +6,12 @@ import { createApp } from '../web/app';
 import { wire } from '../wiring';
 import { clockFrom } from './context';
 import { startScheduler } from '../scheduler/scheduler';
+
+/**
+ * How long a stop waits for the sends on their way: one SMTP transaction takes well under a
+ * second, and container runtimes send SIGKILL 10 s after SIGTERM.
+ */
+const STOP_WAIT_MS = 8_000;
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -29,7 +36,16 @@ export function serveCommand(): Command {
       });
       const scheduler = opts.scheduler ? startScheduler(services) : null;
       if (!scheduler) services.logger.info('scheduler off (--no-scheduler): nothing is dispatched or rescored automatically');
-      const stop = () => server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => services.close()).then(() => process.exit(0)));
+      const stop = async (signal: NodeJS.Signals) => {
+        services.logger.info({ signal }, 'stopping: no new send starts; waiting for the ones on their way (the same signal again stops at once)');
+        server.close();
+        const wound = await Promise.race([(scheduler?.stop() ?? Promise.resolve()).then(() => true), delay(STOP_WAIT_MS).then(() => false)]);
+        if (!wound) services.logger.warn({ waitedMs: STOP_WAIT_MS }, 'stopped waiting: sends still on their way stay `sending`, and the next dispatch reports them uncertain');
+        server.closeAllConnections();
+        await services.close();
+        services.logger.info('rekindle stopped');
+        process.exit(0);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -13,7 +13,7 @@ export type SendStatus =
   | 'exited' // not sent: the customer came back, redeemed, or the run ended
   | 'uncertain'; // a crash left it `sending` and nothing proves whether it left: never resent blindly
 
-export type SendEvent = 'claim' | 'delivered' | 'transient' | 'exhausted' | 'permanent' | 'suppress' | 'exit' | 'fatal' | 'lost' | 'found' | 'notLeft' | 'defer';
+export type SendEvent = 'claim' | 'delivered' | 'transient' | 'exhausted' | 'permanent' | 'suppress' | 'exit' | 'fatal' | 'lost' | 'found' | 'notLeft' | 'defer' | 'release';
 
 /** For each event, the states it may move a send out of, and where to. */
 export const TRANSITIONS: Readonly<Record<SendEvent, { from: readonly SendStatus[]; to: SendStatus }>> = {
@@ -34,6 +34,9 @@ export const TRANSITIONS: Readonly<Record<SendEvent, { from: readonly SendStatus
   // Evidence it did not leave (no outbox file): sending it is safe, and owed.
   notLeft: { from: ['sending'], to: 'retry' },
   lost: { from: ['sending'], to: 'uncertain' },
+  // Claimed but never tried (the process is stopping, or the batch stopped at a fatal error):
+  // nothing left, so it goes back to wait, unclaimed.
+  release: { from: ['sending'], to: 'scheduled' },
 };
 
 export const FINAL_STATES: readonly SendStatus[] = ['sent', 'failed', 'suppressed', 'exited', 'uncertain'];
@@ -42,7 +45,10 @@ export function canMove(from: SendStatus, event: SendEvent): boolean {
   return TRANSITIONS[event].from.includes(from);
 }
 
-/** Whether the customer's next step may be scheduled after this one ended. */
+/**
+ * Whether the customer's next step may be scheduled after this one ended. An uncertain send may
+ * well have arrived: not resending it must not also silence the rest of the sequence.
+ */
 export function continuesSequence(status: SendStatus): boolean {
-  return status === 'sent';
+  return status === 'sent' || status === 'uncertain';
 }

@@ -59,7 +59,8 @@ export function createOutboxMailer(options: { dir: string; retry?: RetryPolicy }
 /**
  * Temp file in the same directory, fsync, then link() to the final name: link fails if the name
  * exists, so an existing email is never replaced (rename would replace it), and a reader sees
- * either no file or the whole file. Returns false when the file was already there.
+ * either no file or the whole file. Returns false when the file was already there. The temp file
+ * goes whatever happens: a full disk must not fill up further with half-written copies.
  */
 async function writeOnce(file: string, bytes: Buffer): Promise<boolean> {
   const dir = path.dirname(file);
@@ -68,12 +69,12 @@ async function writeOnce(file: string, bytes: Buffer): Promise<boolean> {
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.link(temp, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

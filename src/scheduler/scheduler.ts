@@ -1,6 +1,6 @@
 /**
- * The cron jobs `serve` runs: dispatch what is due every minute, rescore every night. Each job
- * skips a tick while its previous run is still going (noOverlap), so a slow SMTP server can
+ * The cron jobs `serve` runs: dispatch what is due at start and every minute, rescore every
+ * night. Each job skips a tick while its previous run is still going, so a slow SMTP server can
  * never make two passes race; the dispatcher's claims would keep that safe anyway.
  */
 import cron, { ScheduledTask } from 'node-cron';
@@ -12,6 +12,7 @@ import { pruneScores } from '../scoring/scoreStore';
 import { launchScoreDays } from '../campaigns/runControl';
 
 export interface Scheduler {
+  /** No job starts after this; resolves when the running ones have wound down. */
   stop(): Promise<void>;
 }
 
@@ -30,27 +31,37 @@ export async function rescoreNightly(services: Services): Promise<unknown> {
 export function startScheduler(services: Services): Scheduler {
   const { logger } = services;
   const tasks: ScheduledTask[] = [];
-  const job = (name: string, pattern: string, work: () => Promise<unknown>) => {
-    const task = cron.schedule(
-      pattern,
-      async () => {
-        try {
-          const result = await work();
-          logger.info({ job: name, result }, 'scheduled job finished');
-        } catch (error) {
-          logger.error({ job: name, err: error }, 'scheduled job failed');
-        }
-      },
-      { name, noOverlap: true, timezone: services.config.shop.timeZone },
-    );
-    tasks.push(task);
+  const stopping = new AbortController();
+  const running = new Set<Promise<void>>();
+  /** Runs `work` unless it is still running from the last tick or the scheduler is stopping. */
+  const job = (name: string, pattern: string, work: (signal: AbortSignal) => Promise<unknown>) => {
+    let busy = false;
+    const tick = async () => {
+      if (busy || stopping.signal.aborted) return;
+      busy = true;
+      const run = work(stopping.signal).then(
+        (result) => void logger.info({ job: name, result }, 'scheduled job finished'),
+        (error: unknown) => void logger.error({ job: name, err: error }, 'scheduled job failed'),
+      );
+      running.add(run);
+      await run;
+      running.delete(run);
+      busy = false;
+    };
+    tasks.push(cron.schedule(pattern, tick, { name, noOverlap: true, timezone: services.config.shop.timeZone }));
+    return tick;
   };
-  job('dispatch', '* * * * *', () => services.dispatcher().dispatchOnce());
+  // On a stop, the pass lets the sends on their way finish, records them and releases the rest.
+  const dispatch = job('dispatch', '* * * * *', (signal) => services.dispatcher().dispatchOnce({ signal }));
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
   job('rescore', '15 3 * * *', () => rescoreNightly(services));
+  // What is due now, or was released by the last stop, need not wait for the next minute.
+  void dispatch();
   return {
     async stop() {
+      stopping.abort();
       for (const task of tasks) await task.stop();
+      await Promise.all(running);
     },
   };
 }

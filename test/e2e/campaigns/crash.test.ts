@@ -15,6 +15,8 @@ import { SmtpSink, startSmtpSink } from '../../support/smtpSink';
 const T0 = '2025-06-02T08:00:00Z';
 const CUSTOMERS = 1500;
 const KILL_AFTER = 200;
+/** 1,500 customers through four runs of the built CLI: a minute and more on a busy machine. */
+const TIMEOUT_MS = 120_000;
 
 interface SendRow {
   id: number;
@@ -70,7 +72,7 @@ describe('a dispatch killed mid-send and restarted', () => {
       expect(send).toMatchObject({ email: m.to, status: 'sent' });
       expect(m.header('x-rekindle-step')).toBe('1');
     }
-  });
+  }, TIMEOUT_MS);
 
   it('through SMTP: reports what was in flight as uncertain, never resends it, and nothing arrives twice', async () => {
     sink = await startSmtpSink();
@@ -106,7 +108,7 @@ describe('a dispatch killed mid-send and restarted', () => {
     const sent = rows.filter((s) => s.status === 'sent');
     expect(sent).toHaveLength(final.sent);
     expect(sent.filter((s) => !arrived.has(s.message_id ?? undefined))).toEqual([]);
-  });
+  }, TIMEOUT_MS);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {

@@ -46,4 +46,23 @@ describe('ClaimAhead', () => {
     expect(await drain(queue)).toEqual([1, 2, 3]);
     expect(queue.failure).toEqual(new Error('database is locked'));
   });
+
+  it('after a halt hands out nothing, claims nothing more, and gives back what it claimed but never handed out', async () => {
+    const claimed: number[][] = [];
+    let land!: () => void;
+    const queue = new ClaimAhead(items(9), (ids) => {
+      claimed.push(ids);
+      // The second claim is still in flight when the halt comes.
+      return claimed.length === 1 ? Promise.resolve(new Set(ids)) : new Promise<Set<number>>((resolve) => (land = () => resolve(new Set(ids))));
+    }, 3, 1);
+    expect((await queue.next())?.send.id).toBe(1);
+    expect((await queue.next())?.send.id).toBe(2);
+    expect((await queue.next())?.send.id).toBe(3); // down to the low-water mark: the next chunk is being claimed
+    queue.halt();
+    expect(await queue.next()).toBeUndefined();
+    const given = queue.unclaimed();
+    land();
+    expect((await given).map((i) => i.send.id)).toEqual([4, 5, 6]);
+    expect(claimed).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
 });

@@ -61,13 +61,13 @@ describe('progressLine (import)', () => {
   it('still writes records and rate only on a terminal', () => {
     const tty = fakeStderr(true);
     let now = 0;
-    const line = progressLine('importing orders.csv', tty, () => now);
+    const line = progressLine('importing orders.csv', 'records', tty, () => now);
     now = 1000;
     line.update(5000, 0.5);
     line.end();
     expect(tty.text()).toBe('\rimporting orders.csv   50%  5,000 records  5,000/s   \n');
     const pipe = fakeStderr(false);
-    const quiet = progressLine('importing orders.csv', pipe, () => 1000);
+    const quiet = progressLine('importing orders.csv', 'records', pipe, () => 1000);
     quiet.update(5000, 0.5);
     quiet.end();
     expect(pipe.text()).toBe('');
