@@ -71,7 +71,14 @@ export function loadCampaigns(dir: string, viewsDir: string): Campaign[] {
     .map((f) => loadCampaign(path.join(dir, f), viewsDir));
 }
 
+/** A campaign name as the CLI and API take it: a file name in CAMPAIGNS_DIR, never a path. */
+export const CAMPAIGN_NAME = /^[a-z0-9-]+$/;
+
 export function findCampaign(dir: string, viewsDir: string, name: string): Campaign {
+  // Checked before any file is touched: "../../etc/x" must not load, nor echo, a file outside `dir`.
+  if (!CAMPAIGN_NAME.test(name)) {
+    throw new InputError(`${JSON.stringify(name.slice(0, 80))} is not a campaign name; a name is lower-case letters, digits and dashes, like nostalgia-winback, and names a file in ${dir}`, { field: 'campaign' });
+  }
   for (const ext of EXTENSIONS) {
     const file = path.join(dir, name + ext);
     if (existsSync(file)) return loadCampaign(file, viewsDir);
