@@ -232,7 +232,7 @@ export class Dispatcher {
    */
   private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
     after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
-    const next = run && nextStep(run.campaign.steps, treatment, send.step, now, run.campaign.sendWindow, this.deps.timeZone);
+    const next = run && nextStep(run.campaign.steps, treatment, send.step, { due: new Date(send.dueAt), sent: now }, run.campaign.sendWindow, this.deps.timeZone);
     if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 

@@ -9,7 +9,7 @@ import { ConflictError } from '../domain/errors';
 import { Money, moneyToMinor } from '../domain/money';
 import type { Campaign } from './loader';
 import type { CampaignPlan, PlannedEnrolment } from './plan';
-import { nextStep } from './steps';
+import { nextStep, scheduleStart } from './steps';
 
 export interface LaunchResult {
   runId: number;
@@ -83,8 +83,9 @@ async function scheduleFirstSends(tx: EntityManager, db: Database, runId: number
     [runId, false],
   );
   const sends: unknown[][] = [];
+  const start = { due: scheduleStart(o.now) };
   for (const row of rows) {
-    const next = nextStep(campaign.steps, row.treatment, 0, o.now, campaign.sendWindow, o.timeZone);
+    const next = nextStep(campaign.steps, row.treatment, 0, start, campaign.sendWindow, o.timeZone);
     if (next) sends.push([row.id, runId, row.customer_id, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
   await insertSends(tx, db, sends);
