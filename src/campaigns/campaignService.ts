@@ -80,7 +80,8 @@ export class CampaignService {
       let rendered: PreviewStep['sample'] = null;
       let subject = campaign.steps[i].subject;
       if (sample && (due || campaign.steps[i].trigger !== 'schedule')) {
-        const email = await this.deps.composer.render(this.sampleContext(sample, i + 1, plan), run, now);
+        // As it will read when it goes out: "ends in 4 days", not "in 21 days" from today.
+        const email = await this.deps.composer.render(this.sampleContext(sample, i + 1, plan), run, due ? due.dueAt : now);
         subject = email.subject;
         rendered = { customerId: sample.candidate.customerId, html: email.html, text: email.text };
       }

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../domain/errors';
 import { validateOfferLadder, OfferLadder } from '../domain/offers';
 import { campaignSchema, CampaignFile } from './definition';
+import { checkOfferTiming } from './offerTiming';
 
 export interface Campaign extends CampaignFile {
   file: string;
@@ -59,6 +60,7 @@ export function loadCampaign(file: string, viewsDir: string): Campaign {
     }
     return template;
   });
+  checkOfferTiming(campaign, templateFiles, file, lineOf);
   return { ...campaign, file, ladder: ladder.ladder, templateFiles };
 }
 
