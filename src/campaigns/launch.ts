@@ -8,7 +8,7 @@ import type { Database } from '../db/database';
 import { ConflictError } from '../domain/errors';
 import { Money, moneyToMinor } from '../domain/money';
 import type { Campaign } from './loader';
-import type { CampaignPlan, PlannedEnrolment } from './plan';
+import { CampaignPlan, PlannedEnrolment, whyNobody } from './plan';
 import { nextStep, scheduleStart } from './steps';
 
 export interface LaunchResult {
@@ -31,6 +31,9 @@ const ENROLMENT_COLUMNS = 'run_id, customer_id, holdout, treatment, budget_minor
 const ENROLMENT_WIDTH = 11;
 
 export async function launchCampaign(db: Database, campaign: Campaign, plan: CampaignPlan, o: LaunchOptions): Promise<LaunchResult> {
+  // A run that would send nothing measures nothing, and would block the real launch later.
+  const nobody = whyNobody(campaign, plan);
+  if (nobody) throw new ConflictError(`campaign "${campaign.name}" has nobody to send to, so nothing was launched: ${nobody}`);
   return db.write(async (tx) => {
     const [{ runs }] = await tx.query(`SELECT COUNT(*) AS runs FROM campaign_runs WHERE campaign = ${db.dialect.param(0)}`, [campaign.name]);
     if (Number(runs) > 0 && !o.newRun) {

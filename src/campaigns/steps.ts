@@ -3,7 +3,7 @@ import { nextSendTime, SendWindow } from '../domain/sendWindow';
 import { CampaignStep, durationMs } from './definition';
 import type { EnrolmentTreatment } from './plan';
 
-function stepApplies(step: CampaignStep, treatment: EnrolmentTreatment): boolean {
+export function stepApplies(step: CampaignStep, treatment: EnrolmentTreatment): boolean {
   if (step.trigger !== 'schedule') return false;
   const hasOffer = treatment !== 'nostalgia-only';
   return step.audience === 'all' || (step.audience === 'offer') === hasOffer;
