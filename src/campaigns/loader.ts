@@ -10,6 +10,7 @@ import { InputError } from '../domain/errors';
 import { validateOfferLadder, OfferLadder } from '../domain/offers';
 import { campaignSchema, CampaignFile } from './definition';
 import { checkOfferTiming } from './offerTiming';
+import { offerLabelProblem } from '../mail/recipient';
 
 export interface Campaign extends CampaignFile {
   file: string;
@@ -49,6 +50,10 @@ export function loadCampaign(file: string, viewsDir: string): Campaign {
     const p = ladder.problems[0];
     throw new InputError(p.problem, { file, line: lineOf(['offers', 'ladder']), field: `offers.ladder${p.field}` });
   }
+  ladder.ladder.forEach((rung, i) => {
+    const problem = offerLabelProblem(rung);
+    if (problem) throw new InputError(problem, { file, line: lineOf(['offers', 'ladder', i, 'label']), field: `offers.ladder[${i}].label` });
+  });
   const expected = path.basename(file).replace(/\.(ya?ml|json)$/, '');
   if (campaign.name !== expected) {
     throw new InputError(`"${campaign.name}" must match the file name "${expected}"`, { file, line: lineOf(['name']), field: 'name' });

@@ -6,7 +6,8 @@ import { allocateCampaignBudget, BudgetPolicy, decideOffer, Harm, OfferDecision 
 import { InputError } from '../domain/errors';
 import { isHeldOut } from '../domain/holdout';
 import { Money, minorToMoney } from '../domain/money';
-import type { CostedRung } from '../domain/offers';
+import type { CostedRung, OfferRung } from '../domain/offers';
+import { offerLabel } from '../mail/recipient';
 import type { Config } from '../config';
 import type { Candidate } from './audience';
 import type { Campaign } from './loader';
@@ -84,6 +85,8 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     throw new InputError('no customer scores yet: run `rekindle fit` and `rekindle score` first', { field: 'campaign' });
   }
   const policy = policyFor(campaign, input.currency, input.value);
+  // Frozen into each enrolment as the customer will read it, amounts in the shop's currency.
+  const ladder = campaign.ladder.map((rung) => ({ ...rung, label: offerLabel(rung, input.currency) }) as OfferRung);
   const decided: { candidate: Candidate; decision: OfferDecision; holdout: boolean }[] = [];
   let matched = 0;
   for (const candidate of input.candidates) {
@@ -93,7 +96,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     const harm = input.incident && harmOf(input.incident, candidate, input.currency);
     const decision = decideOffer(
       { customerId: String(candidate.customerId), valueOfWinBack: score?.valueOfWinBack ?? ZERO, expectedSpend: score?.expectedSpend ?? ZERO, harm },
-      campaign.ladder,
+      ladder,
       policy,
     );
     if (decision.treatment === 'excluded') continue;

@@ -3,7 +3,7 @@
  * fields: names cleaned, dates in the shop's time zone, years in words. Pure; `now` is injected.
  */
 import { InputError } from '../domain/errors';
-import { formatMoney, Money } from '../domain/money';
+import { formatMoney, isCurrency, Money } from '../domain/money';
 import type { OfferRung } from '../domain/offers';
 import type { RecipientFields, RecipientLinks } from './fields';
 
@@ -137,6 +137,33 @@ export function offerValue(rung: OfferRung, currency: string): string {
       throw new TypeError(`unknown offer kind ${JSON.stringify(never)}`);
     }
   }
+}
+
+const LABEL_AMOUNT = /\{(amount|maxDiscount|shippingCost|giftCost)\}/g;
+
+/**
+ * The rung's words with its amounts in the shop's currency: a campaign file writes
+ * "A {amount} credit on your next order", the customer reads "A €10.00 credit on your next order".
+ */
+export function offerLabel(rung: OfferRung, currency: string): string {
+  return rung.label.replace(LABEL_AMOUNT, (whole, field: string) => {
+    const value = (rung as unknown as Record<string, unknown>)[field];
+    return Money.isDecimal(value) ? displayMoney(value as Money, currency) : whole;
+  });
+}
+
+/** What is wrong with a rung's words, or null: amounts come from its fields, never typed in without a currency. */
+export function offerLabelProblem(rung: OfferRung): string | null {
+  const fields = Object.keys(rung).filter((k) => Money.isDecimal((rung as unknown as Record<string, unknown>)[k]));
+  const example = fields.length ? `write {${fields[0]}} where the amount goes` : 'leave the amount out';
+  for (const [whole, name] of rung.label.matchAll(/\{([^}]*)\}/g)) {
+    if (!fields.includes(name)) return `"${rung.label}": ${whole} is not an amount of this offer; ${fields.length ? `it has ${fields.map((f) => `{${f}}`).join(', ')}` : 'it has none'}`;
+  }
+  const rest = rung.label.replace(LABEL_AMOUNT, '');
+  if (/[$€£¥]|\d[.,]\d{2}\b/.test(rest) || [...rest.matchAll(/\b([A-Z]{3}) ?\d/g)].some((m) => isCurrency(m[1]))) {
+    return `"${rung.label}" writes an amount itself; ${example}, and every email and page shows it in the shop's currency (SHOP_CURRENCY)`;
+  }
+  return null;
 }
 
 /** A phone number becomes a tel: link, a URL a booking link, an address a mailto: link. */
