@@ -3,6 +3,7 @@
  * fields: names cleaned, dates in the shop's time zone, years in words. Pure; `now` is injected.
  */
 import { InputError } from '../domain/errors';
+import { yearsInWords } from '../domain/time';
 import { formatMoney, isCurrency, Money } from '../domain/money';
 import type { OfferRung } from '../domain/offers';
 import type { RecipientFields, RecipientLinks } from './fields';
@@ -73,16 +74,7 @@ export function cleanFirstName(raw: string | null | undefined): string | null {
   return name.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 }
 
-const WORDS = ['', 'a year', 'two years', 'three years', 'four years', 'five years', 'six years', 'seven years', 'eight years', 'nine years', 'ten years'];
-
-export function yearsInWords(since: Date, now: Date): string | null {
-  let years = now.getUTCFullYear() - since.getUTCFullYear();
-  const anniversary = new Date(since.getTime());
-  anniversary.setUTCFullYear(now.getUTCFullYear());
-  if (anniversary.getTime() > now.getTime()) years--;
-  if (years < 1) return null;
-  return WORDS[years] ?? `${years} years`;
-}
+export { yearsInWords };
 
 /** Creating an Intl formatter costs far more than using one: keep one per time zone and style. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
