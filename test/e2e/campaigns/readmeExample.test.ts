@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { CliResult, rekindle } from '../../support/cli';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -110,5 +111,19 @@ describe('the README\'s CDNOW campaign, run as written', () => {
     expect(perStep[3]).toBe(status.treated);
     expect(listed.filter((f) => f.endsWith('.eml'))).toHaveLength(perStep.reduce((a: number, b: number) => a + b, 0));
     expect(sent.reduce((a, b) => a + b, 0)).toBe(listed.length);
+  });
+
+  it('greets each CDNOW customer by their generated first name, with news from a music shop', async () => {
+    const names = new Map(readFileSync(path.join(ROOT, 'samples/cdnow/customers.csv'), 'utf8').trim().split('\n').slice(1).map((l) => [`cdnow-${l.split(',')[0]}@example.com`, l.split(',')[2]]));
+    const outbox = path.join(dir, 'outbox', 'nostalgia-winback');
+    const emails = await Promise.all(listed.slice(0, 40).map(async (f) => simpleParser(readFileSync(path.join(outbox, f)))));
+    const firstSteps = emails.filter((e) => e.headers.get('x-rekindle-step') === '1');
+    expect(firstSteps.length).toBeGreaterThan(0);
+    for (const email of firstSteps) {
+      const to = (email.to as { value: { address: string }[] }).value[0].address;
+      expect(email.text).toContain(`Dear ${names.get(to)},`);
+      expect(email.text).toContain('Listen before you buy');
+      expect(email.text).not.toMatch(/roast|coffee/i);
+    }
   });
 });
