@@ -13,10 +13,11 @@ import { loadCandidates } from './audience';
 import type { Composer } from './composer';
 import { launchCampaign, LaunchResult } from './launch';
 import { Campaign, findCampaign } from './loader';
-import { CampaignPlan, planCampaign, PlannedEnrolment, ScoreFacts } from './plan';
+import { CampaignPlan, planCampaign, PlannedEnrolment, ScoreFacts, whyNobody } from './plan';
 import { incidentWords, RunInfo } from './runInfo';
 import type { SendContext } from './sendContext';
-import { projectedSchedule } from './steps';
+import { projectedSchedule, stepApplies } from './steps';
+import type { CampaignStep } from './definition';
 import type { Mailer } from '../mail/transport';
 import { loadIncident } from './incidents';
 
@@ -30,7 +31,8 @@ export interface CampaignDeps {
 
 export interface PreviewStep {
   step: number;
-  subject: string;
+  /** Rendered for the sample; null when nobody in the audience gets this step. */
+  subject: string | null;
   sendAt: string | null;
   sample: { customerId: number; html: string; text: string } | null;
 }
@@ -73,17 +75,19 @@ export class CampaignService {
     const campaign = this.campaign(name);
     const { plan } = await this.plan(campaign, incidentId);
     const currency = services.config.shop.currency;
-    const sample = plan.enrolments.find((e) => !e.holdout && e.offer) ?? plan.enrolments.find((e) => !e.holdout) ?? null;
+    const treated = plan.enrolments.filter((e) => !e.holdout);
     const run = await this.previewRun(campaign, incidentId);
     const now = services.clock();
-    const schedule = sample ? projectedSchedule(campaign.steps, sample.treatment, now, campaign.sendWindow, services.config.shop.timeZone) : [];
     const steps: PreviewStep[] = [];
     for (let i = 0; i < campaign.steps.length; i++) {
-      const due = schedule.find((s) => s.step === i + 1);
+      // Each step shown for someone who gets it; a step nobody gets has no subject to show.
+      const sample = sampleFor(campaign.steps[i], treated);
+      const due = sample && projectedSchedule(campaign.steps, sample.treatment, now, campaign.sendWindow, services.config.shop.timeZone).find((s) => s.step === i + 1);
       let rendered: PreviewStep['sample'] = null;
-      let subject = campaign.steps[i].subject;
+      let subject: string | null = null;
       if (sample && (due || campaign.steps[i].trigger !== 'schedule')) {
-        const email = await this.deps.composer.render(this.sampleContext(sample, i + 1, plan), run, now);
+        // As it will read when it goes out: "ends in 4 days", not "in 21 days" from today.
+        const email = await this.deps.composer.render(this.sampleContext(sample, i + 1, plan), run, due ? due.dueAt : now);
         subject = email.subject;
         rendered = { customerId: sample.candidate.customerId, html: email.html, text: email.text };
       }
@@ -94,6 +98,8 @@ export class CampaignService {
       audience: plan.treated + plan.holdout,
       treated: plan.treated,
       holdout: plan.holdout,
+      /** Why nobody would get an email, or null. */
+      nobodyToPreview: whyNobody(campaign, plan),
       currency,
       budgetTotal: formatMoney(plan.budgetTotal, currency),
       expectedCost: formatMoney(plan.expectedCost, currency),
@@ -152,3 +158,8 @@ export class CampaignService {
   }
 }
 
+/** A treated customer who gets this step, one with an offer when there is one. */
+function sampleFor(step: CampaignStep, treated: readonly PlannedEnrolment[]): PlannedEnrolment | null {
+  const gets = step.trigger === 'schedule' ? treated.filter((e) => stepApplies(step, e.treatment)) : treated;
+  return gets.find((e) => e.offer) ?? gets[0] ?? null;
+}

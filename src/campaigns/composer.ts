@@ -72,14 +72,17 @@ export class Composer {
     const index = templateIndex(c.steps, ctx.send.step);
     if (index < 0) throw new RangeError(`run ${run.id} has no step ${ctx.send.step}`);
     const compiled = await this.template({ file: run.templateFiles[index], subject: c.steps[index].subject, apology: c.kind === 'incident' }, batch);
-    const expiresAt = ctx.offerExpiresAt ? new Date(ctx.offerExpiresAt) : new Date(now.getTime() + LANDING_LIFETIME_MS);
+    const expiresAt = ctx.offerExpiresAt ? new Date(ctx.offerExpiresAt) : null;
+    // The landing page answers "keep in touch" and "how can we make it right?" too: its link
+    // outlives the offer, and the page itself says when the offer has ended.
+    const linksExpireAt = new Date(Math.max(expiresAt?.getTime() ?? 0, now.getTime() + LANDING_LIFETIME_MS));
     const sendLinks = buildLinks({
       publicUrl: this.config.publicUrl,
       signer: this.signer,
       sendId,
       campaign: c.name,
       step: ctx.send.step,
-      expiresAt,
+      expiresAt: linksExpireAt,
       unsubscribeExpiresAt: new Date(now.getTime() + UNSUBSCRIBE_LIFETIME_MS),
       unsubscribeMailbox: this.config.mail.from,
       clickTargets: { video: !!c.spokesperson.videoUrl, shop: true },
@@ -90,7 +93,7 @@ export class Composer {
         firstOrderAt: ctx.facts.firstOrderDay ? new Date(`${ctx.facts.firstOrderDay}T12:00:00Z`) : null,
         lastOrderAt: ctx.facts.lastOrderDay ? new Date(`${ctx.facts.lastOrderDay}T12:00:00Z`) : null,
         favouriteProducts: ctx.facts.favouriteProducts,
-        offer: this.offerOf(ctx, run.currency, expiresAt),
+        offer: expiresAt && expiresAt > now ? this.offerOf(ctx, run.currency, expiresAt) : null,
         makeGood: this.makeGoodOf(ctx, run.currency),
       },
       {
@@ -123,7 +126,11 @@ export class Composer {
     return { label: `a ${displayMoney(new Money(amount), currency)} credit on your next order` };
   }
 
-  /** The frozen rung as stored at launch (money as decimal strings) back into domain money. */
+  /**
+   * The frozen rung as stored at launch (money as decimal strings) back into domain money. Only
+   * while the offer is open: an email sent after it ended (a late dispatch, a pause) never
+   * promises it, nor states its end date as still to come.
+   */
   private offerOf(ctx: SendContext, currency: string, expiresAt: Date): { label: string; value: string; expiresAt: Date } | null {
     if (ctx.treatment === 'nostalgia-only' || !ctx.offer) return null;
     const raw = ctx.offer as Record<string, unknown>;

@@ -273,12 +273,12 @@ export class Dispatcher {
    */
   private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
     after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
-    this.scheduleNext(after, send, treatment, run, now);
+    this.scheduleNext(after, send, treatment, run, { due: new Date(send.dueAt), sent: now });
   }
 
-  /** The customer's next step, due its delay after `from`; none when the sequence ends there. */
-  private scheduleNext(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, from: Date): void {
-    const next = run && nextStep(run.campaign.steps, treatment, send.step, from, run.campaign.sendWindow, this.deps.timeZone);
+  /** The customer's next step, due its delay after this one was due (as the preview shows); none when the sequence ends there. */
+  private scheduleNext(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, at: { due: Date; sent: Date }): void {
+    const next = run && nextStep(run.campaign.steps, treatment, send.step, at, run.campaign.sendWindow, this.deps.timeZone);
     if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
 
@@ -305,7 +305,7 @@ export class Dispatcher {
           this.recordSent(after, send, enrolment.treatment, runs.get(send.runId), now, { reconciled: true });
         } else {
           summary.reconciled.uncertain++;
-          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), send.claimedAt ? new Date(send.claimedAt) : now);
+          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), { due: new Date(send.dueAt), sent: send.claimedAt ? new Date(send.claimedAt) : now });
         }
       }, (tx) => writeRowsAfter(tx, this.deps.db, after));
       this.deps.logger.warn({ sendId: send.id, evidence }, 'reconciled a send left in flight by a crash');

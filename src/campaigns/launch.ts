@@ -9,8 +9,8 @@ import type { Progress } from '../progress';
 import { ConflictError } from '../domain/errors';
 import { Money, moneyToMinor } from '../domain/money';
 import type { Campaign } from './loader';
-import type { CampaignPlan, PlannedEnrolment } from './plan';
-import { nextStep } from './steps';
+import { CampaignPlan, PlannedEnrolment, whyNobody } from './plan';
+import { nextStep, scheduleStart } from './steps';
 
 export interface LaunchResult {
   runId: number;
@@ -34,6 +34,9 @@ const ENROLMENT_COLUMNS = 'run_id, customer_id, holdout, treatment, budget_minor
 const ENROLMENT_WIDTH = 11;
 
 export async function launchCampaign(db: Database, campaign: Campaign, plan: CampaignPlan, o: LaunchOptions): Promise<LaunchResult> {
+  // A run that would send nothing measures nothing, and would block the real launch later.
+  const nobody = whyNobody(campaign, plan);
+  if (nobody) throw new ConflictError(`campaign "${campaign.name}" has nobody to send to, so nothing was launched: ${nobody}`);
   return db.write(async (tx) => {
     const [{ runs }] = await tx.query(`SELECT COUNT(*) AS runs FROM campaign_runs WHERE campaign = ${db.dialect.param(0)}`, [campaign.name]);
     if (Number(runs) > 0 && !o.newRun) {
@@ -88,8 +91,9 @@ async function scheduleFirstSends(tx: EntityManager, db: Database, runId: number
     [runId, false],
   );
   const sends: unknown[][] = [];
+  const start = { due: scheduleStart(o.now) };
   for (const row of rows) {
-    const next = nextStep(campaign.steps, row.treatment, 0, o.now, campaign.sendWindow, o.timeZone);
+    const next = nextStep(campaign.steps, row.treatment, 0, start, campaign.sendWindow, o.timeZone);
     if (next) sends.push([row.id, runId, row.customer_id, next.step, 'scheduled', next.dueAt.toISOString()]);
   }
   await insertSends(tx, db, sends);

@@ -9,6 +9,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../domain/errors';
 import { validateOfferLadder, OfferLadder } from '../domain/offers';
 import { campaignSchema, CampaignFile } from './definition';
+import { checkOfferTiming } from './offerTiming';
+import { offerLabelProblem } from '../mail/recipient';
 
 export interface Campaign extends CampaignFile {
   file: string;
@@ -48,6 +50,10 @@ export function loadCampaign(file: string, viewsDir: string): Campaign {
     const p = ladder.problems[0];
     throw new InputError(p.problem, { file, line: lineOf(['offers', 'ladder']), field: `offers.ladder${p.field}` });
   }
+  ladder.ladder.forEach((rung, i) => {
+    const problem = offerLabelProblem(rung);
+    if (problem) throw new InputError(problem, { file, line: lineOf(['offers', 'ladder', i, 'label']), field: `offers.ladder[${i}].label` });
+  });
   const expected = path.basename(file).replace(/\.(ya?ml|json)$/, '');
   if (campaign.name !== expected) {
     throw new InputError(`"${campaign.name}" must match the file name "${expected}"`, { file, line: lineOf(['name']), field: 'name' });
@@ -59,6 +65,7 @@ export function loadCampaign(file: string, viewsDir: string): Campaign {
     }
     return template;
   });
+  checkOfferTiming(campaign, templateFiles, file, lineOf);
   return { ...campaign, file, ladder: ladder.ladder, templateFiles };
 }
 
@@ -71,7 +78,14 @@ export function loadCampaigns(dir: string, viewsDir: string): Campaign[] {
     .map((f) => loadCampaign(path.join(dir, f), viewsDir));
 }
 
+/** A campaign name as the CLI and API take it: a file name in CAMPAIGNS_DIR, never a path. */
+export const CAMPAIGN_NAME = /^[a-z0-9-]+$/;
+
 export function findCampaign(dir: string, viewsDir: string, name: string): Campaign {
+  // Checked before any file is touched: "../../etc/x" must not load, nor echo, a file outside `dir`.
+  if (!CAMPAIGN_NAME.test(name)) {
+    throw new InputError(`${JSON.stringify(name.slice(0, 80))} is not a campaign name; a name is lower-case letters, digits and dashes, like nostalgia-winback, and names a file in ${dir}`, { field: 'campaign' });
+  }
   for (const ext of EXTENSIONS) {
     const file = path.join(dir, name + ext);
     if (existsSync(file)) return loadCampaign(file, viewsDir);

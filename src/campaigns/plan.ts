@@ -6,7 +6,8 @@ import { allocateCampaignBudget, BudgetPolicy, decideOffer, Harm, OfferDecision 
 import { InputError } from '../domain/errors';
 import { isHeldOut } from '../domain/holdout';
 import { Money, minorToMoney } from '../domain/money';
-import type { CostedRung } from '../domain/offers';
+import type { CostedRung, OfferRung } from '../domain/offers';
+import { offerLabel } from '../mail/recipient';
 import type { Config } from '../config';
 import type { Candidate } from './audience';
 import type { Campaign } from './loader';
@@ -56,6 +57,10 @@ export interface CampaignPlan {
   expectedCost: Money;
   expectedIncrementalMargin: Money;
   offerExpiresAt: Date;
+  /** Customers who could be emailed at all (address, consent, affected by the incident). */
+  considered: number;
+  /** Of those, the ones the audience rule matched (before a zero-value exclusion). */
+  matched: number;
 }
 
 const ZERO = new Money(0);
@@ -80,14 +85,18 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     throw new InputError('no customer scores yet: run `rekindle fit` and `rekindle score` first', { field: 'campaign' });
   }
   const policy = policyFor(campaign, input.currency, input.value);
+  // Frozen into each enrolment as the customer will read it, amounts in the shop's currency.
+  const ladder = campaign.ladder.map((rung) => ({ ...rung, label: offerLabel(rung, input.currency) }) as OfferRung);
   const decided: { candidate: Candidate; decision: OfferDecision; holdout: boolean }[] = [];
+  let matched = 0;
   for (const candidate of input.candidates) {
     const score = input.scores?.get(candidate.customerId);
     if (!inAudience(campaign, candidate, score, input.today)) continue;
+    matched++;
     const harm = input.incident && harmOf(input.incident, candidate, input.currency);
     const decision = decideOffer(
       { customerId: String(candidate.customerId), valueOfWinBack: score?.valueOfWinBack ?? ZERO, expectedSpend: score?.expectedSpend ?? ZERO, harm },
-      campaign.ladder,
+      ladder,
       policy,
     );
     if (decision.treatment === 'excluded') continue;
@@ -101,6 +110,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
   const plan: CampaignPlan = {
     enrolments: [], treated: 0, holdout: 0, budgetTotal: ZERO, expectedCost: ZERO, expectedIncrementalMargin: ZERO,
     offerExpiresAt: new Date(input.now.getTime() + campaign.offers.expiresAfterDays * DAY_MS),
+    considered: input.candidates.length, matched,
   };
   for (const { candidate, decision, holdout } of decided) {
     const entry = allocated.get(decision.customerId);
@@ -126,6 +136,31 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     plan.expectedIncrementalMargin = plan.expectedIncrementalMargin.plus(enrolment.expectedMargin);
   }
   return plan;
+}
+
+/** Why a plan treats nobody, in words a marketer can act on; null when it treats someone. */
+export function whyNobody(campaign: Campaign, plan: CampaignPlan): string | null {
+  if (plan.treated > 0) return null;
+  if (plan.considered === 0) {
+    return campaign.kind === 'incident'
+      ? 'nobody the incident affected can be emailed'
+      : 'no customer can be emailed: none is imported yet, or none has an email address and marketing consent (CONSENT_POLICY)';
+  }
+  const who = `${plan.considered} customer${plan.considered === 1 ? '' : 's'} who can be emailed`;
+  if (plan.matched === 0) return `none of the ${who} matches the audience rule (${audienceRule(campaign)})`;
+  if (plan.enrolments.length === 0) return `the audience rule matches ${plan.matched}, but they are worth nothing to win back and offers.zeroValue is "exclude"`;
+  return `all ${plan.holdout} customers in the audience fell in the holdout (${Math.round(campaign.holdout * 1000) / 10}%)`;
+}
+
+function audienceRule(campaign: Campaign): string {
+  const rule = campaign.audience;
+  const parts = [
+    rule.lastOrderAtLeastDaysAgo !== undefined && `last order at least ${rule.lastOrderAtLeastDaysAgo} days ago`,
+    rule.pAliveBelow !== undefined && `P(alive) below ${rule.pAliveBelow}`,
+    rule.valueOfWinBackAbove !== undefined && `value of winning back above ${rule.valueOfWinBackAbove}`,
+    campaign.kind === 'winback' && 'scored by the latest model',
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.join(', ');
 }
 
 function inAudience(campaign: Campaign, c: Candidate, score: ScoreFacts | undefined, today: string): boolean {

@@ -50,7 +50,9 @@ export function campaignCommands(): Command {
         printLines(
           `${p.campaign}: ${p.audience} customers (${p.treated} treated, ${p.holdout} held out)`,
           `budget ${p.budgetTotal} ${p.currency}; expected offer cost ${p.expectedCost}; expected incremental margin ${p.expectedIncrementalMargin}${p.expectedRoi === null ? '' : `; expected ROI ${p.expectedRoi}`}`,
-          ...p.steps.map((st) => `step ${st.step}: ${st.sendAt ?? 'on demand'}  "${st.subject}"`),
+          ...(p.nobodyToPreview
+            ? [`nobody to preview: ${p.nobodyToPreview}`]
+            : p.steps.map((st) => (st.subject === null ? `step ${st.step}: nobody in the audience gets this step` : `step ${st.step}: ${st.sendAt ?? 'on demand'}  "${st.subject}"`))),
         );
       }),
     );

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { loadConfig, PROJECT_ROOT } from '../config';
 import { shopStats } from '../db/stats';
 import { runStatus } from '../campaigns/runControl';
-import { importOrdersFile } from '../import/fileImport';
+import { importCustomersFile, importOrdersFile } from '../import/fileImport';
 import { fitModels } from '../scoring/fitService';
 import { wire } from '../wiring';
 import { printJson, printLines } from './output';
@@ -32,6 +32,8 @@ export function demoCommand(): Command {
       try {
         const imported = await importOrdersFile(SAMPLE, 'cdnow', { db: services.db, clock: services.clock, shop: services.config.shop });
         say(`imported ${imported.rows} CDNOW orders (${imported.orders.inserted} new)`);
+        // CDNOW has no names: generated first names (scripts/cdnow-first-names.js), so the emails greet people.
+        await importCustomersFile(path.join(PROJECT_ROOT, 'samples/cdnow/customers.csv'), 'generic', { db: services.db, clock: services.clock, shop: services.config.shop });
         const fit = await fitModels(services, {});
         say(`fitted model ${fit.modelVersion}: r=${fit.bgnbd.r} alpha=${fit.bgnbd.alpha} a=${fit.bgnbd.a} b=${fit.bgnbd.b}`);
         const campaigns = services.campaigns();

@@ -284,3 +284,23 @@ export function toUtcIso(ms: number): string {
   const clock = `${TWO_DIGITS[Math.floor(rest / HOUR)]}:${TWO_DIGITS[Math.floor(rest / 60_000) % 60]}:${TWO_DIGITS[Math.floor(rest / 1000) % 60]}`;
   return `${dayName(day)}T${clock}.${THREE_DIGITS[rest % 1000]}Z`;
 }
+
+const NUMBER_WORDS = ['', 'a', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const years = (n: number): string => (n === 1 ? 'a year' : `${NUMBER_WORDS[n] ?? n} years`);
+
+/**
+ * How long ago `since` was, in words that stay true wherever in the year it falls: "a year"
+ * (12-14 months), "over a year" (15-17), "a year and a half" (18-20), "almost two years"
+ * (21-23), "two years", "two and a half years"... Null under a year. Whole calendar months in UTC.
+ */
+export function yearsInWords(since: Date, now: Date): string | null {
+  const inMonth = (d: Date) => (d.getUTCDate() - 1) * DAY + (((d.getTime() % DAY) + DAY) % DAY);
+  const months = (now.getUTCFullYear() - since.getUTCFullYear()) * 12 + now.getUTCMonth() - since.getUTCMonth() - (inMonth(now) < inMonth(since) ? 1 : 0);
+  if (months < 12) return null;
+  const whole = Math.floor(months / 12);
+  const rest = months % 12;
+  if (rest < 3) return years(whole);
+  if (rest < 6) return `over ${years(whole)}`;
+  if (rest < 9) return whole === 1 ? 'a year and a half' : `${NUMBER_WORDS[whole] ?? whole} and a half years`;
+  return `almost ${years(whole + 1)}`;
+}

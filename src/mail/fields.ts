@@ -23,7 +23,7 @@ export const recipientFieldsSchema = z.object({
   firstOrderDate: maybe(text),
   /** "March 2019" */
   customerSince: maybe(text),
-  /** "five years", "a year"; null under a year. */
+  /** "a year", "over a year", "a year and a half", "almost two years", "five years"; null under a year. */
   yearsWithUs: maybe(text),
   lastOrderDate: maybe(text),
   /** Most bought first; may be empty. */

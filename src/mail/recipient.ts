@@ -3,7 +3,8 @@
  * fields: names cleaned, dates in the shop's time zone, years in words. Pure; `now` is injected.
  */
 import { InputError } from '../domain/errors';
-import { formatMoney, Money } from '../domain/money';
+import { yearsInWords } from '../domain/time';
+import { formatMoney, isCurrency, Money } from '../domain/money';
 import type { OfferRung } from '../domain/offers';
 import type { RecipientFields, RecipientLinks } from './fields';
 
@@ -73,16 +74,7 @@ export function cleanFirstName(raw: string | null | undefined): string | null {
   return name.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 }
 
-const WORDS = ['', 'a year', 'two years', 'three years', 'four years', 'five years', 'six years', 'seven years', 'eight years', 'nine years', 'ten years'];
-
-export function yearsInWords(since: Date, now: Date): string | null {
-  let years = now.getUTCFullYear() - since.getUTCFullYear();
-  const anniversary = new Date(since.getTime());
-  anniversary.setUTCFullYear(now.getUTCFullYear());
-  if (anniversary.getTime() > now.getTime()) years--;
-  if (years < 1) return null;
-  return WORDS[years] ?? `${years} years`;
-}
+export { yearsInWords };
 
 /** Creating an Intl formatter costs far more than using one: keep one per time zone and style. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -137,6 +129,33 @@ export function offerValue(rung: OfferRung, currency: string): string {
       throw new TypeError(`unknown offer kind ${JSON.stringify(never)}`);
     }
   }
+}
+
+const LABEL_AMOUNT = /\{(amount|maxDiscount|shippingCost|giftCost)\}/g;
+
+/**
+ * The rung's words with its amounts in the shop's currency: a campaign file writes
+ * "A {amount} credit on your next order", the customer reads "A €10.00 credit on your next order".
+ */
+export function offerLabel(rung: OfferRung, currency: string): string {
+  return rung.label.replace(LABEL_AMOUNT, (whole, field: string) => {
+    const value = (rung as unknown as Record<string, unknown>)[field];
+    return Money.isDecimal(value) ? displayMoney(value as Money, currency) : whole;
+  });
+}
+
+/** What is wrong with a rung's words, or null: amounts come from its fields, never typed in without a currency. */
+export function offerLabelProblem(rung: OfferRung): string | null {
+  const fields = Object.keys(rung).filter((k) => Money.isDecimal((rung as unknown as Record<string, unknown>)[k]));
+  const example = fields.length ? `write {${fields[0]}} where the amount goes` : 'leave the amount out';
+  for (const [whole, name] of rung.label.matchAll(/\{([^}]*)\}/g)) {
+    if (!fields.includes(name)) return `"${rung.label}": ${whole} is not an amount of this offer; ${fields.length ? `it has ${fields.map((f) => `{${f}}`).join(', ')}` : 'it has none'}`;
+  }
+  const rest = rung.label.replace(LABEL_AMOUNT, '');
+  if (/[$€£¥]|\d[.,]\d{2}\b/.test(rest) || [...rest.matchAll(/\b([A-Z]{3}) ?\d/g)].some((m) => isCurrency(m[1]))) {
+    return `"${rung.label}" writes an amount itself; ${example}, and every email and page shows it in the shop's currency (SHOP_CURRENCY)`;
+  }
+  return null;
 }
 
 /** A phone number becomes a tel: link, a URL a booking link, an address a mailto: link. */

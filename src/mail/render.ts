@@ -111,13 +111,13 @@ export class EmailTemplates {
   }
 }
 
-interface Source {
+export interface Source {
   file: string;
   text: string;
 }
 
 /** The template and, depth first, every file it mj-includes. */
-function readSources(file: string, seen = new Set<string>()): Source[] {
+export function readSources(file: string, seen = new Set<string>()): Source[] {
   if (seen.has(file)) return [];
   seen.add(file);
   let text: string;

@@ -48,6 +48,36 @@ export function checkTemplate(source: string, options: CheckOptions = {}): Templ
   return checker.problems;
 }
 
+/**
+ * The top-level fields a template mentions anywhere (`offer` for `{{offer.label}}`, `{{#if offer}}`
+ * or `{{@root.offer.value}}`): what a campaign check needs to know which steps speak of the offer.
+ * A template that does not parse mentions nothing here; checkTemplate reports it.
+ */
+export function fieldsMentioned(source: string): Set<string> {
+  const found = new Set<string>();
+  let program: Program;
+  try {
+    program = Handlebars.parse(source) as unknown as Program;
+  } catch {
+    return found;
+  }
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Path;
+    if (n.type === 'PathExpression') {
+      const parts = n.data && n.parts[0] === 'root' ? n.parts.slice(1) : n.data ? [] : n.parts;
+      if (parts.length) found.add(parts[0]);
+      return;
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === 'object' && 'type' in value) visit(value);
+    }
+  };
+  program.body.forEach(visit);
+  return found;
+}
+
 /** Throws the first problem as an InputError naming the file, line and field. */
 export function assertTemplate(source: string, file: string, options: CheckOptions = {}): void {
   const problems = checkTemplate(source, options);

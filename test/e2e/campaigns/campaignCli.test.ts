@@ -31,7 +31,7 @@ describe('rekindle campaign …, played forward with --now', () => {
     expect(result.stderr).toBe('');
     const p = result.json();
     expect(p).toEqual({
-      campaign: 'nostalgia-winback', audience: 30, treated: expect.any(Number), holdout: expect.any(Number), currency: 'EUR',
+      campaign: 'nostalgia-winback', audience: 30, treated: expect.any(Number), holdout: expect.any(Number), nobodyToPreview: null, currency: 'EUR',
       budgetTotal: expect.stringMatching(MONEY), expectedCost: expect.stringMatching(MONEY), expectedIncrementalMargin: expect.stringMatching(MONEY),
       expectedRoi: expect.any(Number), steps: expect.any(Array),
     });

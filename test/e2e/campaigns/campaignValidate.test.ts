@@ -55,6 +55,21 @@ describe('rekindle campaign validate', () => {
     expect(result.stderr).toContain('1-no-such-email');
   });
 
+  it('refuses a step that mentions the offer after it has ended, naming the step and the days', () => {
+    // The reminder moved from day 17 to day 22: the offer ends on day 21.
+    const file = variant('late-reminder', (y) => y.replace('    delay: 10d\n', '    delay: 15d\n'));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('template: nostalgia-winback/3-before-it-ends')) + 1;
+    const result = rekindle(['campaign', 'validate', file], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `rekindle: ${file}:${line}: steps[2]: step 3 (nostalgia-winback/3-before-it-ends) mentions the offer, but goes out 22 days after the launch ` +
+        '(or up to 14 hours later, when the send window opens), and the offer ends 21 days after the launch (offers.expiresAfterDays); ' +
+        'leave the offer out of this step, or set offers.expiresAfterDays to at least 23\n',
+    );
+    const longer = variant('longer-offer', (y) => y.replace('    delay: 10d\n', '    delay: 15d\n').replace('expiresAfterDays: 21', 'expiresAfterDays: 23'));
+    expect(rekindle(['campaign', 'validate', longer], env).status).toBe(0);
+  });
+
   /** Validates the win-back campaign with its first step's template replaced by `text` (an email body). */
   const withFirstEmail = (name: string, text: string) => {
     mkdirSync(path.join(dir, 'views/emails/broken'), { recursive: true });

@@ -12,3 +12,21 @@ describe('favouriteProducts', () => {
     expect(favouriteProducts([])).toEqual([]);
   });
 });
+
+describe('favouriteProducts leaves out what is not a product', () => {
+  it('never names gift cards, shipping, fees or tips as a favourite', () => {
+    const orders = [
+      ['Gift Card', 'Standard Shipping', 'Kenya AA'],
+      ['Gift card €50', 'Shipping', 'Tip'],
+      ['Shipping protection', 'e-Gift Voucher', 'Express delivery'],
+      ['Gift Wrap', 'Service fee', 'Kenya AA', 'Postage'],
+    ].map((items) => JSON.stringify(items));
+    expect(favouriteProducts(orders)).toEqual(['Kenya AA']);
+  });
+
+  it('keeps products whose names only contain such words', () => {
+    for (const names of [['Special Delivery (CD)', 'Gift Box of Teas', 'The Shipping News'], ['Tip of the Tongue', 'Gift Cardigan', 'Delivery Man']]) {
+      expect(favouriteProducts([JSON.stringify(names)]).sort()).toEqual([...names].sort());
+    }
+  });
+});
