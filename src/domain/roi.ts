@@ -122,6 +122,8 @@ export function breakEvenLift(costs: Money, treated: number, marginPerWinBack: M
 export interface CaveatFacts {
   treated: number;
   holdout: number;
+  /** Held-out customers who came back: the margin interval rests on their spends. */
+  holdoutReactivated: number;
   /** From the holdout's size and its observed (or expected) rate. */
   minimumDetectableLift: number | null;
   incrementalRate: { lo: number | null; hi: number | null };
@@ -133,7 +135,10 @@ export interface CaveatFacts {
   redeemedWithoutOrder: number;
 }
 
-const points = (fraction: number) => `${Math.round(fraction * 1000) / 10}-point`;
+/** Below this many held-out comebacks Welch's interval covered under 93% in simulation (test/unit/domain/intervalCoverage.test.ts). */
+const FEW_COMEBACKS = 30;
+
+const points = (fraction: number) => `${Math.round(fraction * 1000) / 10} points`;
 
 /** How sure the numbers are, in words an owner reads. */
 export function caveats(f: CaveatFacts): string[] {
@@ -143,6 +148,9 @@ export function caveats(f: CaveatFacts): string[] {
   if (f.holdout === 0) out.push('nobody was held out: what the campaign changed cannot be measured, so the incremental figures, ROI and cost per win-back are empty');
   else if (f.minimumDetectableLift !== null && f.minimumDetectableLift > 0.05) {
     out.push(`the holdout has ${f.holdout} customers: too few to tell a 5-point lift from chance (the smallest lift it reliably detects is ${points(f.minimumDetectableLift)})`);
+  }
+  if (f.holdout > 0 && f.holdoutReactivated < FEW_COMEBACKS) {
+    out.push(`only ${f.holdoutReactivated} held-out customer${f.holdoutReactivated === 1 ? '' : 's'} came back: the incremental margin's interval is rougher than its 95% says (simulations put it nearer 90%)`);
   }
   const { lo, hi } = f.incrementalRate;
   if (lo !== null && hi !== null && lo <= 0 && hi >= 0) out.push('the incremental reactivation rate\'s 95% interval includes zero: the campaign may have changed nothing');

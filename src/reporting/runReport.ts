@@ -96,6 +96,7 @@ export async function runReport(services: Services, runOrCampaign: string | numb
     caveats: caveats({
       treated: treated.customers,
       holdout: holdout.customers,
+      holdoutReactivated: holdout.reactivated,
       minimumDetectableLift: minimumDetectableLift(treated.customers, holdout.customers, pooled),
       incrementalRate: figures.incrementalRate,
       windowOpen: open,
