@@ -119,6 +119,38 @@ export function breakEvenLift(costs: Money, treated: number, marginPerWinBack: M
   return costs.div(marginPerWinBack.mul(treated)).toNumber();
 }
 
+export interface HoldoutAdvice {
+  /** At 80% power and α = 0.05; null without a holdout. */
+  minimumDetectableLift: number | null;
+  /** Set when the holdout cannot tell the lift that would pay for the campaign from chance. */
+  warning: string | null;
+}
+
+/**
+ * Before launch: can this holdout tell a lift worth the budget from chance? `baseline` is the
+ * share expected to come back on their own (the model's), `breakEvenLift` the lift at which the
+ * campaign pays for itself. When it cannot, the smallest whole-percent holdout share that could.
+ */
+export function holdoutAdvice(p: { treated: number; holdout: number; baseline: number; breakEvenLift: number | null }): HoldoutAdvice {
+  if (p.holdout === 0) return { minimumDetectableLift: null, warning: 'nobody is held out: what the campaign changes cannot be measured' };
+  const mdl = minimumDetectableLift(p.treated, p.holdout, p.baseline);
+  if (mdl === null || p.breakEvenLift === null || mdl <= p.breakEvenLift) return { minimumDetectableLift: mdl, warning: null };
+  const audience = p.treated + p.holdout;
+  let needed: number | null = null;
+  for (let percent = 1; percent <= 50 && needed === null; percent++) {
+    const held = Math.round((audience * percent) / 100);
+    const lift = minimumDetectableLift(audience - held, held, p.baseline);
+    if (lift !== null && lift <= p.breakEvenLift) needed = percent;
+  }
+  const advice = needed === null ? 'Even holding out half the audience would not.' : `Holding out ${needed}% would detect it.`;
+  return {
+    minimumDetectableLift: mdl,
+    warning:
+      `the holdout of ${p.holdout} customers can only detect a lift of ${points(mdl)} or more, but the campaign pays for itself at ${points(p.breakEvenLift)}: ` +
+      `a result in between will look like chance. ${advice}`,
+  };
+}
+
 export interface CaveatFacts {
   treated: number;
   holdout: number;

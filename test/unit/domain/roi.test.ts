@@ -4,7 +4,7 @@
  * independent root-finder (scipy's brentq on the power equation); and the caveats' words.
  */
 import { Money } from '../../../src/domain/money';
-import { breakEvenLift, caveats, CaveatFacts, GroupOutcome, minimumDetectableLift, roiFigures } from '../../../src/domain/roi';
+import { breakEvenLift, caveats, CaveatFacts, GroupOutcome, holdoutAdvice, minimumDetectableLift, roiFigures } from '../../../src/domain/roi';
 
 const spent = (customers: number, reactivated: number, eachMinor: number): GroupOutcome => ({
   customers, reactivated, revenueMinor: reactivated * eachMinor, revenueSquares: reactivated * eachMinor * eachMinor,
@@ -108,5 +108,24 @@ describe('caveats in words', () => {
     const calm = { ...facts, holdoutReactivated: 40, minimumDetectableLift: 0.02, incrementalRate: { lo: 0.01, hi: 0.05 }, windowOpen: false, ordersSinceLaunch: 10, opened: 0, redeemedWithoutOrder: 0 };
     expect(caveats(calm)).toEqual([]);
     expect(caveats({ ...calm, holdout: 0, minimumDetectableLift: null, incrementalRate: { lo: null, hi: null } })[0]).toMatch(/^nobody was held out/);
+  });
+});
+
+describe('what the holdout can tell, before launch', () => {
+  it('warns when the holdout cannot detect the lift at which the campaign pays for itself, and names the share that could', () => {
+    // 10,000 customers, 10% held out, 5% would come back anyway; the campaign pays for itself at 1.5
+    // points. scipy: the holdout detects 2.30 points; holding out 26% detects 1.504, 27% 1.484.
+    const advice = holdoutAdvice({ treated: 9000, holdout: 1000, baseline: 0.05, breakEvenLift: 0.015 });
+    expect(advice.minimumDetectableLift).toBeCloseTo(minimumDetectableLift(9000, 1000, 0.05) as number, 12);
+    expect(advice.warning).toBe(
+      'the holdout of 1000 customers can only detect a lift of 2.3 points or more, but the campaign pays for itself at 1.5 points: ' +
+        'a result in between will look like chance. Holding out 27% would detect it.',
+    );
+  });
+
+  it('says nothing when it can, and says so plainly when even half held out could not', () => {
+    expect(holdoutAdvice({ treated: 9000, holdout: 1000, baseline: 0.05, breakEvenLift: 0.03 }).warning).toBeNull();
+    expect(holdoutAdvice({ treated: 90, holdout: 10, baseline: 0.05, breakEvenLift: 0.01 }).warning).toMatch(/Even holding out half the audience would not\.$/);
+    expect(holdoutAdvice({ treated: 100, holdout: 0, baseline: 0.05, breakEvenLift: 0.01 })).toEqual({ minimumDetectableLift: null, warning: 'nobody is held out: what the campaign changes cannot be measured' });
   });
 });
