@@ -161,7 +161,7 @@ export interface CaveatFacts {
   incrementalRate: { lo: number | null; hi: number | null };
   windowOpen: boolean;
   windowTo: string;
-  ordersSinceLaunch: number;
+  orderImportsSinceLaunch: number;
   opened: number;
   /** Codes redeemed at checkout whose order has not been imported. */
   redeemedWithoutOrder: number;
@@ -176,7 +176,7 @@ const points = (fraction: number) => `${Math.round(fraction * 1000) / 10} points
 export function caveats(f: CaveatFacts): string[] {
   const out: string[] = [];
   if (f.windowOpen) out.push(`preliminary: the attribution window is open until ${f.windowTo}; orders placed until then still count and may change every figure`);
-  if (f.ordersSinceLaunch === 0) out.push('no orders placed since launch have been imported: import the shop\'s latest orders (or connect the order webhook) before reading this report');
+  if (f.orderImportsSinceLaunch === 0) out.push('no orders have been imported since launch: import the shop\'s latest orders (or connect the order webhook) before reading this report');
   if (f.holdout === 0) out.push('nobody was held out: what the campaign changed cannot be measured, so the incremental figures, ROI and cost per win-back are empty');
   else if (f.minimumDetectableLift !== null && f.minimumDetectableLift > 0.05) {
     out.push(`the holdout has ${f.holdout} customers: too few to tell a 5-point lift from chance (the smallest lift it reliably detects is ${points(f.minimumDetectableLift)})`);

@@ -75,7 +75,7 @@ describe('the run report attributes orders to a run', () => {
     expect(r.reactivated).toEqual({ treated: 0, holdout: 0 });
     expect(r.revenue).toBe('0.00');
     expect(r.caveats.join('\n')).toMatch(/preliminary: the attribution window is open until/);
-    expect(r.caveats.join('\n')).toMatch(/no orders placed since launch have been imported/);
+    expect(r.caveats.join('\n')).toMatch(/no orders have been imported since launch/);
   });
 
   describe('after the orders come in', () => {
@@ -146,7 +146,7 @@ describe('the run report attributes orders to a run', () => {
       const costs = 21 + 0.05 * nT;
       expect(r.roi).toBeCloseTo((Number(r.incrementalMargin.estimate) - 0.05 * nT) / costs, 4);
       expect(r.cac).toBe('30.00');
-      expect(r.caveats.join('\n')).not.toMatch(/no orders placed since launch/);
+      expect(r.caveats.join('\n')).not.toMatch(/no orders have been imported since launch/);
     });
 
     it('is final once the window has closed, and still leaves out the order placed after it', async () => {

@@ -89,13 +89,13 @@ describe('minimum detectable lift and break-even lift', () => {
 describe('caveats in words', () => {
   const facts: CaveatFacts = {
     treated: 900, holdout: 23, holdoutReactivated: 2, minimumDetectableLift: 0.2235, incrementalRate: { lo: -0.05, hi: 0.2 },
-    windowOpen: true, windowTo: '2025-08-01T08:00:00.000Z', ordersSinceLaunch: 0, opened: 12, redeemedWithoutOrder: 1,
+    windowOpen: true, windowTo: '2025-08-01T08:00:00.000Z', orderImportsSinceLaunch: 0, opened: 12, redeemedWithoutOrder: 1,
   };
 
   it('says how sure the numbers are', () => {
     expect(caveats(facts)).toEqual([
       'preliminary: the attribution window is open until 2025-08-01T08:00:00.000Z; orders placed until then still count and may change every figure',
-      "no orders placed since launch have been imported: import the shop's latest orders (or connect the order webhook) before reading this report",
+      "no orders have been imported since launch: import the shop's latest orders (or connect the order webhook) before reading this report",
       'the holdout has 23 customers: too few to tell a 5-point lift from chance (the smallest lift it reliably detects is 22.4 points)',
       "only 2 held-out customers came back: the incremental margin's interval is rougher than its 95% says (simulations put it nearer 90%)",
       "the incremental reactivation rate's 95% interval includes zero: the campaign may have changed nothing",
@@ -105,7 +105,7 @@ describe('caveats in words', () => {
   });
 
   it('says nothing when there is nothing to say, and names an empty holdout', () => {
-    const calm = { ...facts, holdoutReactivated: 40, minimumDetectableLift: 0.02, incrementalRate: { lo: 0.01, hi: 0.05 }, windowOpen: false, ordersSinceLaunch: 10, opened: 0, redeemedWithoutOrder: 0 };
+    const calm = { ...facts, holdoutReactivated: 40, minimumDetectableLift: 0.02, incrementalRate: { lo: 0.01, hi: 0.05 }, windowOpen: false, orderImportsSinceLaunch: 10, opened: 0, redeemedWithoutOrder: 0 };
     expect(caveats(calm)).toEqual([]);
     expect(caveats({ ...calm, holdout: 0, minimumDetectableLift: null, incrementalRate: { lo: null, hi: null } })[0]).toMatch(/^nobody was held out/);
   });
