@@ -9,6 +9,7 @@ import { RekindleError } from '../domain/errors';
 import { keysCommands, statsCommand } from './adminCommands';
 import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
+import { reportCommand } from './reportCommand';
 import { demoCommand } from './demoCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
   program.addCommand(feedbackCommands());
+  program.addCommand(reportCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

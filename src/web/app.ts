@@ -11,6 +11,7 @@ import { checkoutRoutes } from './routes/checkout';
 import { loggablePath } from './logPaths';
 import { PublicDeps, publicRoutes } from './routes/public';
 import { webhookRoutes } from './routes/webhooks';
+import { reportRoutes } from './routes/reports';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
 export function createApp(services: Services, options: { publicDeps?: PublicDeps } = {}): Express {
@@ -35,6 +36,7 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.use('/api', perAddress(limits.perAddress), authenticate(services.apiKeys), perKey(limits.perKey));
   app.use('/api', checkoutRoutes(services));
   app.use('/api', apiRoutes(services));
+  app.use('/api', reportRoutes(services));
   app.use('/webhooks', perAddress(limits.perAddress), webhookRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
