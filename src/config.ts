@@ -41,6 +41,8 @@ const schema = z.object({
   /** Share of the value of winning a customer back the shop is willing to invest. */
   WINBACK_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   GROSS_MARGIN: z.coerce.number().min(0).max(1).default(0.4),
+  /** What one email costs to send (ESP fees), in the shop currency: the report's send cost. */
+  SEND_COST: decimalText.default('0'),
   CLV_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** Per month. */
   DISCOUNT_RATE: z.coerce.number().min(0).max(1).default(0.01),
@@ -84,6 +86,8 @@ export interface Config {
   /** Inputs of the CLV and budget calculation; money as decimal strings in the shop currency. */
   value: {
     cac: string;
+    /** Per email sent, decimal string. */
+    sendCost: string;
     share: number;
     margin: number;
     months: number;
@@ -151,6 +155,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
     consentPolicy: s.CONSENT_POLICY,
     value: {
       cac: s.CAC,
+      sendCost: s.SEND_COST,
       share: s.WINBACK_SHARE,
       margin: s.GROSS_MARGIN,
       months: s.CLV_MONTHS,

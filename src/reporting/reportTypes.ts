@@ -55,10 +55,18 @@ export interface RunReport {
   clicked: number;
   redeemed: number;
   reactivated: ReactivationCounts;
+  /** Net revenue of the treated customers' orders in the window. */
   revenue: string;
   margin: string;
+  /** The same for the held-out customers: what came back without the campaign. */
+  holdoutRevenue: string;
+  holdoutMargin: string;
+  /** GROSS_MARGIN or the campaign's override. */
+  marginRate: number;
   incentiveCost: string;
   sendCost: string;
+  /** (treated rate − holdout rate) × treated: the win-backs the campaign caused; null without a holdout. */
+  incrementalReactivations: number | null;
   incrementalReactivationRate: Estimate;
   incrementalMargin: Estimate;
   roi: number | null;

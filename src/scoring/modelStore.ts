@@ -76,6 +76,12 @@ export async function latestModel(db: Database, currency: string): Promise<Store
   return model;
 }
 
+/** The model a run launched with, by version; undefined if it is gone. */
+export async function modelByVersion(db: Database, version: number): Promise<StoredModel | undefined> {
+  const row = await db.reader.getRepository(ModelFit).findOne({ where: { id: version } });
+  return row ? fromRow(row) : undefined;
+}
+
 function fromRow(row: ModelFit): StoredModel {
   return {
     version: row.id,
