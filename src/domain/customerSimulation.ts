@@ -42,7 +42,7 @@ export interface CustomerPlan {
   respondAfterDays: number;
   /** Whether a customer who buys anyway, after the offer email, uses its code. */
   usesCodeAnyway: boolean;
-  /** The order's amount: their expected spend with some spread, at least 1. */
+  /** The order's amount before any discount: their expected spend with some spread, at least MIN_ORDER. */
   amount: string;
 }
 
@@ -56,6 +56,11 @@ const OPEN_SHARE = 0.35;
 const CODE_USE_ANYWAY = 0.5;
 /** Spread of order amounts around the expected spend (log-normal, mean kept). */
 const AMOUNT_SIGMA = 0.4;
+/**
+ * No order is smaller than this: above the demo ladder's largest fixed credit (10.00), so no
+ * order is paid in full by its code, which would make it a zero-amount order that counts for nobody.
+ */
+const MIN_ORDER = 15;
 /** Orders fall in [EDGE_DAYS, window − EDGE_DAYS]: clear of the launch instant and the window's end. */
 const EDGE_DAYS = 0.5;
 
@@ -88,6 +93,6 @@ function planOne(c: SimulatedCustomer, s: SimulationSettings): CustomerPlan {
     opens: treated && (opens || won),
     respondAfterDays: 0.1 + respond * 4.8,
     usesCodeAnyway: treated && c.hasOffer && usesCode,
-    amount: formatMoney(moneyFromStatistic(Math.max(1, c.expectedSpend * spread)), s.currency),
+    amount: formatMoney(moneyFromStatistic(Math.max(MIN_ORDER, c.expectedSpend * spread)), s.currency),
   };
 }

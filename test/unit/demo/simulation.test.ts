@@ -105,7 +105,7 @@ describe('planCustomers', () => {
       expect(c.respondAfterDays).toBeGreaterThan(0);
       expect(c.respondAfterDays).toBeLessThan(5);
       expect(c.amount).toMatch(/^\d+\.\d\d$/);
-      expect(Number(c.amount)).toBeGreaterThanOrEqual(1);
+      expect(Number(c.amount)).toBeGreaterThanOrEqual(15);
     }
   });
 });
