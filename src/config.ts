@@ -63,6 +63,11 @@ const schema = z.object({
   CAMPAIGNS_DIR: z.string().min(1).optional(),
   VIEWS_DIR: z.string().min(1).optional(),
   SHOP_POSTAL_ADDRESS: z.string().min(1).max(500).default('Rekindle Demo Shop, 1 Example Street, 10115 Berlin, Germany'),
+  /** Owners who get the weekly digest, comma-separated; none: no digest is sent. */
+  DIGEST_TO: z
+    .string()
+    .refine((v) => v.split(',').every((a) => z.string().email().safeParse(a.trim()).success), 'comma-separated email addresses like owner@shop.example, partner@shop.example')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -108,6 +113,8 @@ export interface Config {
     dkim?: { domain: string; selector: string; privateKeyFile: string };
   };
   logLevel: Settings['LOG_LEVEL'];
+  /** DIGEST_TO: who gets the weekly digest; empty means nobody. */
+  digestTo: string[];
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
@@ -175,6 +182,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
       dkim: dkimOf(s),
     },
     logLevel: s.LOG_LEVEL,
+    digestTo: (s.DIGEST_TO ?? '').split(',').map((a) => a.trim()).filter(Boolean),
   };
 }
 

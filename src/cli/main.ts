@@ -10,6 +10,7 @@ import { keysCommands, statsCommand } from './adminCommands';
 import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
 import { demoCommand } from './demoCommand';
+import { digestCommand } from './digestCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .option('--now <iso>', 'run as if the time were this (ISO 8601); the clock runs on from there')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
+  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand(), digestCommand()]) program.addCommand(sub);
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

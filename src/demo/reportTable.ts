@@ -1,14 +1,6 @@
 /** A run's ROI report as the plain-text table the demo prints for an owner. */
-import type { Estimate, RunReport } from '../reporting/reportTypes';
-
-const pct = (v: string | number | null) => (v === null ? '—' : `${(Number(v) * 100).toFixed(1)}%`);
-const points = (v: string | number | null) => (v === null ? '—' : `${Number(v) >= 0 ? '+' : ''}${(Number(v) * 100).toFixed(1)} pts`);
-const rate = (n: number, of: number) => (of ? pct(n / of) : '—');
-
-function interval(e: Estimate, show: (v: string | number | null) => string): string {
-  const [lo, hi] = e.ci95;
-  return lo === null || hi === null ? `${show(e.estimate)} (no 95% interval)` : `${show(e.estimate)} (95% interval ${show(lo)} to ${show(hi)})`;
-}
+import { percent, points, shareOf, withInterval } from '../reporting/figures';
+import type { RunReport } from '../reporting/reportTypes';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -24,7 +16,7 @@ export function reportTable(r: RunReport): string[] {
       ['', 'treated', 'held out'],
       ['customers', String(r.treated), String(r.holdout)],
       ['came back (ordered)', String(r.reactivated.treated), String(r.reactivated.holdout)],
-      ['reactivation rate', rate(r.reactivated.treated, r.treated), rate(r.reactivated.holdout, r.holdout)],
+      ['reactivation rate', shareOf(r.reactivated.treated, r.treated), shareOf(r.reactivated.holdout, r.holdout)],
       ['net revenue', money(r.revenue), money(r.holdoutRevenue)],
     ]),
     '',
@@ -36,10 +28,10 @@ export function reportTable(r: RunReport): string[] {
     '  * opens are unreliable (privacy proxies open every email); nothing below uses them',
     '',
     `What the campaign changed, against the holdout:`,
-    `  incremental reactivation rate  ${interval(r.incrementalReactivationRate, points)}`,
-    `  incremental margin             ${interval(r.incrementalMargin, (v) => money(v === null ? null : String(v)))}`,
+    `  incremental reactivation rate  ${withInterval(r.incrementalReactivationRate, points, 'pts')}`,
+    `  incremental margin             ${withInterval(r.incrementalMargin, (v) => money(v === null ? null : String(v)))}`,
     `  costs                          ${money(r.incentiveCost)} incentives + ${money(r.sendCost)} sending`,
-    `  ROI                            ${r.roi === null ? '—' : pct(r.roi)}`,
+    `  ROI                            ${percent(r.roi)}`,
     `  cost per win-back              ${money(r.costPerWinBack)} (a new customer costs ${money(r.cac)})`,
     ...(r.caveats.length ? ['', 'Read with care:', ...r.caveats.map((c) => `  - ${c}`)] : []),
   ];

@@ -1,7 +1,8 @@
 /**
- * The cron jobs `serve` runs: dispatch what is due every minute, rescore every night. Each job
- * skips a tick while its previous run is still going (noOverlap), so a slow SMTP server can
- * never make two passes race; the dispatcher's claims would keep that safe anyway.
+ * The cron jobs `serve` runs: dispatch what is due every minute, rescore every night, and the
+ * owners' weekly digest on Monday mornings. Each job skips a tick while its previous run is still
+ * going (noOverlap), so a slow SMTP server can never make two passes race; the dispatcher's
+ * claims would keep that safe anyway.
  */
 import cron, { ScheduledTask } from 'node-cron';
 import type { Services } from '../wiring';
@@ -10,6 +11,7 @@ import { hasModel } from '../scoring/modelStore';
 import { scoreCustomers } from '../scoring/scoreService';
 import { pruneScores } from '../scoring/scoreStore';
 import { launchScoreDays } from '../campaigns/runControl';
+import { sendWeeklyDigest } from '../reporting/weeklyDigest';
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -48,6 +50,9 @@ export function startScheduler(services: Services): Scheduler {
   job('dispatch', '* * * * *', () => services.dispatcher().dispatchOnce());
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
   job('rescore', '15 3 * * *', () => rescoreNightly(services));
+  // Hourly, not only at Monday 08:00: a Monday morning missed while serve was down still gets its
+  // digest that day. The week's claim in the database keeps it to one, across restarts too.
+  job('digest', '0 * * * *', () => sendWeeklyDigest(services));
   return {
     async stop() {
       for (const task of tasks) await task.stop();

@@ -61,7 +61,7 @@ describe('rekindle demo (the README\'s first command)', () => {
     const out = rekindle(['demo', '--seed', '7'], {}, dir);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/ROI report: nostalgia-winback, run 1/);
-    expect(out.stdout).toMatch(/incremental reactivation rate +[+-]\d+\.\d pts \(95% interval [+-]\d+\.\d pts to [+-]\d+\.\d pts\)/);
+    expect(out.stdout).toMatch(/incremental reactivation rate +[+-]\d+\.\d pts \(95% interval [+-]\d+\.\d to [+-]\d+\.\d pts\)/);
     expect(out.stdout).toMatch(/the campaign added \d+\.\d points to the reactivation rate/);
   }, 240_000);
 });
