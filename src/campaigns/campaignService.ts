@@ -4,7 +4,7 @@
  */
 import type { Services } from '../wiring';
 import { ConflictError, InputError } from '../domain/errors';
-import { formatMoney } from '../domain/money';
+import { formatMoney, Money } from '../domain/money';
 import { timeZone } from '../domain/time';
 import { latestScores } from '../scoring/audienceScores';
 import { hasModel } from '../scoring/modelStore';
@@ -18,6 +18,7 @@ import type { SendContext } from './sendContext';
 import { projectedSchedule } from './steps';
 import type { Mailer } from '../mail/transport';
 import { loadIncident } from './incidents';
+import { holdoutPower } from '../reporting/holdoutPower';
 
 export interface CampaignDeps {
   services: Services;
@@ -68,7 +69,7 @@ export class CampaignService {
   async preview(name: string, incidentId?: number) {
     const { services } = this.deps;
     const campaign = this.campaign(name);
-    const { plan } = await this.plan(campaign, incidentId);
+    const { plan, modelVersion } = await this.plan(campaign, incidentId);
     const currency = services.config.shop.currency;
     const sample = plan.enrolments.find((e) => !e.holdout && e.offer) ?? plan.enrolments.find((e) => !e.holdout) ?? null;
     const run = await this.previewRun(campaign, incidentId);
@@ -96,6 +97,7 @@ export class CampaignService {
       expectedCost: formatMoney(plan.expectedCost, currency),
       expectedIncrementalMargin: formatMoney(plan.expectedIncrementalMargin, currency),
       expectedRoi: plan.expectedCost.isZero() ? null : plan.expectedIncrementalMargin.minus(plan.expectedCost).div(plan.expectedCost).toDecimalPlaces(2).toNumber(),
+      ...(await this.holdoutPower(campaign, plan, modelVersion)),
       steps,
     };
   }
@@ -127,6 +129,23 @@ export class CampaignService {
       sent.push({ step: i + 1, file: outcome.detail });
     }
     return { to, sent };
+  }
+
+  /** What the planned holdout can detect (issue 12 item 3); an incident campaign holds nobody out on purpose. */
+  private async holdoutPower(campaign: Campaign, plan: CampaignPlan, modelVersion: number | null) {
+    const { config, db, clock } = this.deps.services;
+    return holdoutPower(db, {
+      modelVersion: campaign.kind === 'incident' ? null : modelVersion,
+      asOf: timeZone(config.shop.timeZone).day(clock().getTime()),
+      customerIds: plan.enrolments.map((e) => e.candidate.customerId),
+      treated: plan.treated,
+      holdout: plan.holdout,
+      attributionWindowDays: campaign.attributionWindowDays,
+      marginRate: campaign.budget.margin ?? config.value.margin,
+      expectedIncentiveCost: plan.expectedCost,
+      sendCostEach: new Money(config.value.sendCost),
+      emailsPerTreated: campaign.steps.filter((s) => s.trigger === 'schedule').length,
+    });
   }
 
   private async previewRun(campaign: Campaign, incidentId?: number): Promise<RunInfo> {

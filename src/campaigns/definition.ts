@@ -87,7 +87,8 @@ export const campaignSchema = z
     sendWindow: z.object({ from: hhmm, to: hhmm }).strict().optional(),
     exitOn: z.array(z.enum(EXIT_CONDITIONS)).default([...EXIT_CONDITIONS]),
     frequencyCap: z.object({ maxEmails: z.number().int().min(1), perDays: z.number().min(1) }).strict().optional(),
-    attributionWindowDays: z.number().int().min(1).max(365).default(30),
+    /** Days after launch in which orders count for the run's report (issue 12: 60 by default). */
+    attributionWindowDays: z.number().int().min(1).max(365).default(60),
   })
   .strict()
   .superRefine((c, ctx) => {

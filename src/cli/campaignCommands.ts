@@ -50,6 +50,7 @@ export function campaignCommands(): Command {
           `${p.campaign}: ${p.audience} customers (${p.treated} treated, ${p.holdout} held out)`,
           `budget ${p.budgetTotal} ${p.currency}; expected offer cost ${p.expectedCost}; expected incremental margin ${p.expectedIncrementalMargin}${p.expectedRoi === null ? '' : `; expected ROI ${p.expectedRoi}`}`,
           ...p.steps.map((st) => `step ${st.step}: ${st.sendAt ?? 'on demand'}  "${st.subject}"`),
+          ...holdoutLines(p),
         );
       }),
     );
@@ -119,3 +120,13 @@ export function dispatchCommand(): Command {
     );
 }
 
+/** What the holdout can tell (issue 12 item 3), in points of reactivation rate. */
+function holdoutLines(p: { baselineReactivationRate: number | null; minimumDetectableLift: number | null; holdoutWarning: string | null }): string[] {
+  const points = (v: number) => `${(v * 100).toFixed(1)} points`;
+  const lines: string[] = [];
+  if (p.minimumDetectableLift !== null && p.baselineReactivationRate !== null) {
+    lines.push(`the model expects ${(p.baselineReactivationRate * 100).toFixed(1)}% back on their own; the holdout can detect a lift of ${points(p.minimumDetectableLift)} (80% power, alpha 0.05)`);
+  }
+  if (p.holdoutWarning) lines.push(`warning: ${p.holdoutWarning}`);
+  return lines;
+}

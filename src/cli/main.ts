@@ -9,6 +9,7 @@ import { RekindleError } from '../domain/errors';
 import { keysCommands, statsCommand } from './adminCommands';
 import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
+import { reportCommand } from './reportCommand';
 import { demoCommand } from './demoCommand';
 import { digestCommand } from './digestCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
@@ -21,7 +22,9 @@ export function buildProgram(): Command {
     .option('--now <iso>', 'run as if the time were this (ISO 8601); the clock runs on from there')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand(), digestCommand()]) program.addCommand(sub);
+  for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
+  program.addCommand(reportCommand());
+  program.addCommand(digestCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

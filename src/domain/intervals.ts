@@ -101,21 +101,29 @@ export function welchDifference(a: Moments, b: Moments, confidence = 0.95): Inte
   return { estimate, lo: estimate - half, hi: estimate + half };
 }
 
-/** Student's t quantile for a (possibly fractional) df, by bisection on the CDF. */
+/** Student's t quantile for a (possibly fractional) df: Newton's method on the CDF, kept inside a bisection bracket. */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile needs 0 < p < 1, got ${p}`);
   if (!(df > 0)) throw new RangeError(`studentTQuantile needs df > 0, got ${df}`);
   if (p < 0.5) return -studentTQuantile(1 - p, df);
   if (df > 1e7) return normalQuantile(p);
+  // Start from the Cornish–Fisher expansion around the normal quantile: Newton then needs two or three steps.
+  const z = normalQuantile(p);
+  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
   let lo = 0;
-  let hi = 1;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, df) < p) lo = mid;
-    else hi = mid;
+  let hi = Infinity;
+  const logNorm = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+  for (let i = 0; i < 200; i++) {
+    const f = studentTCdf(t, df) - p;
+    if (f < 0) lo = t;
+    else hi = t;
+    const density = Math.exp(logNorm - ((df + 1) / 2) * Math.log1p((t * t) / df));
+    let next = t - f / density;
+    if (!(next > lo && next < hi)) next = hi === Infinity ? 2 * t : (lo + hi) / 2;
+    if (Math.abs(next - t) <= 1e-12 * Math.max(1, t)) return next;
+    t = next;
   }
-  return (lo + hi) / 2;
+  return t;
 }
 
 export function studentTCdf(t: number, df: number): number {
@@ -147,7 +155,7 @@ function betaFraction(x: number, a: number, b: number): number {
       if (Math.abs(c) < tiny) c = tiny;
       h *= d * c;
     }
-    if (Math.abs(d * c - 1) < 1e-15) break;
+    if (Math.abs(d * c - 1) < 1e-14) break;
   }
   return h;
 }

@@ -119,30 +119,70 @@ export function breakEvenLift(costs: Money, treated: number, marginPerWinBack: M
   return costs.div(marginPerWinBack.mul(treated)).toNumber();
 }
 
+export interface HoldoutAdvice {
+  /** At 80% power and α = 0.05; null without a holdout. */
+  minimumDetectableLift: number | null;
+  /** Set when the holdout cannot tell the lift that would pay for the campaign from chance. */
+  warning: string | null;
+}
+
+/**
+ * Before launch: can this holdout tell a lift worth the budget from chance? `baseline` is the
+ * share expected to come back on their own (the model's), `breakEvenLift` the lift at which the
+ * campaign pays for itself. When it cannot, the smallest whole-percent holdout share that could.
+ */
+export function holdoutAdvice(p: { treated: number; holdout: number; baseline: number; breakEvenLift: number | null }): HoldoutAdvice {
+  if (p.holdout === 0) return { minimumDetectableLift: null, warning: 'nobody is held out: what the campaign changes cannot be measured' };
+  const mdl = minimumDetectableLift(p.treated, p.holdout, p.baseline);
+  if (mdl === null || p.breakEvenLift === null || mdl <= p.breakEvenLift) return { minimumDetectableLift: mdl, warning: null };
+  const audience = p.treated + p.holdout;
+  let needed: number | null = null;
+  for (let percent = 1; percent <= 50 && needed === null; percent++) {
+    const held = Math.round((audience * percent) / 100);
+    const lift = minimumDetectableLift(audience - held, held, p.baseline);
+    if (lift !== null && lift <= p.breakEvenLift) needed = percent;
+  }
+  const advice = needed === null ? 'Even holding out half the audience would not.' : `Holding out ${needed}% would detect it.`;
+  return {
+    minimumDetectableLift: mdl,
+    warning:
+      `the holdout of ${p.holdout} customers can only detect a lift of ${points(mdl)} or more, but the campaign pays for itself at ${points(p.breakEvenLift)}: ` +
+      `a result in between will look like chance. ${advice}`,
+  };
+}
+
 export interface CaveatFacts {
   treated: number;
   holdout: number;
+  /** Held-out customers who came back: the margin interval rests on their spends. */
+  holdoutReactivated: number;
   /** From the holdout's size and its observed (or expected) rate. */
   minimumDetectableLift: number | null;
   incrementalRate: { lo: number | null; hi: number | null };
   windowOpen: boolean;
   windowTo: string;
-  ordersSinceLaunch: number;
+  orderImportsSinceLaunch: number;
   opened: number;
   /** Codes redeemed at checkout whose order has not been imported. */
   redeemedWithoutOrder: number;
 }
 
-const points = (fraction: number) => `${Math.round(fraction * 1000) / 10}-point`;
+/** Below this many held-out comebacks Welch's interval covered under 93% in simulation (test/unit/domain/intervalCoverage.test.ts). */
+const FEW_COMEBACKS = 30;
+
+const points = (fraction: number) => `${Math.round(fraction * 1000) / 10} points`;
 
 /** How sure the numbers are, in words an owner reads. */
 export function caveats(f: CaveatFacts): string[] {
   const out: string[] = [];
   if (f.windowOpen) out.push(`preliminary: the attribution window is open until ${f.windowTo}; orders placed until then still count and may change every figure`);
-  if (f.ordersSinceLaunch === 0) out.push('no orders placed since launch have been imported: import the shop\'s latest orders (or connect the order webhook) before reading this report');
+  if (f.orderImportsSinceLaunch === 0) out.push('no orders have been imported since launch: import the shop\'s latest orders (or connect the order webhook) before reading this report');
   if (f.holdout === 0) out.push('nobody was held out: what the campaign changed cannot be measured, so the incremental figures, ROI and cost per win-back are empty');
   else if (f.minimumDetectableLift !== null && f.minimumDetectableLift > 0.05) {
     out.push(`the holdout has ${f.holdout} customers: too few to tell a 5-point lift from chance (the smallest lift it reliably detects is ${points(f.minimumDetectableLift)})`);
+  }
+  if (f.holdout > 0 && f.holdoutReactivated < FEW_COMEBACKS) {
+    out.push(`only ${f.holdoutReactivated} held-out customer${f.holdoutReactivated === 1 ? '' : 's'} came back: the incremental margin's interval is rougher than its 95% says (simulations put it nearer 90%)`);
   }
   const { lo, hi } = f.incrementalRate;
   if (lo !== null && hi !== null && lo <= 0 && hi >= 0) out.push('the incremental reactivation rate\'s 95% interval includes zero: the campaign may have changed nothing');

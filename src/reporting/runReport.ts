@@ -12,7 +12,7 @@ import { modelByVersion } from '../scoring/modelStore';
 import type { Services } from '../wiring';
 import { discountInsideNet } from './incentive';
 import type { PredictedVsActual, RunReport, StepReport } from './reportTypes';
-import { codeUses, CodeUse, findReportRun, historyGroups, OutcomeRow, ordersSince, outcomes, RunRow, sendCounts, Window } from './runQueries';
+import { codeUses, CodeUse, findReportRun, historyGroups, OutcomeRow, orderImportsSince, outcomes, RunRow, sendCounts, Window } from './runQueries';
 
 const DAY_MS = 86_400_000;
 /** Issue 12: a run's orders count for 60 days after launch unless its campaign says otherwise. */
@@ -34,7 +34,7 @@ export async function runReport(services: Services, runOrCampaign: string | numb
   const outcomeRows = await outcomes(db, run, window);
   const sends = await sendCounts(db, run.id);
   const uses = await codeUses(db, run, window);
-  const since = await ordersSince(db, window.from);
+  const since = await orderImportsSince(db, window.from);
   const predicted = await predictedVsActual(services, run, outcomeRows, window.from, Math.min(now, to));
 
   const treated = group(outcomeRows, false);
@@ -96,11 +96,12 @@ export async function runReport(services: Services, runOrCampaign: string | numb
     caveats: caveats({
       treated: treated.customers,
       holdout: holdout.customers,
+      holdoutReactivated: holdout.reactivated,
       minimumDetectableLift: minimumDetectableLift(treated.customers, holdout.customers, pooled),
       incrementalRate: figures.incrementalRate,
       windowOpen: open,
       windowTo: window.to,
-      ordersSinceLaunch: since,
+      orderImportsSinceLaunch: since,
       opened: total.opened,
       redeemedWithoutOrder: codes.all.withoutOrder,
     }),

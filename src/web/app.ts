@@ -8,6 +8,7 @@ import { apiRoutes } from './routes/api';
 import { checkoutRoutes } from './routes/checkout';
 import { PublicDeps, publicRoutes, redactLinkPath } from './routes/public';
 import { webhookRoutes } from './routes/webhooks';
+import { reportRoutes } from './routes/reports';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
 export function createApp(services: Services, options: { publicDeps?: PublicDeps } = {}): Express {
@@ -30,6 +31,7 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   // Checkout first: its own small JSON body limit must read the body before the API's larger one.
   app.use('/api', checkoutRoutes(services));
   app.use('/api', apiRoutes(services));
+  app.use('/api', reportRoutes(services));
   app.use('/webhooks', webhookRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));

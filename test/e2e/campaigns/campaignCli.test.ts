@@ -34,6 +34,8 @@ describe('rekindle campaign …, played forward with --now', () => {
       campaign: 'nostalgia-winback', audience: 30, treated: expect.any(Number), holdout: expect.any(Number), currency: 'EUR',
       budgetTotal: expect.stringMatching(MONEY), expectedCost: expect.stringMatching(MONEY), expectedIncrementalMargin: expect.stringMatching(MONEY),
       expectedRoi: expect.any(Number), steps: expect.any(Array),
+      baselineReactivationRate: expect.any(Number), minimumDetectableLift: expect.any(Number), breakEvenLift: expect.any(Number),
+      holdoutWarning: expect.stringMatching(/^the holdout of \d+ customers can only detect/),
     });
     expect(p.treated + p.holdout).toBe(p.audience);
     expect(p.holdout).toBeGreaterThan(0);
