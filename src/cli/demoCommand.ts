@@ -14,7 +14,7 @@ import { importOrdersFile } from '../import/fileImport';
 import { fitModels } from '../scoring/fitService';
 import { wire } from '../wiring';
 import { printJson, printLines } from './output';
-import { idOf } from './context';
+import { InputError } from '../domain/errors';
 import { simulateCustomers } from '../demo/simulateRun';
 import { reportTable } from '../demo/reportTable';
 
@@ -28,7 +28,7 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description('import the bundled CDNOW sample, fit, score, launch the win-back campaign, play it forward with simulated customers and print the ROI report')
     .option('--json', 'print the summary as JSON')
-    .option('--seed <n>', 'seed of the simulated customers (a whole number)', idOf('--seed'), DEFAULT_SEED)
+    .option('--seed <n>', 'seed of the simulated customers (a whole number)', seedOf, DEFAULT_SEED)
     .action(async (opts: { json?: boolean; seed: number }) => {
       let now = START;
       const config = loadConfig();
@@ -72,4 +72,9 @@ export function demoCommand(): Command {
         await services.close();
       }
     });
+}
+
+function seedOf(value: string): number {
+  if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) throw new InputError(`"${value}" is not a seed; give a whole number from 0 to 4294967295`, { field: '--seed' });
+  return Number(value);
 }

@@ -4,7 +4,8 @@
  * with, so that treated and held-out customers share one baseline drawn from the same model.
  */
 import type { Database } from '../db/database';
-import { BgNbdParams, probabilityOfPurchase } from '../domain/bgnbd';
+import type { BgNbdParams } from '../domain/bgnbd';
+import { pReactivation } from '../domain/reactivation';
 import type { SimulatedCustomer } from '../domain/customerSimulation';
 import { DAYS_PER_UNIT, TimeUnit } from '../domain/rfm';
 import { timeZone } from '../domain/time';
@@ -46,7 +47,7 @@ export async function runAudience(db: Database, runId: number, shopTimeZone: str
     customerId: Number(r.customer_id),
     holdout: Boolean(Number(r.holdout)),
     hasOffer: r.offer !== null,
-    baseline: probabilityOfPurchase(params, t, Number(r.x), Number(r.tx), Number(r.t)),
+    baseline: pReactivation(params, t, Number(r.x), Number(r.tx), Number(r.t)),
     expectedSpend: Number(r.expected_spend),
   }));
   return {

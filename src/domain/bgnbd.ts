@@ -75,18 +75,6 @@ export function expectedPurchases(params: BgNbdParams, t: number, x: number, tx:
 }
 
 /**
- * P(Y(t) ≥ 1 | x, t_x, T): the chance of at least one purchase in the next t. A customer alive
- * now can only drop out right after a purchase, so no purchase in t means no Poisson event in t:
- * E[e^(-λt)] over the posterior Gamma(r+x, α+T) is ((α+T)/(α+T+t))^(r+x). Hence
- * P = P(alive) · (1 − ((α+T)/(α+T+t))^(r+x)), exact, with no series to sum.
- */
-export function probabilityOfPurchase(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
-  if (t <= 0) return 0;
-  const { r, alpha } = params;
-  return pAlive(params, x, tx, T) * -Math.expm1((r + x) * Math.log((alpha + T) / (alpha + T + t)));
-}
-
-/**
  * E[X(t)] for a customer who has just made a first purchase, the paper's equation (9):
  * the conditional formula with no history (x = 0, T = 0) reduces to it exactly.
  */

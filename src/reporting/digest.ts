@@ -28,6 +28,8 @@ export interface DigestRun {
 
 export interface DigestContent {
   shopName: string;
+  /** PUBLIC_URL: where the report API answers. */
+  publicUrl: string;
   /** The Monday of the digest's week, `YYYY-MM-DD` in the shop's time zone. */
   weekOf: string;
   runs: DigestRun[];
@@ -60,6 +62,7 @@ export async function collectDigest(services: Services): Promise<DigestContent> 
   );
   return {
     shopName: config.shop.name,
+    publicUrl: config.publicUrl,
     weekOf: digestWeek(now, timeZone(config.shop.timeZone)).week,
     runs,
     feedback: { total: Number(counts.total), lastWeek: Number(counts.recent ?? 0), latest },
@@ -103,8 +106,10 @@ export function composeDigest(c: DigestContent): ComposedDigest {
     : 'No feedback has come in yet.';
   const feedbackNote = 'Rekindle does not record replies yet, so this counts all feedback received; answer each customer by email.';
   const latest = f.latest.map((m) => ({ head: `${longDate(m.at)}, ${m.campaign}:`, message: excerpt(m.message) }));
-  const readMore = c.runs.length
-    ? `Read more on the server: ${c.runs.map((r) => `\`rekindle report ${r.report.runId}\``).join(', ')} (add --json for every figure).`
+  const ids = c.runs.map((r) => r.report.runId);
+  const readMore = ids.length
+    ? `Read more on the server: ${ids.map((id) => `\`rekindle report ${id}\``).join(', ')} (add --json or --csv for every figure), ` +
+      `or with an API key: ${ids.map((id) => `${c.publicUrl}/api/runs/${id}/report`).join(', ')}.`
     : 'Read more on the server: `rekindle campaign list` and `rekindle report CAMPAIGN`.';
   const none = 'No campaign is running or ended in the last two weeks.';
 

@@ -64,4 +64,10 @@ describe('rekindle demo (the README\'s first command)', () => {
     expect(out.stdout).toMatch(/incremental reactivation rate +[+-]\d+\.\d pts \(95% interval [+-]\d+\.\d to [+-]\d+\.\d pts\)/);
     expect(out.stdout).toMatch(/the campaign added \d+\.\d points to the reactivation rate/);
   }, 240_000);
+
+  it('refuses a seed that is not a whole number', () => {
+    const out = rekindle(['demo', '--seed', '1.5'], {}, mkdtempSync(path.join(os.tmpdir(), 'rekindle-demo-')));
+    expect(out.status).toBe(1);
+    expect(out.stderr).toBe('rekindle: --seed: "1.5" is not a seed; give a whole number from 0 to 4294967295\n');
+  });
 });

@@ -62,12 +62,13 @@ describe('the weekly digest\'s content', () => {
     expect(text).toContain('does not record replies yet');
     expect(text).toContain('The beans arrived stale <script>alert(1)</script> & "late".');
     expect(text).toContain(`rekindle report ${runId}`);
+    expect(text).toContain(`https://rekindle.beanthere.example/api/runs/${runId}/report`);
 
     expect(html).toContain('<title>Bean &amp; There: your Rekindle week of 9 June 2025');
     expect(html).toContain(`measured, run ${runId}`);
     expect(html).toContain('The beans arrived stale &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;late&quot;.');
     expect(html).not.toContain('<script>');
-    expect(html).toContain(`rekindle report ${runId}`);
+    expect(html).toContain(`<code>rekindle report ${runId}</code>`);
   });
 
   it('leaves out runs that ended and whose window closed more than two weeks ago', async () => {
