@@ -33,26 +33,23 @@ export function startScheduler(services: Services): Scheduler {
   const { logger } = services;
   const tasks: ScheduledTask[] = [];
   const job = (name: string, pattern: string, work: () => Promise<unknown>) => {
-    const task = cron.schedule(
-      pattern,
-      async () => {
-        try {
-          const result = await work();
-          logger.info({ job: name, result }, 'scheduled job finished');
-        } catch (error) {
-          logger.error({ job: name, err: error }, 'scheduled job failed');
-        }
-      },
-      { name, noOverlap: true, timezone: services.config.shop.timeZone },
-    );
-    tasks.push(task);
+    const run = async () => {
+      try {
+        const result = await work();
+        logger.info({ job: name, result }, 'scheduled job finished');
+      } catch (error) {
+        logger.error({ job: name, err: error }, 'scheduled job failed');
+      }
+    };
+    tasks.push(cron.schedule(pattern, run, { name, noOverlap: true, timezone: services.config.shop.timeZone }));
+    return run;
   };
   job('dispatch', '* * * * *', () => services.dispatcher().dispatchOnce());
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
   job('rescore', '15 3 * * *', () => rescoreNightly(services));
-  // Hourly, not only at Monday 08:00: a Monday morning missed while serve was down still gets its
-  // digest that day. The week's claim in the database keeps it to one, across restarts too.
-  job('digest', '0 * * * *', () => sendWeeklyDigest(services));
+  // Hourly, and once at start, not only at Monday 08:00: a Monday morning missed while serve was
+  // down still gets its digest that day. The week's claim in the database keeps it to one.
+  void job('digest', '0 * * * *', () => sendWeeklyDigest(services))();
   return {
     async stop() {
       for (const task of tasks) await task.stop();
