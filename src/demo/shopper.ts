@@ -3,8 +3,7 @@
  * port: the open pixel, the landing page, the redeem form with its CSRF token, the checkout's
  * code API and `POST /api/orders`. Anything but the expected answer stops the demo, naming it.
  */
-import { Money } from '../domain/money';
-import { formatMoney } from '../domain/money';
+import { formatMoney, Money } from '../domain/money';
 import { formsOf, postForm } from './pageForms';
 
 export interface DemoOrder {
