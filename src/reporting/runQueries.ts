@@ -72,7 +72,8 @@ export async function outcomes(db: Database, run: RunRow, w: Window): Promise<Ou
               AND o.ordered_at >= ${p(3)} AND o.ordered_at < ${p(4)}
               AND o.status = 'kept' AND o.refunded_minor < o.amount_minor AND o.currency = ${p(5)}
         WHERE e.run_id = ${p(0)}
-        GROUP BY e.id, e.holdout
+        -- customer_id first: the order enrolments_run_customer already reads in, so no sort.
+        GROUP BY e.customer_id, e.id, e.holdout
      ), ps AS (
        SELECT pc.holdout, pc.orders, pc.net, pc.days,
               CASE WHEN pc.orders > 0 AND NOT pc.holdout THEN
@@ -118,8 +119,7 @@ export async function sendCounts(db: Database, runId: number): Promise<SendCount
             SUM(CASE WHEN s.status IN ('sent', 'uncertain') OR (s.status = 'suppressed' AND s.attempts > 0) THEN 1 ELSE 0 END) AS sent,
             SUM(CASE WHEN s.status = 'sent' THEN 1 ELSE 0 END) AS delivered,
             SUM(CASE WHEN s.status = 'suppressed' AND s.attempts > 0 THEN 1 ELSE 0 END) AS bounced
-       FROM enrolments e JOIN sends s ON s.enrolment_id = e.id
-      WHERE e.run_id = ${p(0)} GROUP BY s.step`,
+       FROM sends s WHERE s.run_id = ${p(0)} GROUP BY s.step`,
     [runId],
   );
   const events: any[] = await db.reader.query(
@@ -156,7 +156,8 @@ export interface CodeUse {
 /**
  * How the run's codes were used: through the checkout API (a live redemption) or named in an
  * imported order's `discount_code` by the customer it was issued to (case and spaces ignored),
- * when no live redemption already ties that order. Grouped, so only distinct (step, rung, amount)
+ * when no live redemption already ties that order (only orders from the day before launch on: a
+ * code is issued after launch). Grouped, so only distinct (step, rung, amount)
  * combinations of imported uses come back.
  */
 export async function codeUses(db: Database, run: RunRow, w: Window): Promise<CodeUse[]> {
@@ -167,7 +168,7 @@ export async function codeUses(db: Database, run: RunRow, w: Window): Promise<Co
          FROM redemptions r WHERE r.run_id = ${p(0)} AND r.released_at IS NULL
        UNION ALL
        SELECT k.id, o.order_id, NULL, 'import'
-         FROM codes k JOIN orders o ON o.customer_id = k.customer_id AND UPPER(TRIM(o.discount_code)) = k.code
+         FROM codes k JOIN orders o ON o.customer_id = k.customer_id AND o.ordered_day >= ${p(4)} AND UPPER(TRIM(o.discount_code)) = k.code
         WHERE k.run_id = ${p(0)} AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.order_id = o.order_id AND r.released_at IS NULL)
      ), classified AS (
        SELECT u.code_id, u.source, u.discount_minor, s.step, k.discount AS rung, o.order_id, o.amount_minor - o.refunded_minor AS net,
@@ -185,7 +186,7 @@ export async function codeUses(db: Database, run: RunRow, w: Window): Promise<Co
             COALESCE(SUM(CASE WHEN state = 'counted' THEN net ELSE 0 END), 0) AS revenue, COALESCE(SUM(discount_minor), 0) AS discount
        FROM classified
       GROUP BY step, source, state, CASE WHEN source = 'import' THEN rung END, CASE WHEN source = 'import' THEN net END`,
-    [run.id, w.from, w.to, run.currency],
+    [run.id, w.from, w.to, run.currency, dayBounds(w)[0]],
   );
   return rows.map((r) => ({
     step: r.step === null ? null : Number(r.step),

@@ -92,6 +92,7 @@ export class Enrolment {
 @Entity('sends')
 @Index('sends_enrolment_step', ['enrolmentId', 'step'], { unique: true })
 @Index('sends_due', ['status', 'dueAt'])
+@Index('sends_run_step', ['runId', 'step', 'status', 'attempts'])
 export class Send {
   @PrimaryGeneratedColumn()
   id: number;

@@ -3,7 +3,8 @@ import { Models1732355000000 } from './1732355000000-Models';
 import { Campaigns1732360000000 } from './1732360000000-Campaigns';
 import { Codes1732370000000 } from './1732370000000-Codes';
 import { SlimOrders1732380000000 } from './1732380000000-SlimOrders';
-import { Digests1732390000000 } from './1732390000000-Digests';
+import { ReportIndexes1732390000000 } from './1732390000000-ReportIndexes';
+import { Digests1732395000000 } from './1732395000000-Digests';
 
 /** In order. Each later issue appends its migration here. */
-export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, Digests1732390000000];
+export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, ReportIndexes1732390000000, Digests1732395000000];

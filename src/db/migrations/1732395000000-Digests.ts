@@ -6,8 +6,8 @@ import { int, str, text, ts } from './columns';
  * before the digest is sent: the primary key on the week lets exactly one process claim it,
  * however many `serve`s run and however often they restart.
  */
-export class Digests1732390000000 implements MigrationInterface {
-  name = 'Digests1732390000000';
+export class Digests1732395000000 implements MigrationInterface {
+  name = 'Digests1732395000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(new Table({
