@@ -63,6 +63,11 @@ const schema = z.object({
   CAMPAIGNS_DIR: z.string().min(1).optional(),
   VIEWS_DIR: z.string().min(1).optional(),
   SHOP_POSTAL_ADDRESS: z.string().min(1).max(500).default('Rekindle Demo Shop, 1 Example Street, 10115 Berlin, Germany'),
+  /** Owners who get the weekly digest, comma-separated; none: no digest is sent. */
+  DIGEST_TO: z
+    .string()
+    .refine((v) => v.split(',').every((a) => z.string().email().safeParse(a.trim()).success), 'comma-separated email addresses like owner@shop.example, partner@shop.example')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Requests per minute to /api per API key, and to /api and the webhook per client address. */
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
@@ -113,6 +118,8 @@ export interface Config {
   logLevel: Settings['LOG_LEVEL'];
   /** Requests per minute: per API key on /api, per client address on /api and the webhook. */
   rateLimits: { perKey: number; perAddress: number };
+  /** DIGEST_TO: who gets the weekly digest; empty means nobody. */
+  digestTo: string[];
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
@@ -181,6 +188,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
     },
     logLevel: s.LOG_LEVEL,
     rateLimits: { perKey: s.API_RATE_LIMIT_PER_KEY, perAddress: s.API_RATE_LIMIT_PER_ADDRESS },
+    digestTo: (s.DIGEST_TO ?? '').split(',').map((a) => a.trim()).filter(Boolean),
   };
 }
 

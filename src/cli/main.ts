@@ -11,6 +11,7 @@ import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
 import { reportCommand } from './reportCommand';
 import { demoCommand } from './demoCommand';
+import { digestCommand } from './digestCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { feedbackCommands } from './feedbackCommands';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   for (const sub of [importCommands(), statsCommand(), keysCommands(), fitCommand(), scoreCommand(), explainCommand(), validateCommand(), campaignCommands(), dispatchCommand(), incidentCommands(), serveCommand(), demoCommand()]) program.addCommand(sub);
   program.addCommand(feedbackCommands());
   program.addCommand(reportCommand());
+  program.addCommand(digestCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

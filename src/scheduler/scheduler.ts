@@ -1,7 +1,8 @@
 /**
  * The cron jobs `serve` runs: dispatch what is due at start and every minute, rescore every
- * night. Each job skips a tick while its previous run is still going, so a slow SMTP server can
- * never make two passes race; the dispatcher's claims would keep that safe anyway.
+ * night, and the owners' weekly digest on Monday mornings. Each job skips a tick while its
+ * previous run is still going, so a slow SMTP server can never make two passes race; the
+ * dispatcher's claims would keep that safe anyway.
  */
 import cron, { ScheduledTask } from 'node-cron';
 import type { Services } from '../wiring';
@@ -10,6 +11,7 @@ import { hasModel } from '../scoring/modelStore';
 import { scoreCustomers } from '../scoring/scoreService';
 import { pruneScores } from '../scoring/scoreStore';
 import { launchScoreDays } from '../campaigns/runControl';
+import { sendWeeklyDigest } from '../reporting/weeklyDigest';
 
 export interface Scheduler {
   /** No job starts after this; resolves when the running ones have wound down. */
@@ -57,6 +59,9 @@ export function startScheduler(services: Services): Scheduler {
   job('rescore', '15 3 * * *', () => rescoreNightly(services));
   // What is due now, or was released by the last stop, need not wait for the next minute.
   void dispatch();
+  // Hourly, and once at start, not only at Monday 08:00: a Monday morning missed while serve was
+  // down still gets its digest that day. The week's claim in the database keeps it to one.
+  void job('digest', '0 * * * *', () => sendWeeklyDigest(services))();
   return {
     async stop() {
       stopping.abort();

@@ -29,9 +29,15 @@ describe('config', () => {
     ['SECRET_KEY', 'short', /^SECRET_KEY: .*at least 32 characters/],
     ['PUBLIC_URL', 'shop.example', /^PUBLIC_URL: .*absolute URL/],
     ['REKINDLE_ENV', 'prod', /^REKINDLE_ENV: "prod" is not allowed; expected/],
+    ['DIGEST_TO', 'owner@shop.example, nobody', /^DIGEST_TO: .*expected comma-separated email addresses/],
   ])('rejects %s=%s naming the variable and what is allowed', (name, value, message) => {
     expect(() => loadConfig({ [name]: value }, emptyDir())).toThrow(message);
     expect(() => loadConfig({ [name]: value }, emptyDir())).toThrow(ConfigError);
+  });
+
+  it('reads DIGEST_TO as a list of addresses, empty when unset', () => {
+    expect(loadConfig({}, emptyDir()).digestTo).toEqual([]);
+    expect(loadConfig({ DIGEST_TO: ' owner@shop.example,Partner@Shop.example ' }, emptyDir()).digestTo).toEqual(['owner@shop.example', 'Partner@Shop.example']);
   });
 
   it('reads rekindle.config.json, with the environment winning', () => {
