@@ -7,6 +7,7 @@
  */
 import { BgNbdParams } from './bgnbd';
 import { groupRows, keyColumn, pickRows, sampleRows } from './grouping';
+import { fitUncertainty, ParameterUncertainty } from './hessian';
 import { FitReport, minimizeFromStarts, Objective } from './optimize';
 import { digamma, lnGamma } from './specialFunctions';
 
@@ -22,6 +23,8 @@ export interface BgNbdFit extends FitReport {
   customers: number;
   /** Distinct (x, t_x, T) patterns the likelihood was summed over. */
   patterns: number;
+  /** Standard errors, covariance and 95% intervals of (r, α, a, b), in that order. */
+  uncertainty: ParameterUncertainty;
 }
 
 export interface BgNbdFitOptions {
@@ -47,17 +50,21 @@ export function fitBgNbd(data: FrequencyRecency, options: BgNbdFitOptions = {}):
   const starts = (options.starts ?? defaultStarts(data)).map((p) => [p.r, p.alpha / scale, p.a, p.b].map(Math.log));
   const sample = data.length > 2 * SCREENING_SAMPLE ? bgnbdObjective(toPatterns(sampleOf(data), scale)) : undefined;
   const bounds = { lower: -LOG_BOUND, upper: LOG_BOUND, maxIterations: options.maxIterations };
-  const { best, ...report } = minimizeFromStarts(bgnbdObjective(patterns), starts, bounds, sample);
+  const objective = bgnbdObjective(patterns);
+  const { best, ...report } = minimizeFromStarts(objective, starts, bounds, sample);
   const [r, alpha, a, b] = Array.from(best.theta, Math.exp);
+  const params = { r, alpha: alpha * scale, a, b };
   return {
     ...report,
-    params: { r, alpha: alpha * scale, a, b },
+    params,
     // Undo the rescaling: each purchase's density picks up 1/scale.
     logLikelihood: -best.value * patterns.total - patterns.purchases * Math.log(scale),
     customers: data.length,
     patterns: patterns.count,
+    uncertainty: fitUncertainty(objective, best, patterns.total, [params.r, params.alpha, params.a, params.b]),
   };
 }
+
 
 function timeScale(data: FrequencyRecency): number {
   let sum = 0;

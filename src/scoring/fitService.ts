@@ -6,6 +6,7 @@
 import { BgNbdFit, fitBgNbd } from '../domain/bgnbdFit';
 import { ConflictError } from '../domain/errors';
 import { fitGammaGamma, GammaGammaFit } from '../domain/gammaGamma';
+import type { ParameterUncertainty } from '../domain/hessian';
 import { CustomerSummary, dayNumber, summarize, TimeUnit } from '../domain/rfm';
 import type { Services } from '../wiring';
 import { dataWarnings, defaultHorizonDays, purchaseModelWarnings, spendModelWarnings, Warning } from './diagnostics';
@@ -21,10 +22,22 @@ export interface FitOptions {
   timeUnit?: TimeUnit;
 }
 
+/**
+ * How sure the fit is of each parameter (issue 14): standard errors and the covariance from the
+ * observed information, and 95% intervals on the log scale. null where the data cannot pin a
+ * parameter down (JSON has no NaN).
+ */
+export interface Uncertainty<K extends string> {
+  standardErrors: Record<K, number>;
+  /** Rows and columns in the order of the parameters above. */
+  covariance: number[][];
+  intervals: Record<K, [number, number]>;
+}
+
 /** What `fit --json` prints: these keys exactly, plus the caveats. */
 export interface FitOutput {
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
-  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean };
+  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean } & Uncertainty<'r' | 'alpha' | 'a' | 'b'>;
+  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean } & Uncertainty<'p' | 'q' | 'gamma'>;
   customers: number;
   repeatCustomers: number;
   calibrationEnd: string;
@@ -54,8 +67,14 @@ export async function fitModels(services: ModelServices, options: FitOptions = {
   const { r, alpha, a, b } = purchase.params;
   const { p, q, gamma } = spend.params;
   return {
-    bgnbd: { ...rounded({ r, alpha, a, b }), logLikelihood: round(purchase.logLikelihood, 4), converged: purchase.converged },
-    gammaGamma: { ...rounded({ p, q, gamma }), logLikelihood: round(spend.logLikelihood, 4), converged: spend.converged },
+    bgnbd: {
+      ...rounded({ r, alpha, a, b }), logLikelihood: round(purchase.logLikelihood, 4), converged: purchase.converged,
+      ...uncertaintyOutput(['r', 'alpha', 'a', 'b'], purchase.uncertainty),
+    },
+    gammaGamma: {
+      ...rounded({ p, q, gamma }), logLikelihood: round(spend.logLikelihood, 4), converged: spend.converged,
+      ...uncertaintyOutput(['p', 'q', 'gamma'], spend.uncertainty),
+    },
     customers: summary.length,
     repeatCustomers,
     calibrationEnd: window.calibrationEnd,
@@ -120,8 +139,21 @@ function fitSpend(summary: CustomerSummary): GammaGammaFit {
 
 function fitSummary(fit: BgNbdFit | GammaGammaFit, customers: number): FitSummary {
   const { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts } = fit;
-  return { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts, customers };
+  const { standardErrors, covariance } = fit.uncertainty;
+  return { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts, customers, standardErrors, covariance };
 }
+
+export function uncertaintyOutput<K extends string>(names: K[], u: ParameterUncertainty): Uncertainty<K> {
+  const byName = <V>(values: V[]) => Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<K, V>;
+  return {
+    standardErrors: byName(u.standardErrors.map(significant)),
+    covariance: u.covariance.map((row) => row.map(significant)),
+    intervals: byName(u.intervals.map(([low, high]): [number, number] => [significant(low), significant(high)])),
+  };
+}
+
+/** 6 significant digits; NaN stays NaN (printed as null). */
+const significant = (value: number): number => (Number.isFinite(value) ? Number(value.toPrecision(6)) : NaN);
 
 /** Parameters to 6 significant digits: more than any fit here can claim. */
 export function rounded<K extends string>(params: Record<K, number>): Record<K, number> {

@@ -19,6 +19,9 @@ export interface FitSummary {
   starts: number;
   agreeingStarts: number;
   customers: number;
+  /** In the order of the parameters; absent in models fitted before issue 14, null where not identified. */
+  standardErrors?: Array<number | null>;
+  covariance?: Array<Array<number | null>>;
 }
 
 export interface StoredModel {

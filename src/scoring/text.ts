@@ -4,7 +4,7 @@
  */
 import type { CustomerAdvice } from './adviceService';
 import type { Warning } from './diagnostics';
-import type { FitOutput } from './fitService';
+import type { FitOutput, Uncertainty } from './fitService';
 import { minorToText, statisticToMinor } from './minorUnits';
 import { currencyExponent } from '../domain/money';
 import { RULES, TREATMENTS } from './scoreTable';
@@ -25,11 +25,25 @@ export function fitLines(fit: FitOutput): string[] {
   return [
     `Model version ${fit.modelVersion}: ${n(fit.customers)} customers (${n(fit.repeatCustomers)} bought more than once), orders up to ${fit.calibrationEnd}, time in ${fit.timeUnit}s.`,
     `Purchase model (BG/NBD): r = ${bg.r}, alpha = ${bg.alpha}, a = ${bg.a}, b = ${bg.b}; log-likelihood ${bg.logLikelihood}; ${status(bg.converged)}.`,
+    intervalLine(bg),
     `Spend model (Gamma-Gamma): p = ${gg.p}, q = ${gg.q}, gamma = ${gg.gamma}; log-likelihood ${gg.logLikelihood}; ${status(gg.converged)}.`,
+    intervalLine(gg),
     ...warningLines(fit.warnings),
     `Next: \`rekindle score\` scores every customer with this model; \`rekindle validate --calibration-end DATE\` checks it against what happened.`,
   ];
 }
+
+/** "r 0.219 to 0.269 (se 0.0126), ..." for every parameter, or why there is no interval. */
+function intervalLine<K extends string>(u: Uncertainty<K>): string {
+  const cells = (Object.keys(u.intervals) as K[]).map((k) => {
+    const [low, high] = u.intervals[k];
+    const se = u.standardErrors[k];
+    return Number.isFinite(se) ? `${k} ${sig(low)} to ${sig(high)} (se ${sig(se)})` : `${k} not pinned down by the data`;
+  });
+  return `  95% intervals from parameter uncertainty: ${cells.join(', ')}.`;
+}
+
+const sig = (value: number): string => String(Number(value.toPrecision(3)));
 
 /** Totals, offers handed out, and the ten customers most worth winning back. */
 export function scoreLines(run: ScoreRun, top = 10): string[] {

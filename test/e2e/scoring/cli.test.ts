@@ -32,6 +32,10 @@ describe('the lifetime-value commands', () => {
     expect(Object.keys(json)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
     expect(json.bgnbd.r).toBeCloseTo(0.2426, 3);
     expect(json.gammaGamma.q).toBeCloseTo(3.744, 2);
+    expect(Object.keys(json.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(Object.keys(json.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(json.bgnbd.intervals.r[0]).toBeLessThan(json.bgnbd.r);
+    expect(json.bgnbd.standardErrors.r).toBeGreaterThan(0);
     expect(json).toMatchObject({ customers: 2357, repeatCustomers: 946, calibrationEnd: '1997-09-30', timeUnit: 'week', modelVersion: 1 });
   });
 
@@ -40,6 +44,8 @@ describe('the lifetime-value commands', () => {
     expect(fit.status).toBe(0);
     expect(fit.stdout).toContain('Purchase model (BG/NBD): r = 0.242594, alpha = 4.4136, a = 0.792924, b = 2.42591');
     expect(fit.stdout).toContain('Caveats:\n  - The orders cover 39 weeks');
+    expect(fit.stdout).toMatch(/\n  95% intervals from parameter uncertainty: r 0\.\d+ to 0\.\d+ \(se 0\.\d+\), alpha /);
+    expect(fit.stdout).toMatch(/\n  95% intervals from parameter uncertainty: p \d+(\.\d+)? to \d+(\.\d+)? \(se /);
   });
 
   it('score --json and --csv give one row per customer; both at once is a usage error', () => {

@@ -18,8 +18,18 @@ describe('fit on the CDNOW sample in the orders table', () => {
   it('reproduces the published BG/NBD and Gamma-Gamma estimates and stores the model', async () => {
     const fit = await fitModels(s, { calibrationEnd: '1997-09-30', timeUnit: 'week' });
     expect(Object.keys(fit)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
-    expect(Object.keys(fit.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged']);
-    expect(Object.keys(fit.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged']);
+    expect(Object.keys(fit.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(Object.keys(fit.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(Object.keys(fit.bgnbd.standardErrors)).toEqual(['r', 'alpha', 'a', 'b']);
+    expect(Object.keys(fit.gammaGamma.intervals)).toEqual(['p', 'q', 'gamma']);
+    expect(fit.bgnbd.covariance).toHaveLength(4);
+    expect(fit.gammaGamma.covariance.map((row) => row.length)).toEqual([3, 3, 3]);
+    // The variances are the squared standard errors; each interval holds its estimate.
+    (['r', 'alpha', 'a', 'b'] as const).forEach((k, i) => {
+      within(fit.bgnbd.covariance[i][i], fit.bgnbd.standardErrors[k] ** 2, 1e-4);
+      expect(fit.bgnbd.intervals[k][0]).toBeLessThan(fit.bgnbd[k]);
+      expect(fit.bgnbd.intervals[k][1]).toBeGreaterThan(fit.bgnbd[k]);
+    });
     expect(fit).toMatchObject({ customers: 2357, repeatCustomers: 946, calibrationEnd: '1997-09-30', timeUnit: 'week' });
     within(fit.bgnbd.r, 0.2426, 0.001);
     within(fit.bgnbd.alpha, 4.4136, 0.001);
@@ -34,6 +44,8 @@ describe('fit on the CDNOW sample in the orders table', () => {
     const stored = await latestModel(s.db, 'USD');
     expect(stored).toMatchObject({ version: fit.modelVersion, calibrationEnd: '1997-09-30', timeUnit: 'week', currency: 'USD', dataFrom: '1997-01-01' });
     expect(stored.bgnbd.r).toBeCloseTo(fit.bgnbd.r, 5);
+    expect(stored.bgnbd.standardErrors?.[0]).toBeCloseTo(fit.bgnbd.standardErrors.r, 5);
+    expect(stored.gammaGamma.covariance).toHaveLength(3);
     expect(await s.db.reader.getRepository(ModelFit).count()).toBe(1);
   });
 
