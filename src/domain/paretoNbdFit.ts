@@ -6,9 +6,10 @@
  * (ln r, ln α, ln s, ln β) with the analytic gradient, from the same series.
  */
 import type { FrequencyRecency } from './bgnbdFit';
-import { groupRows, keyColumn, pickRows, sampleRows } from './grouping';
-import { fitUncertainty, ParameterUncertainty } from './hessian';
-import { FitReport, minimizeFromStarts, Objective } from './optimize';
+import { groupRows, keyColumn } from './grouping';
+import type { ParameterUncertainty } from './hessian';
+import type { FitReport, Objective } from './optimize';
+import { fitOnRescaledTime } from './purchaseFit';
 import { lnTailIntegral, ParetoNbdParams } from './paretoNbd';
 import { digamma, lnGamma } from './specialFunctions';
 
@@ -20,43 +21,24 @@ export interface ParetoNbdFit extends FitReport {
   uncertainty: ParameterUncertainty;
 }
 
-/** The same box as the BG/NBD fit, after the same rescaling of time to the mean age. */
-const LOG_BOUND = Math.log(1e6);
-const SCREENING_SAMPLE = 50_000;
-
 export function fitParetoNbd(data: FrequencyRecency, options: { starts?: ReadonlyArray<ParetoNbdParams> } = {}): ParetoNbdFit {
-  if (data.length === 0) throw new RangeError('the purchase model needs at least one customer');
-  let [ageSum, purchases] = [0, 0];
-  for (let i = 0; i < data.length; i++) [ageSum, purchases] = [ageSum + data.T[i], purchases + data.x[i]];
-  const scale = ageSum > 0 ? ageSum / data.length : 1;
-  const rate = purchases > 0 ? purchases / (ageSum / scale) : 1;
-  // Starts in rescaled time: the purchase rate r/α at the data's rate, drop-out rates s/β spread.
-  const starts = options.starts?.map((p) => ({ ...p, alpha: p.alpha / scale, beta: p.beta / scale })) ?? [
-    { r: 1, alpha: 1 / rate, s: 1, beta: 1 },
-    { r: 0.5, alpha: 0.5 / rate, s: 0.5, beta: 2 },
-    { r: 2, alpha: 2 / rate, s: 2, beta: 0.5 },
-  ];
-  const patterns = toPatterns(data, scale);
-  const objective = paretoObjective(patterns);
-  const sample = data.length > 2 * SCREENING_SAMPLE ? paretoObjective(toPatterns(sampleOf(data), scale)) : undefined;
-  const logStarts = starts.map((p) => [p.r, p.alpha, p.s, p.beta].map(Math.log));
-  const { best, ...report } = minimizeFromStarts(objective, logStarts, { lower: -LOG_BOUND, upper: LOG_BOUND }, sample);
-  const [r, alpha, s, beta] = Array.from(best.theta, Math.exp);
-  const params = { r, alpha: alpha * scale, s, beta: beta * scale };
-  return {
-    ...report,
-    params,
-    // Each purchase's density picks up 1/scale, as in the BG/NBD fit.
-    logLikelihood: -best.value * patterns.total - patterns.purchases * Math.log(scale),
-    customers: data.length,
-    patterns: patterns.count,
-    uncertainty: fitUncertainty(objective, best, patterns.total, [params.r, params.alpha, params.s, params.beta]),
+  let [age, purchases] = [0, 0];
+  for (let i = 0; i < data.length; i++) [age, purchases] = [age + data.T[i], purchases + data.x[i]];
+  const rate = purchases > 0 && age > 0 ? purchases / age : 1;
+  const meanAge = age > 0 ? age / data.length : 1;
+  // The purchase rate r/α at the data's rate; mean lifetimes β/s spread around the mean age.
+  const starts = (options.starts ?? [
+    { r: 1, alpha: 1 / rate, s: 1, beta: meanAge },
+    { r: 0.5, alpha: 0.5 / rate, s: 0.5, beta: 2 * meanAge },
+    { r: 2, alpha: 2 / rate, s: 2, beta: meanAge / 2 },
+  ]).map((p) => [p.r, p.alpha, p.s, p.beta]);
+  const group = (d: FrequencyRecency, scale: number) => {
+    const patterns = toPatterns(d, scale);
+    return { objective: paretoObjective(patterns), total: patterns.total, purchases: patterns.purchases, count: patterns.count };
   };
-}
-
-function sampleOf(data: FrequencyRecency): FrequencyRecency {
-  const rows = sampleRows(data.length, SCREENING_SAMPLE);
-  return { length: rows.length, x: pickRows(data.x, rows), tx: pickRows(data.tx, rows), T: pickRows(data.T, rows) };
+  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1, 3]);
+  const [r, alpha, s, beta] = values;
+  return { ...fit, params: { r, alpha, s, beta } };
 }
 
 interface Patterns {
