@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../domain/errors';
+import type { PurchaseModelKind } from '../domain/purchaseModel';
 import { adviseCustomer } from '../scoring/adviceService';
 import { validationChart } from '../scoring/chart';
 import { fitModels } from '../scoring/fitService';
@@ -27,11 +28,12 @@ export function fitCommand(): Command {
     .description('fit the purchase and spend models to the orders and store them as a new model version')
     .option('--calibration-end <date>', 'last day of the orders the models learn from (default: the last order day)')
     .addOption(timeUnitOption())
+    .addOption(new Option('--model <model>', 'purchase model').choices(['bgnbd', 'pareto-nbd']).default('bgnbd'))
     .option('--json', 'print as JSON')
-    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; model: PurchaseModelKind; json?: boolean }, cmd: Command) => {
       const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
       await withServices(cmd, async (s) => {
-        const fit = await fitModels(s, { calibrationEnd, timeUnit: opts.timeUnit });
+        const fit = await fitModels(s, { calibrationEnd, timeUnit: opts.timeUnit, model: opts.model });
         if (opts.json) return printJson(fit);
         printLines(...fitLines(fit));
       });

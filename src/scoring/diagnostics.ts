@@ -15,10 +15,10 @@
  * - |corr(x, m_x)| > 0.3: Gamma-Gamma assumes spend per purchase is independent of how often
  *   customers buy; 0.3 is the usual line between a weak and a moderate correlation (CDNOW: 0.11).
  */
-import type { BgNbdFit } from '../domain/bgnbdFit';
 import { unitsPerMonth } from '../domain/clv';
 import { frequencySpendCorrelation, GammaGammaFit } from '../domain/gammaGamma';
 import type { FitReport } from '../domain/optimize';
+import { PurchaseModelKind, purchaseModelName } from '../domain/purchaseModel';
 import { CustomerSummary, DAYS_PER_UNIT } from '../domain/rfm';
 import type { LeftOut } from './purchaseLog';
 
@@ -91,8 +91,8 @@ function youngCustomers(summary: CustomerSummary): Warning[] {
   }];
 }
 
-export function purchaseModelWarnings(fit: BgNbdFit): Warning[] {
-  return optimizerWarnings('purchase model (BG/NBD)', 'bgnbd', fit);
+export function purchaseModelWarnings(fit: FitReport, kind: PurchaseModelKind = 'bgnbd'): Warning[] {
+  return optimizerWarnings(`purchase model (${purchaseModelName(kind)})`, kind, fit);
 }
 
 export function spendModelWarnings(fit: GammaGammaFit, summary: CustomerSummary): Warning[] {

@@ -5,9 +5,9 @@
  */
 import type { Database } from '../db/database';
 import { ModelFit } from '../db/entities';
-import type { BgNbdParams } from '../domain/bgnbd';
 import { ConflictError } from '../domain/errors';
 import type { GammaGammaParams } from '../domain/gammaGamma';
+import type { PurchaseParams } from '../domain/purchaseModel';
 import type { TimeUnit } from '../domain/rfm';
 import type { Warning } from './diagnostics';
 
@@ -30,7 +30,8 @@ export interface StoredModel {
   calibrationEnd: string;
   timeUnit: TimeUnit;
   currency: string;
-  bgnbd: BgNbdParams & FitSummary;
+  /** The purchase model, BG/NBD or Pareto/NBD (its parameters' names say which; purchaseModel.ts). */
+  bgnbd: PurchaseParams & FitSummary;
   gammaGamma: GammaGammaParams & FitSummary;
   warnings: Warning[];
   customers: number;

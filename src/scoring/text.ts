@@ -20,12 +20,16 @@ export function warningLines(warnings: readonly Warning[]): string[] {
 }
 
 export function fitLines(fit: FitOutput): string[] {
-  const { bgnbd: bg, gammaGamma: gg } = fit;
+  const { gammaGamma: gg } = fit;
   const status = (converged: boolean) => (converged ? 'converged' : 'DID NOT CONVERGE');
+  const purchase =
+    'bgnbd' in fit
+      ? `Purchase model (BG/NBD): r = ${fit.bgnbd.r}, alpha = ${fit.bgnbd.alpha}, a = ${fit.bgnbd.a}, b = ${fit.bgnbd.b}; log-likelihood ${fit.bgnbd.logLikelihood}; ${status(fit.bgnbd.converged)}.`
+      : `Purchase model (Pareto/NBD): r = ${fit.paretoNbd.r}, alpha = ${fit.paretoNbd.alpha}, s = ${fit.paretoNbd.s}, beta = ${fit.paretoNbd.beta}; log-likelihood ${fit.paretoNbd.logLikelihood}; ${status(fit.paretoNbd.converged)}.`;
   return [
     `Model version ${fit.modelVersion}: ${n(fit.customers)} customers (${n(fit.repeatCustomers)} bought more than once), orders up to ${fit.calibrationEnd}, time in ${fit.timeUnit}s.`,
-    `Purchase model (BG/NBD): r = ${bg.r}, alpha = ${bg.alpha}, a = ${bg.a}, b = ${bg.b}; log-likelihood ${bg.logLikelihood}; ${status(bg.converged)}.`,
-    intervalLine(bg),
+    purchase,
+    'bgnbd' in fit ? intervalLine(fit.bgnbd) : intervalLine(fit.paretoNbd),
     `Spend model (Gamma-Gamma): p = ${gg.p}, q = ${gg.q}, gamma = ${gg.gamma}; log-likelihood ${gg.logLikelihood}; ${status(gg.converged)}.`,
     intervalLine(gg),
     ...warningLines(fit.warnings),

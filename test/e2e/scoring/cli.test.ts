@@ -29,7 +29,7 @@ describe('the lifetime-value commands', () => {
     const fit = shop.run('fit', '--calibration-end', '1997-09-30', '--json');
     expect(fit.status).toBe(0);
     const json = fit.json();
-    expect(Object.keys(json)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
+    expect(Object.keys(json)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings', 'purchaseModel']);
     expect(json.bgnbd.r).toBeCloseTo(0.2426, 3);
     expect(json.gammaGamma.q).toBeCloseTo(3.744, 2);
     expect(Object.keys(json.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
@@ -108,7 +108,23 @@ describe('the lifetime-value commands', () => {
     expect(existsSync(path.join(shop.dir, 'validate.svg'))).toBe(true);
   });
 
+  it('fit --model pareto-nbd fits and stores the Pareto/NBD, and score uses it', () => {
+    const other = cdnowShop();
+    const fit = other.run('fit', '--calibration-end', '1997-09-30', '--model', 'pareto-nbd', '--json');
+    expect(fit.status).toBe(0);
+    const json = fit.json();
+    expect(json).toMatchObject({ purchaseModel: 'pareto-nbd', modelVersion: 1 });
+    expect(json.paretoNbd.s).toBeCloseTo(0.61, 2);
+    expect(json.bgnbd).toBeUndefined();
+    const words = other.run('fit', '--calibration-end', '1997-09-30', '--model', 'pareto-nbd');
+    expect(words.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55\d*, alpha = 10\.5\d*, s = 0\.60\d*, beta = 11\.6\d*/);
+    const score = other.run('score', '--json');
+    expect(score.status).toBe(0);
+    expect(score.json()).toMatchObject({ modelVersion: 2, customers: 2357 });
+  });
+
   it('usage errors exit 2', () => {
+    expect(shop.run('fit', '--model', 'weibull').status).toBe(2);
     expect(shop.run('validate').status).toBe(2);
     expect(shop.run('fit', '--time-unit', 'month').status).toBe(2);
   });

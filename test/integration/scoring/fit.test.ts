@@ -1,6 +1,9 @@
 import { ModelFit } from '../../../src/db/entities';
 import { importOrders } from '../../../src/import/importer';
+import { paretoPAlive } from '../../../src/domain/paretoNbd';
+import { adviseCustomer } from '../../../src/scoring/adviceService';
 import { fitModels } from '../../../src/scoring/fitService';
+import { scoreCustomers, ScoreRow, scoreRows } from '../../../src/scoring/scoreService';
 import { latestModel } from '../../../src/scoring/modelStore';
 import { anOrder } from '../../support/orders';
 import { testServices, TestServices } from '../../support/services';
@@ -17,7 +20,8 @@ describe('fit on the CDNOW sample in the orders table', () => {
 
   it('reproduces the published BG/NBD and Gamma-Gamma estimates and stores the model', async () => {
     const fit = await fitModels(s, { calibrationEnd: '1997-09-30', timeUnit: 'week' });
-    expect(Object.keys(fit)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
+    expect(Object.keys(fit)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings', 'purchaseModel']);
+    expect(fit.purchaseModel).toBe('bgnbd');
     expect(Object.keys(fit.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
     expect(Object.keys(fit.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
     expect(Object.keys(fit.bgnbd.standardErrors)).toEqual(['r', 'alpha', 'a', 'b']);
@@ -61,6 +65,37 @@ describe('fit on the CDNOW sample in the orders table', () => {
     expect(fit).toMatchObject({ calibrationEnd: '1998-06-30', timeUnit: 'day', customers: 2357 });
     expect(fit.modelVersion).toBeGreaterThan(before.version);
     expect(fit.warnings).toEqual([]);
+  });
+});
+
+describe('fit --model pareto-nbd', () => {
+  let s: TestServices;
+  beforeAll(async () => (s = await cdnowShop()));
+  afterAll(() => s.dispose());
+
+  it('fits the Pareto/NBD with the published CDNOW estimates, stores it, and score and explain use it', async () => {
+    const fit = await fitModels(s, { calibrationEnd: '1997-09-30', model: 'pareto-nbd' });
+    expect(Object.keys(fit)).toEqual(['paretoNbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings', 'purchaseModel']);
+    if (!('paretoNbd' in fit)) throw new Error('expected a Pareto/NBD fit');
+    expect(Object.keys(fit.paretoNbd)).toEqual(['r', 'alpha', 's', 'beta', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(fit.purchaseModel).toBe('pareto-nbd');
+    within(fit.paretoNbd.r, 0.55, 0.01);
+    within(fit.paretoNbd.alpha, 10.58, 0.01);
+    within(fit.paretoNbd.s, 0.61, 0.01);
+    within(fit.paretoNbd.beta, 11.67, 0.01);
+    expect(fit.paretoNbd.logLikelihood).toBeCloseTo(-9595.0, 1);
+
+    const stored = await latestModel(s.db, 'USD');
+    expect('beta' in stored.bgnbd && stored.bgnbd.beta).toBeCloseTo(fit.paretoNbd.beta, 3);
+    const run = await scoreCustomers(s);
+    expect(run.modelVersion).toBe(fit.modelVersion);
+    const rows: ScoreRow[] = [];
+    for await (const row of scoreRows(s.db, run)) rows.push(row);
+    const known = rows.find((row) => row.email === 'cdnow-1234@example.com') as ScoreRow;
+    const pareto = { r: fit.paretoNbd.r, alpha: fit.paretoNbd.alpha, s: fit.paretoNbd.s, beta: fit.paretoNbd.beta };
+    expect(known.pAlive).toBeCloseTo(paretoPAlive(pareto, known.x, known.tx, known.T), 3);
+    const advice = await adviseCustomer(s, 'cdnow-1234@example.com');
+    expect(advice.steps.pAlive).toBeCloseTo(known.pAlive, 3);
   });
 });
 
