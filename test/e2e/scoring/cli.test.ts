@@ -123,6 +123,16 @@ describe('the lifetime-value commands', () => {
     expect(score.json()).toMatchObject({ modelVersion: 2, customers: 2357 });
   });
 
+  it('validate --model bgnbd,pareto-nbd compares both in words and names the better one', () => {
+    const result = shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,pareto-nbd', '--chart', path.join(shop.dir, 'both.svg'));
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Purchase model (BG/NBD): r = 0.242594');
+    expect(result.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55/);
+    expect(result.stdout).toMatch(/ {6}BG\/NBD  Pareto\/NBD      actual\n/);
+    expect(result.stdout).toMatch(/Better on this holdout: (BG|Pareto)\/NBD/);
+    expect(shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,nope').status).toBe(2);
+  });
+
   it('usage errors exit 2', () => {
     expect(shop.run('fit', '--model', 'weibull').status).toBe(2);
     expect(shop.run('validate').status).toBe(2);
