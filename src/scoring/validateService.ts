@@ -9,7 +9,7 @@ import { InputError } from '../domain/errors';
 import { groupRows } from '../domain/grouping';
 import { aliveProbability, PurchaseModelKind, PurchaseParams, purchasesIfAlive } from '../domain/purchaseModel';
 import { CustomerSummary, holdoutPurchases, TimeUnit } from '../domain/rfm';
-import { purchaseModelWarnings, Warning } from './diagnostics';
+import { purchaseModelWarnings, spendIndependenceWarnings, Warning } from './diagnostics';
 import { calibrationWindow, ModelServices, round, rounded } from './fitService';
 import { BgNbdOutput, fitPurchaseModel, ParetoNbdOutput, PurchaseFit, purchaseOutput, Uncertainty } from './purchaseFits';
 
@@ -82,7 +82,7 @@ export async function validateModel(services: ModelServices, options: ValidateOp
     ...(bgnbd?.kind === 'bgnbd' ? { bgnbd: { ...rounded(bgnbd.params), logLikelihood: round(bgnbd.logLikelihood, 4), converged: bgnbd.converged } } : {}),
     totals,
     byFrequency,
-    warnings: [...window.warnings, ...fits.flatMap((fit) => purchaseModelWarnings(fit, fit.kind))],
+    warnings: [...window.warnings, ...fits.flatMap((fit) => purchaseModelWarnings(fit, fit.kind)), ...spendIndependenceWarnings(summary)],
     models: checks,
     better,
   };

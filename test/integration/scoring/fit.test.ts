@@ -4,6 +4,7 @@ import { paretoPAlive } from '../../../src/domain/paretoNbd';
 import { adviseCustomer } from '../../../src/scoring/adviceService';
 import { fitModels } from '../../../src/scoring/fitService';
 import { scoreCustomers, ScoreRow, scoreRows } from '../../../src/scoring/scoreService';
+import { validateModel } from '../../../src/scoring/validateService';
 import { latestModel } from '../../../src/scoring/modelStore';
 import { anOrder } from '../../support/orders';
 import { testServices, TestServices } from '../../support/services';
@@ -109,6 +110,30 @@ describe('fit caveats and refusals', () => {
     await expect(fitModels(s)).rejects.toThrow('there are no EUR orders to fit the models on: import orders first');
     await importOrders(s.db, [anOrder({ orderedDay: '2025-01-02' }), anOrder({ orderedDay: '2025-01-03' })], { source: 'test', file: 't', now });
     await expect(fitModels(s)).rejects.toThrow('none of the 2 customers bought on two different days by 2025-01-03');
+  });
+
+  it('a tiny shop gets its caveats in fit, in the model score shows, and in validate: too few repeat customers, spend tied to frequency, a short history', async () => {
+    // 30 customers over 20 weeks; customer i buys (i mod 5) + 1 times and spends 10 EUR more per
+    // order for every extra order, so frequency and spend are strongly correlated.
+    const orders = [];
+    for (let i = 0; i < 30; i++) {
+      const times = (i % 5) + 1;
+      for (let k = 0; k < times; k++) {
+        const day = new Date(Date.UTC(2025, 0, 2 + i + k * 21)).toISOString().slice(0, 10);
+        const customer = { email: `tiny${i}@example.com`, firstName: 'Maria' };
+        orders.push(anOrder({ customer, orderedDay: day, orderedAt: `${day}T10:00:00.000Z`, amountMinor: 1000 * times + 37 * k }));
+      }
+    }
+    await importOrders(s.db, orders, { source: 'test', file: 't', now });
+    const fit = await fitModels(s);
+    const expected = ['few-customers', 'too-few-repeat-customers', 'short-history', 'spend-depends-on-frequency'];
+    expect(fit.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(expected));
+    expect(fit.warnings.map((w) => w.code)).not.toContain('few-repeat-customers');
+    expect(fit.warnings.find((w) => w.code === 'too-few-repeat-customers')?.message).toMatch(/^Only 24 customers bought more than once: with fewer than 50 /);
+    // score prints the stored model's caveats (scoreSettings); scoring this degenerate model is not tried here.
+    expect((await latestModel(s.db, 'EUR')).warnings).toEqual(fit.warnings);
+    const validation = await validateModel(s, { calibrationEnd: '2025-03-15' });
+    expect(validation.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['few-customers', 'too-few-repeat-customers', 'short-history', 'spend-depends-on-frequency']));
   });
 
   it('warns about thin data, a short history and the currencies it left out', async () => {
