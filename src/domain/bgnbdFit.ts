@@ -32,6 +32,8 @@ export interface BgNbdFitOptions {
   /** Starting points; by default three spread around the data's purchase rate. */
   starts?: ReadonlyArray<BgNbdParams>;
   maxIterations?: number;
+  /** Compute the standard errors (default); off only to time the fit without them. */
+  uncertainty?: boolean;
 }
 
 export function fitBgNbd(data: FrequencyRecency, options: BgNbdFitOptions = {}): BgNbdFit {
@@ -40,7 +42,7 @@ export function fitBgNbd(data: FrequencyRecency, options: BgNbdFitOptions = {}):
     const patterns = toPatterns(d, scale);
     return { objective: bgnbdObjective(patterns), total: patterns.total, purchases: patterns.purchases, count: patterns.count };
   };
-  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1], options.maxIterations);
+  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1], options);
   const [r, alpha, a, b] = values;
   return { ...fit, params: { r, alpha, a, b } };
 }

@@ -71,7 +71,7 @@ const SCREENING_SAMPLE = 50_000;
 /** Spend is rescaled to its mean before fitting, so the box 1e-6..1e6 means the same in any currency. */
 const LOG_BOUND = Math.log(1e6);
 
-export function fitGammaGamma(data: FrequencySpend, options: { starts?: ReadonlyArray<GammaGammaParams> } = {}): GammaGammaFit {
+export function fitGammaGamma(data: FrequencySpend, options: { starts?: ReadonlyArray<GammaGammaParams>; uncertainty?: boolean } = {}): GammaGammaFit {
   const { x, m } = repeatSpenders(data);
   const n = m.length;
   if (n === 0) throw new RangeError('the spend model needs customers with a repeat purchase; there are none');
@@ -92,7 +92,7 @@ export function fitGammaGamma(data: FrequencySpend, options: { starts?: Readonly
   const [p, q, gamma] = Array.from(best.theta, Math.exp);
   // Undo the rescaling: each customer's density of m picks up 1/scale.
   const logLikelihood = -best.value * n - n * Math.log(scale);
-  const uncertainty = fitUncertainty(objective, best, n, [p, q, gamma * scale]);
+  const uncertainty = fitUncertainty(objective, best, n, [p, q, gamma * scale], options.uncertainty);
   return { ...report, params: { p, q, gamma: gamma * scale }, logLikelihood, customers: n, uncertainty };
 }
 

@@ -98,14 +98,16 @@ export function invertPositiveDefinite(matrix: number[][]): number[][] | undefin
 /**
  * The observed information of the fit. Rescaling time shifts ln α by a constant, which leaves
  * the Hessian in log space unchanged. At the box the optimum is not interior and the curvature
- * says nothing about the uncertainty, so the numbers are NaN there.
+ * says nothing about the uncertainty, so the numbers are NaN there (and when not `wanted`: the
+ * fit benchmark times the fit without them).
  */
 export function fitUncertainty(
   objective: Objective,
   best: { theta: Float64Array; hitBound: boolean },
   total: number,
   params: number[],
+  wanted = true,
 ): ParameterUncertainty {
-  const hessian = best.hitBound ? params.map(() => params.map(() => NaN)) : gradientHessian(objective, best.theta, total);
+  const hessian = best.hitBound || !wanted ? params.map(() => params.map(() => NaN)) : gradientHessian(objective, best.theta, total);
   return uncertaintyFromLogHessian(hessian, params);
 }

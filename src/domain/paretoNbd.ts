@@ -28,13 +28,16 @@ export interface ParetoNbdParams {
   beta: number;
 }
 
-/** A series this long means z is practically 1: parameters far outside anything a shop fits. */
-const MAX_TERMS = 1_000_000;
+/**
+ * A series this long means z is within ~0.001 of 1 (β a thousandth of α or less): parameters
+ * far outside anything a shop fits, which the optimizer then steps back from (NaN).
+ */
+const MAX_TERMS = 50_000;
 
 /**
  * 2F1(1, b; c; z) for 0 ≤ z < 1 and 0 < b < c, with its derivatives in b, c and z. Each term is
  * the previous one times (b+k)/(c+k) z < z, so the tail after a term is below term · z/(1−z).
- * NaN when it would take more than a million terms.
+ * NaN when it would take more than MAX_TERMS terms.
  */
 export function hyp2f1UnitA(b: number, c: number, z: number): { value: number; db: number; dc: number; dz: number } {
   let [value, db, dc, dz] = [1, 0, 0, 0];

@@ -21,7 +21,7 @@ export interface ParetoNbdFit extends FitReport {
   uncertainty: ParameterUncertainty;
 }
 
-export function fitParetoNbd(data: FrequencyRecency, options: { starts?: ReadonlyArray<ParetoNbdParams> } = {}): ParetoNbdFit {
+export function fitParetoNbd(data: FrequencyRecency, options: { starts?: ReadonlyArray<ParetoNbdParams>; uncertainty?: boolean } = {}): ParetoNbdFit {
   let [age, purchases] = [0, 0];
   for (let i = 0; i < data.length; i++) [age, purchases] = [age + data.T[i], purchases + data.x[i]];
   const rate = purchases > 0 && age > 0 ? purchases / age : 1;
@@ -36,7 +36,7 @@ export function fitParetoNbd(data: FrequencyRecency, options: { starts?: Readonl
     const patterns = toPatterns(d, scale);
     return { objective: paretoObjective(patterns), total: patterns.total, purchases: patterns.purchases, count: patterns.count };
   };
-  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1, 3]);
+  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1, 3], options);
   const [r, alpha, s, beta] = values;
   return { ...fit, params: { r, alpha, s, beta } };
 }

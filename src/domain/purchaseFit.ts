@@ -43,7 +43,7 @@ export function fitOnRescaledTime(
   group: (data: FrequencyRecency, scale: number) => GroupedLikelihood,
   starts: ReadonlyArray<number[]>,
   inTime: number[],
-  maxIterations?: number,
+  options: { maxIterations?: number; uncertainty?: boolean } = {},
 ): RescaledFit {
   if (data.length === 0) throw new RangeError('the purchase model needs at least one customer');
   const scale = timeScale(data);
@@ -51,7 +51,7 @@ export function fitOnRescaledTime(
   const all = group(data, scale);
   const sample = data.length > 2 * SCREENING_SAMPLE ? group(sampleOf(data), scale).objective : undefined;
   const logStarts = starts.map((start) => rescale(start, 1 / scale).map(Math.log));
-  const bounds = { lower: -LOG_BOUND, upper: LOG_BOUND, maxIterations };
+  const bounds = { lower: -LOG_BOUND, upper: LOG_BOUND, maxIterations: options.maxIterations };
   const { best, ...report } = minimizeFromStarts(all.objective, logStarts, bounds, sample);
   const values = rescale(Array.from(best.theta, Math.exp), scale);
   return {
@@ -62,7 +62,7 @@ export function fitOnRescaledTime(
     customers: data.length,
     patterns: all.count,
     // Rescaling shifts ln α by a constant, which leaves the Hessian in log space unchanged.
-    uncertainty: fitUncertainty(all.objective, best, all.total, values),
+    uncertainty: fitUncertainty(all.objective, best, all.total, values, options.uncertainty),
   };
 }
 
