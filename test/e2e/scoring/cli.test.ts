@@ -126,8 +126,9 @@ describe('the lifetime-value commands', () => {
   it('validate --model bgnbd,pareto-nbd compares both in words and names the better one', () => {
     const result = shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,pareto-nbd', '--chart', path.join(shop.dir, 'both.svg'));
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Purchase model (BG/NBD): r = 0.242594');
-    expect(result.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55/);
+    // An earlier test added one customer to this shop, so the estimates are CDNOW's to ~0.1%.
+    expect(result.stdout).toMatch(/Purchase model \(BG\/NBD\): r = 0\.24\d*, alpha = 4\.41/);
+    expect(result.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55\d*, alpha = 10\.5/);
     expect(result.stdout).toMatch(/ {6}BG\/NBD  Pareto\/NBD      actual\n/);
     expect(result.stdout).toMatch(/Better on this holdout: (BG|Pareto)\/NBD/);
     expect(shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,nope').status).toBe(2);
