@@ -5,11 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../domain/errors';
+import type { PurchaseModelKind } from '../domain/purchaseModel';
 import { adviseCustomer } from '../scoring/adviceService';
 import { validationChart } from '../scoring/chart';
 import { fitModels } from '../scoring/fitService';
+import { purchaseModelList } from '../scoring/purchaseFits';
 import { SCORE_COLUMNS, scoreCustomers, ScoreRow, scoreRows, ScoreRun } from '../scoring/scoreService';
 import { calendarDay } from '../scoring/settings';
 import { adviceLines, fitLines, scoreLines, validationLines } from '../scoring/text';
@@ -22,16 +24,26 @@ import { csvLine } from '../export/csv';
 const timeUnitOption = () => new Option('--time-unit <unit>', 'time unit of the models').choices(['week', 'day']).default('week');
 const day = (text: string | undefined, flag: string) => (text === undefined ? undefined : calendarDay(text, flag));
 
+/** A bad `--model` list is a usage error (exit 2), like a bad choice. */
+function modelList(text: string): PurchaseModelKind[] {
+  try {
+    return purchaseModelList(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 export function fitCommand(): Command {
   return new Command('fit')
     .description('fit the purchase and spend models to the orders and store them as a new model version')
     .option('--calibration-end <date>', 'last day of the orders the models learn from (default: the last order day)')
     .addOption(timeUnitOption())
+    .addOption(new Option('--model <model>', 'purchase model').choices(['bgnbd', 'pareto-nbd']).default('bgnbd'))
     .option('--json', 'print as JSON')
-    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; model: PurchaseModelKind; json?: boolean }, cmd: Command) => {
       const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
       await withServices(cmd, async (s) => {
-        const fit = await fitModels(s, { calibrationEnd, timeUnit: opts.timeUnit });
+        const fit = await fitModels(s, { calibrationEnd, timeUnit: opts.timeUnit, model: opts.model });
         if (opts.json) return printJson(fit);
         printLines(...fitLines(fit));
       });
@@ -93,12 +105,13 @@ export function validateCommand(): Command {
     .option('--calibration-end <date>', 'last day the model learns from; later orders are the holdout (default: the last third of the order history is the holdout)')
     .addOption(timeUnitOption())
     .option('--chart <file>', 'where to draw the comparison chart (SVG)', './validate.svg')
+    .addOption(new Option('--model <models>', 'purchase models to compare, comma-separated: bgnbd, pareto-nbd').argParser(modelList).default(['bgnbd'], 'bgnbd'))
     .option('--json', 'print as JSON')
-    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; chart: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { calibrationEnd?: string; timeUnit: 'week' | 'day'; chart: string; model: PurchaseModelKind[]; json?: boolean }, cmd: Command) => {
       const calibrationEnd = day(opts.calibrationEnd, '--calibration-end');
       if (!opts.chart.toLowerCase().endsWith('.svg')) throw new InputError(`"${opts.chart}" must end in .svg`, { field: '--chart' });
       await withServices(cmd, async (s) => {
-        const validation = await validateModel(s, { calibrationEnd, timeUnit: opts.timeUnit });
+        const validation = await validateModel(s, { calibrationEnd, timeUnit: opts.timeUnit, models: opts.model });
         const chart = path.resolve(opts.chart);
         try {
           writeFileSync(chart, validationChart(validation));

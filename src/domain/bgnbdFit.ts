@@ -6,8 +6,10 @@
  * (ln r, ln α, ln a, ln b) with the analytic gradient.
  */
 import { BgNbdParams } from './bgnbd';
-import { groupRows, keyColumn, pickRows, sampleRows } from './grouping';
-import { FitReport, minimizeFromStarts, Objective } from './optimize';
+import { groupRows, keyColumn } from './grouping';
+import type { ParameterUncertainty } from './hessian';
+import type { FitReport, Objective } from './optimize';
+import { fitOnRescaledTime } from './purchaseFit';
 import { digamma, lnGamma } from './specialFunctions';
 
 export interface FrequencyRecency {
@@ -22,52 +24,27 @@ export interface BgNbdFit extends FitReport {
   customers: number;
   /** Distinct (x, t_x, T) patterns the likelihood was summed over. */
   patterns: number;
+  /** Standard errors, covariance and 95% intervals of (r, α, a, b), in that order. */
+  uncertainty: ParameterUncertainty;
 }
 
 export interface BgNbdFitOptions {
   /** Starting points; by default three spread around the data's purchase rate. */
   starts?: ReadonlyArray<BgNbdParams>;
   maxIterations?: number;
+  /** Compute the standard errors (default); off only to time the fit without them. */
+  uncertainty?: boolean;
 }
-
-/**
- * The box for the parameters after time is rescaled to the data's mean age (so α is comparable
- * across day and week units): beyond 1e-6..1e6 the data cannot pin a parameter down, e.g. a, b
- * when nobody ever drops out, or r when nobody ever comes back.
- */
-const LOG_BOUND = Math.log(1e6);
-
-/** Above this many customers the starts are compared on a sample of this size (see optimize.ts). */
-export const SCREENING_SAMPLE = 50_000;
 
 export function fitBgNbd(data: FrequencyRecency, options: BgNbdFitOptions = {}): BgNbdFit {
-  if (data.length === 0) throw new RangeError('the purchase model needs at least one customer');
-  const scale = timeScale(data);
-  const patterns = toPatterns(data, scale);
-  const starts = (options.starts ?? defaultStarts(data)).map((p) => [p.r, p.alpha / scale, p.a, p.b].map(Math.log));
-  const sample = data.length > 2 * SCREENING_SAMPLE ? bgnbdObjective(toPatterns(sampleOf(data), scale)) : undefined;
-  const bounds = { lower: -LOG_BOUND, upper: LOG_BOUND, maxIterations: options.maxIterations };
-  const { best, ...report } = minimizeFromStarts(bgnbdObjective(patterns), starts, bounds, sample);
-  const [r, alpha, a, b] = Array.from(best.theta, Math.exp);
-  return {
-    ...report,
-    params: { r, alpha: alpha * scale, a, b },
-    // Undo the rescaling: each purchase's density picks up 1/scale.
-    logLikelihood: -best.value * patterns.total - patterns.purchases * Math.log(scale),
-    customers: data.length,
-    patterns: patterns.count,
+  const starts = (options.starts ?? defaultStarts(data)).map((p) => [p.r, p.alpha, p.a, p.b]);
+  const group = (d: FrequencyRecency, scale: number) => {
+    const patterns = toPatterns(d, scale);
+    return { objective: bgnbdObjective(patterns), total: patterns.total, purchases: patterns.purchases, count: patterns.count };
   };
-}
-
-function timeScale(data: FrequencyRecency): number {
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) sum += data.T[i];
-  return sum > 0 ? sum / data.length : 1;
-}
-
-function sampleOf(data: FrequencyRecency): FrequencyRecency {
-  const rows = sampleRows(data.length, SCREENING_SAMPLE);
-  return { length: rows.length, x: pickRows(data.x, rows), tx: pickRows(data.tx, rows), T: pickRows(data.T, rows) };
+  const { values, ...fit } = fitOnRescaledTime(data, group, starts, [1], options);
+  const [r, alpha, a, b] = values;
+  return { ...fit, params: { r, alpha, a, b } };
 }
 
 /** The summed (not averaged) log-likelihood of a whole customer base. */

@@ -13,7 +13,7 @@
  * Since E[Y] = P(alive) · E[Y | alive], CLV as is = P(alive) · CLV if won back, and the value of
  * winning back is (1 − P(alive)) · CLV if won back.
  */
-import { BgNbdParams, expectedPurchasesIfAlive, pAlive } from './bgnbd';
+import { aliveProbability as pAlive, PurchaseParams, purchasesIfAlive as expectedPurchasesIfAlive } from './purchaseModel';
 import { expectedSpend, GammaGammaParams } from './gammaGamma';
 import { groupRows } from './grouping';
 import { DAYS_PER_UNIT, TimeUnit } from './rfm';
@@ -41,7 +41,7 @@ export interface Clv {
 }
 
 /** Σ_i ΔE[Y | alive] / (1+d)^i over the horizon: depends on x and T only, so it is shared. */
-export function discountedPurchasesIfAlive(params: BgNbdParams, x: number, T: number, options: ClvOptions): number {
+export function discountedPurchasesIfAlive(params: PurchaseParams, x: number, T: number, options: ClvOptions): number {
   const month = unitsPerMonth(options.unit);
   const months = options.months ?? 12;
   const growth = 1 + (options.discountRate ?? 0.01);
@@ -56,7 +56,8 @@ export function discountedPurchasesIfAlive(params: BgNbdParams, x: number, T: nu
 }
 
 export interface ValueModel {
-  bgnbd: BgNbdParams;
+  /** The purchase model: BG/NBD, or Pareto/NBD for a model fitted with `--model pareto-nbd`. */
+  bgnbd: PurchaseParams;
   gammaGamma: GammaGammaParams;
 }
 

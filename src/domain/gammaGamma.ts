@@ -3,6 +3,7 @@
  * each purchase's value is Gamma(p, ν), ν ~ Gamma(q, γ) across customers. Fitted on customers
  * with at least one repeat purchase, from x and their mean repeat spend m_x.
  */
+import { fitUncertainty, ParameterUncertainty } from './hessian';
 import { FitReport, minimizeFromStarts, Objective } from './optimize';
 import { groupRows, keyColumn, pickRows, sampleRows } from './grouping';
 import { digamma, lnGamma } from './specialFunctions';
@@ -24,6 +25,8 @@ export interface GammaGammaFit extends FitReport {
   params: GammaGammaParams;
   /** Customers the fit used: x >= 1 with a positive mean spend. */
   customers: number;
+  /** Standard errors, covariance and 95% intervals of (p, q, γ), in that order. */
+  uncertainty: ParameterUncertainty;
 }
 
 /** ln L(p, q, γ | x, m_x) for one customer with x >= 1 and m_x > 0. */
@@ -68,7 +71,7 @@ const SCREENING_SAMPLE = 50_000;
 /** Spend is rescaled to its mean before fitting, so the box 1e-6..1e6 means the same in any currency. */
 const LOG_BOUND = Math.log(1e6);
 
-export function fitGammaGamma(data: FrequencySpend, options: { starts?: ReadonlyArray<GammaGammaParams> } = {}): GammaGammaFit {
+export function fitGammaGamma(data: FrequencySpend, options: { starts?: ReadonlyArray<GammaGammaParams>; uncertainty?: boolean } = {}): GammaGammaFit {
   const { x, m } = repeatSpenders(data);
   const n = m.length;
   if (n === 0) throw new RangeError('the spend model needs customers with a repeat purchase; there are none');
@@ -84,11 +87,13 @@ export function fitGammaGamma(data: FrequencySpend, options: { starts?: Readonly
   const sample = rows && gammaGammaObjective(toSpenders(pickRows(x, rows), pickRows(m, rows)));
   const logStarts = starts.map((s) => [s.p, s.q, s.gamma / scale].map(Math.log));
   const bounds = { lower: -LOG_BOUND, upper: LOG_BOUND };
-  const { best, ...report } = minimizeFromStarts(gammaGammaObjective(toSpenders(x, m)), logStarts, bounds, sample);
+  const objective = gammaGammaObjective(toSpenders(x, m));
+  const { best, ...report } = minimizeFromStarts(objective, logStarts, bounds, sample);
   const [p, q, gamma] = Array.from(best.theta, Math.exp);
   // Undo the rescaling: each customer's density of m picks up 1/scale.
   const logLikelihood = -best.value * n - n * Math.log(scale);
-  return { ...report, params: { p, q, gamma: gamma * scale }, logLikelihood, customers: n };
+  const uncertainty = fitUncertainty(objective, best, n, [p, q, gamma * scale], options.uncertainty);
+  return { ...report, params: { p, q, gamma: gamma * scale }, logLikelihood, customers: n, uncertainty };
 }
 
 /** Customers the model applies to: at least one repeat purchase and a positive mean spend. */

@@ -4,8 +4,8 @@
  * pure domain does the arithmetic (src/domain/roi.ts); this file only joins the two.
  */
 import type { CampaignFile } from '../campaigns/definition';
-import { expectedPurchases } from '../domain/bgnbd';
 import { formatMinor, formatMoney, Money } from '../domain/money';
+import { aliveProbability, purchasesIfAlive } from '../domain/purchaseModel';
 import { caveats, GroupOutcome, minimumDetectableLift, MoneyEstimate, roiFigures } from '../domain/roi';
 import { timeZone } from '../domain/time';
 import { modelByVersion } from '../scoring/modelStore';
@@ -179,7 +179,7 @@ async function predictedVsActual(services: Services, run: RunRow, rows: OutcomeR
   let treated = 0;
   let held = 0;
   for (const g of groups) {
-    const e = g.n * expectedPurchases(model.bgnbd, t, g.x, g.tx, g.T);
+    const e = g.n * aliveProbability(model.bgnbd, g.x, g.tx, g.T) * purchasesIfAlive(model.bgnbd, t, g.x, g.T);
     if (g.holdout) held += e;
     else treated += e;
   }

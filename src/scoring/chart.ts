@@ -3,6 +3,7 @@
  * and actual, for each calibration frequency. Plain markup, so it opens in any browser and
  * needs no charting dependency; every text is escaped.
  */
+import { purchaseModelName } from '../domain/purchaseModel';
 import type { Validation } from './validateService';
 
 const WIDTH = 720;
@@ -46,7 +47,7 @@ export function validationChart(validation: Validation): string {
         text(PLOT.left + 48, ly + 4, label),
       ];
     };
-    return [...at(0, 'Actual (days with a purchase)', COLORS.actual, false), ...at(1, 'Predicted by the purchase model (BG/NBD)', COLORS.predicted, true)];
+    return [...at(0, 'Actual (days with a purchase)', COLORS.actual, false), ...at(1, `Predicted by the purchase model (${purchaseModelName(validation.models[0].model)})`, COLORS.predicted, true)];
   }
 }
 

@@ -12,13 +12,15 @@
  *   it is asked to predict, so the prediction is an extrapolation.
  * - customers watched for less than two typical gaps between purchases: a silence that short
  *   cannot tell a customer who left from one who has not needed to buy yet.
+ * - fewer than 50 repeat customers (issue 14): the parameters' 95% intervals then span an order
+ *   of magnitude or more, so the warning says so instead of the milder one above.
  * - |corr(x, m_x)| > 0.3: Gamma-Gamma assumes spend per purchase is independent of how often
  *   customers buy; 0.3 is the usual line between a weak and a moderate correlation (CDNOW: 0.11).
  */
-import type { BgNbdFit } from '../domain/bgnbdFit';
 import { unitsPerMonth } from '../domain/clv';
 import { frequencySpendCorrelation, GammaGammaFit } from '../domain/gammaGamma';
 import type { FitReport } from '../domain/optimize';
+import { PurchaseModelKind, purchaseModelName } from '../domain/purchaseModel';
 import { CustomerSummary, DAYS_PER_UNIT } from '../domain/rfm';
 import type { LeftOut } from './purchaseLog';
 
@@ -27,7 +29,7 @@ export interface Warning {
   message: string;
 }
 
-export const THRESHOLDS = { customers: 1000, repeatCustomers: 500, correlation: 0.3, gapsWatched: 2 } as const;
+export const THRESHOLDS = { customers: 1000, repeatCustomers: 500, fewestRepeatCustomers: 50, correlation: 0.3, gapsWatched: 2 } as const;
 
 export interface DataFacts {
   summary: CustomerSummary;
@@ -49,7 +51,12 @@ export function dataWarnings(facts: DataFacts): Warning[] {
       message: `Only ${count(summary.length)} customers: with fewer than ${count(THRESHOLDS.customers)} the purchase model's parameters are uncertain by 10-30% or more, so treat P(alive) and CLV as rough.`,
     });
   }
-  if (repeatCustomers < THRESHOLDS.repeatCustomers) {
+  if (repeatCustomers < THRESHOLDS.fewestRepeatCustomers) {
+    warnings.push({
+      code: 'too-few-repeat-customers',
+      message: `Only ${count(repeatCustomers)} customers bought more than once: with fewer than ${THRESHOLDS.fewestRepeatCustomers} both models are close to guesses (see how wide the 95% intervals of \`fit\` are), so treat every P(alive), expected spend and CLV as a rough guide.`,
+    });
+  } else if (repeatCustomers < THRESHOLDS.repeatCustomers) {
     warnings.push({
       code: 'few-repeat-customers',
       message: `Only ${count(repeatCustomers)} customers bought more than once: with fewer than ${count(THRESHOLDS.repeatCustomers)} the spend model leans on little evidence, so expected spend and CLV are rough.`,
@@ -91,19 +98,12 @@ function youngCustomers(summary: CustomerSummary): Warning[] {
   }];
 }
 
-export function purchaseModelWarnings(fit: BgNbdFit): Warning[] {
-  return optimizerWarnings('purchase model (BG/NBD)', 'bgnbd', fit);
+export function purchaseModelWarnings(fit: FitReport, kind: PurchaseModelKind = 'bgnbd'): Warning[] {
+  return optimizerWarnings(`purchase model (${purchaseModelName(kind)})`, kind, fit);
 }
 
 export function spendModelWarnings(fit: GammaGammaFit, summary: CustomerSummary): Warning[] {
-  const warnings = optimizerWarnings('spend model (Gamma-Gamma)', 'gamma-gamma', fit);
-  const correlation = frequencySpendCorrelation(summary);
-  if (Math.abs(correlation) > THRESHOLDS.correlation) {
-    warnings.push({
-      code: 'spend-depends-on-frequency',
-      message: `Among repeat customers, how often they buy and how much they spend are correlated (${correlation.toFixed(2)}); the spend model assumes they are not, so expected spend and CLV may be biased.`,
-    });
-  }
+  const warnings = [...optimizerWarnings('spend model (Gamma-Gamma)', 'gamma-gamma', fit), ...spendIndependenceWarnings(summary)];
   if (!(fit.params.q > 1)) {
     warnings.push({
       code: 'infinite-spend',
@@ -111,6 +111,16 @@ export function spendModelWarnings(fit: GammaGammaFit, summary: CustomerSummary)
     });
   }
   return warnings;
+}
+
+/** The Gamma-Gamma assumption checked on the data alone, so `validate` (no spend fit) says it too. */
+export function spendIndependenceWarnings(summary: CustomerSummary): Warning[] {
+  const correlation = frequencySpendCorrelation(summary);
+  if (!(Math.abs(correlation) > THRESHOLDS.correlation)) return [];
+  return [{
+    code: 'spend-depends-on-frequency',
+    message: `Among repeat customers, how often they buy and how much they spend are correlated (${correlation.toFixed(2)}); the spend model assumes they are not, so expected spend and CLV may be biased.`,
+  }];
 }
 
 function optimizerWarnings(name: string, code: string, fit: FitReport): Warning[] {

@@ -1,15 +1,16 @@
 /**
- * `rekindle fit`: fits the purchase (BG/NBD) and spend (Gamma-Gamma) models to the shop's
+ * `rekindle fit`: fits the purchase (BG/NBD, or Pareto/NBD) and spend (Gamma-Gamma) models to the shop's
  * orders up to a calibration end, stores them as a new model version, and reports every
  * parameter with the caveats that belong to it.
  */
-import { BgNbdFit, fitBgNbd } from '../domain/bgnbdFit';
 import { ConflictError } from '../domain/errors';
 import { fitGammaGamma, GammaGammaFit } from '../domain/gammaGamma';
+import type { PurchaseModelKind } from '../domain/purchaseModel';
 import { CustomerSummary, dayNumber, summarize, TimeUnit } from '../domain/rfm';
 import type { Services } from '../wiring';
 import { dataWarnings, defaultHorizonDays, purchaseModelWarnings, spendModelWarnings, Warning } from './diagnostics';
 import { FitSummary, saveModel } from './modelStore';
+import { BgNbdOutput, fitPurchaseModel, ParetoNbdOutput, PurchaseFit, purchaseOutput, round, rounded, Uncertainty, uncertaintyOutput } from './purchaseFits';
 import { LoadedLog, loadPurchaseLog, ordersInOtherCurrencies } from './purchaseLog';
 import { calendarDay } from './settings';
 
@@ -19,31 +20,41 @@ export interface FitOptions {
   /** Last day of the calibration window, inclusive; default the last order day. */
   calibrationEnd?: string;
   timeUnit?: TimeUnit;
+  /** The purchase model; default BG/NBD. */
+  model?: PurchaseModelKind;
 }
 
-/** What `fit --json` prints: these keys exactly, plus the caveats. */
-export interface FitOutput {
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
-  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean };
+interface FitOutputCommon {
+  gammaGamma: Record<'p' | 'q' | 'gamma', number> & { logLikelihood: number; converged: boolean } & Uncertainty<'p' | 'q' | 'gamma'>;
   customers: number;
   repeatCustomers: number;
   calibrationEnd: string;
   timeUnit: TimeUnit;
   modelVersion: number;
   warnings: Warning[];
+  /** Which purchase model was fitted, and so which of `bgnbd` / `paretoNbd` is there. */
+  purchaseModel: PurchaseModelKind;
 }
 
+/** What `fit --json` prints: these keys exactly, plus the caveats. */
+export type BgNbdFitOutput = { bgnbd: BgNbdOutput } & FitOutputCommon;
+export type ParetoNbdFitOutput = { paretoNbd: ParetoNbdOutput } & FitOutputCommon;
+export type FitOutput = BgNbdFitOutput | ParetoNbdFitOutput;
+
+export async function fitModels(services: ModelServices, options?: FitOptions & { model?: 'bgnbd' }): Promise<BgNbdFitOutput>;
+export async function fitModels(services: ModelServices, options: FitOptions): Promise<FitOutput>;
 export async function fitModels(services: ModelServices, options: FitOptions = {}): Promise<FitOutput> {
   const window = await calibrationWindow(services, options);
   const { summary, repeatCustomers } = window;
-  const purchase = fitBgNbd(summary);
+  const purchase = fitPurchaseModel(options.model ?? 'bgnbd', summary);
   const spend = fitSpend(summary);
-  const warnings = [...window.warnings, ...purchaseModelWarnings(purchase), ...spendModelWarnings(spend, summary)];
+  const warnings = [...window.warnings, ...purchaseModelWarnings(purchase, purchase.kind), ...spendModelWarnings(spend, summary)];
   const model = await saveModel(services.db, {
     fittedAt: services.clock().toISOString(),
     calibrationEnd: window.calibrationEnd,
     timeUnit: summary.unit,
     currency: services.config.shop.currency,
+    // The column keeps its name; the parameters' names say which model it holds (purchaseModel.ts).
     bgnbd: { ...purchase.params, ...fitSummary(purchase, purchase.customers) },
     gammaGamma: { ...spend.params, ...fitSummary(spend, spend.customers) },
     warnings,
@@ -51,17 +62,20 @@ export async function fitModels(services: ModelServices, options: FitOptions = {
     repeatCustomers,
     dataFrom: window.loaded.firstDay,
   });
-  const { r, alpha, a, b } = purchase.params;
   const { p, q, gamma } = spend.params;
   return {
-    bgnbd: { ...rounded({ r, alpha, a, b }), logLikelihood: round(purchase.logLikelihood, 4), converged: purchase.converged },
-    gammaGamma: { ...rounded({ p, q, gamma }), logLikelihood: round(spend.logLikelihood, 4), converged: spend.converged },
+    ...purchaseOutput(purchase),
+    gammaGamma: {
+      ...rounded({ p, q, gamma }), logLikelihood: round(spend.logLikelihood, 4), converged: spend.converged,
+      ...uncertaintyOutput(['p', 'q', 'gamma'], spend.uncertainty),
+    },
     customers: summary.length,
     repeatCustomers,
     calibrationEnd: window.calibrationEnd,
     timeUnit: summary.unit,
     modelVersion: model.version,
     warnings,
+    purchaseModel: purchase.kind,
   };
 }
 
@@ -118,16 +132,12 @@ function fitSpend(summary: CustomerSummary): GammaGammaFit {
   }
 }
 
-function fitSummary(fit: BgNbdFit | GammaGammaFit, customers: number): FitSummary {
+function fitSummary(fit: PurchaseFit | GammaGammaFit, customers: number): FitSummary {
   const { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts } = fit;
-  return { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts, customers };
+  const { standardErrors, covariance } = fit.uncertainty;
+  return { logLikelihood, converged, hitBound, iterations, starts, agreeingStarts, customers, standardErrors, covariance };
 }
 
-/** Parameters to 6 significant digits: more than any fit here can claim. */
-export function rounded<K extends string>(params: Record<K, number>): Record<K, number> {
-  const out = {} as Record<K, number>;
-  for (const key of Object.keys(params) as K[]) out[key] = Number(params[key].toPrecision(6));
-  return out;
-}
-
-export const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+/** validate and the tests round as fit does. */
+export { round, rounded };
+export type { Uncertainty };

@@ -5,9 +5,9 @@
  */
 import type { Database } from '../db/database';
 import { ModelFit } from '../db/entities';
-import type { BgNbdParams } from '../domain/bgnbd';
 import { ConflictError } from '../domain/errors';
 import type { GammaGammaParams } from '../domain/gammaGamma';
+import type { PurchaseParams } from '../domain/purchaseModel';
 import type { TimeUnit } from '../domain/rfm';
 import type { Warning } from './diagnostics';
 
@@ -19,6 +19,9 @@ export interface FitSummary {
   starts: number;
   agreeingStarts: number;
   customers: number;
+  /** In the order of the parameters; absent in models fitted before issue 14, null where not identified. */
+  standardErrors?: Array<number | null>;
+  covariance?: Array<Array<number | null>>;
 }
 
 export interface StoredModel {
@@ -27,7 +30,8 @@ export interface StoredModel {
   calibrationEnd: string;
   timeUnit: TimeUnit;
   currency: string;
-  bgnbd: BgNbdParams & FitSummary;
+  /** The purchase model, BG/NBD or Pareto/NBD (its parameters' names say which; purchaseModel.ts). */
+  bgnbd: PurchaseParams & FitSummary;
   gammaGamma: GammaGammaParams & FitSummary;
   warnings: Warning[];
   customers: number;

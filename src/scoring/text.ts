@@ -4,12 +4,13 @@
  */
 import type { CustomerAdvice } from './adviceService';
 import type { Warning } from './diagnostics';
-import type { FitOutput } from './fitService';
+import type { FitOutput, Uncertainty } from './fitService';
 import { minorToText, statisticToMinor } from './minorUnits';
 import { currencyExponent } from '../domain/money';
 import { RULES, TREATMENTS } from './scoreTable';
 import type { ScoreRun } from './scoreService';
-import type { Validation } from './validateService';
+import type { ModelCheck, Validation } from './validateService';
+import { purchaseModelName } from '../domain/purchaseModel';
 
 const n = (value: number): string => value.toLocaleString('en');
 const pct = (value: number): string => `${Number((value * 100).toPrecision(3))}%`;
@@ -20,16 +21,34 @@ export function warningLines(warnings: readonly Warning[]): string[] {
 }
 
 export function fitLines(fit: FitOutput): string[] {
-  const { bgnbd: bg, gammaGamma: gg } = fit;
+  const { gammaGamma: gg } = fit;
   const status = (converged: boolean) => (converged ? 'converged' : 'DID NOT CONVERGE');
+  const purchase =
+    'bgnbd' in fit
+      ? `Purchase model (BG/NBD): r = ${fit.bgnbd.r}, alpha = ${fit.bgnbd.alpha}, a = ${fit.bgnbd.a}, b = ${fit.bgnbd.b}; log-likelihood ${fit.bgnbd.logLikelihood}; ${status(fit.bgnbd.converged)}.`
+      : `Purchase model (Pareto/NBD): r = ${fit.paretoNbd.r}, alpha = ${fit.paretoNbd.alpha}, s = ${fit.paretoNbd.s}, beta = ${fit.paretoNbd.beta}; log-likelihood ${fit.paretoNbd.logLikelihood}; ${status(fit.paretoNbd.converged)}.`;
   return [
     `Model version ${fit.modelVersion}: ${n(fit.customers)} customers (${n(fit.repeatCustomers)} bought more than once), orders up to ${fit.calibrationEnd}, time in ${fit.timeUnit}s.`,
-    `Purchase model (BG/NBD): r = ${bg.r}, alpha = ${bg.alpha}, a = ${bg.a}, b = ${bg.b}; log-likelihood ${bg.logLikelihood}; ${status(bg.converged)}.`,
+    purchase,
+    'bgnbd' in fit ? intervalLine(fit.bgnbd) : intervalLine(fit.paretoNbd),
     `Spend model (Gamma-Gamma): p = ${gg.p}, q = ${gg.q}, gamma = ${gg.gamma}; log-likelihood ${gg.logLikelihood}; ${status(gg.converged)}.`,
+    intervalLine(gg),
     ...warningLines(fit.warnings),
     `Next: \`rekindle score\` scores every customer with this model; \`rekindle validate --calibration-end DATE\` checks it against what happened.`,
   ];
 }
+
+/** "r 0.219 to 0.269 (se 0.0126), ..." for every parameter, or why there is no interval. */
+function intervalLine<K extends string>(u: Uncertainty<K>): string {
+  const cells = (Object.keys(u.intervals) as K[]).map((k) => {
+    const [low, high] = u.intervals[k];
+    const se = u.standardErrors[k];
+    return Number.isFinite(se) ? `${k} ${sig(low)} to ${sig(high)} (se ${sig(se)})` : `${k} not pinned down by the data`;
+  });
+  return `  95% intervals from parameter uncertainty: ${cells.join(', ')}.`;
+}
+
+const sig = (value: number): string => String(Number(value.toPrecision(3)));
 
 /** Totals, offers handed out, and the ten customers most worth winning back. */
 export function scoreLines(run: ScoreRun, top = 10): string[] {
@@ -92,19 +111,35 @@ export function adviceLines(advice: CustomerAdvice): string[] {
 }
 
 export function validationLines(v: Validation, chart: string): string[] {
-  const ratio = v.totals.actual > 0 ? ` (${pct(v.totals.predicted / v.totals.actual)} of actual)` : '';
+  const totals = (t: { predicted: number; actual: number }) =>
+    `predicted ${n(t.predicted)}, actual ${n(t.actual)}${t.actual > 0 ? ` (${pct(t.predicted / t.actual)} of actual)` : ''}`;
+  const cell = (text: string) => text.padStart(11);
   return [
     `Fitted on ${n(v.customers)} customers' orders up to ${v.calibrationEnd}; holdout to ${v.holdoutEnd} (${v.holdoutLength} ${v.timeUnit}s).`,
-    `Purchase model (BG/NBD): r = ${v.bgnbd.r}, alpha = ${v.bgnbd.alpha}, a = ${v.bgnbd.a}, b = ${v.bgnbd.b}; log-likelihood ${v.bgnbd.logLikelihood}.`,
-    `Repeat purchases in the holdout: predicted ${n(v.totals.predicted)}, actual ${n(v.totals.actual)}${ratio}.`,
+    ...v.models.flatMap((m) => [
+      `Purchase model (${purchaseModelName(m.model)}): ${parameterText(m)}; log-likelihood ${m.logLikelihood}.`,
+      `  Repeat purchases in the holdout: ${totals(m.totals)}; mean squared error per customer ${m.meanSquaredError}.`,
+    ]),
     '',
-    `  ${'x'.padEnd(4)} ${'customers'.padStart(10)} ${'predicted'.padStart(10)} ${'actual'.padStart(10)}`,
-    ...v.byFrequency.map((row) => `  ${row.frequency.padEnd(4)} ${n(row.customers).padStart(10)} ${row.predicted.toFixed(3).padStart(10)} ${row.actual.toFixed(3).padStart(10)}`),
+    `  ${'x'.padEnd(4)} ${'customers'.padStart(10)} ${v.models.map((m) => cell(v.models.length > 1 ? purchaseModelName(m.model) : 'predicted')).join(' ')} ${cell('actual')}`,
+    ...v.byFrequency.map((row, g) => {
+      const predicted = v.models.map((m) => cell(m.byFrequency[g].predicted.toFixed(3))).join(' ');
+      return `  ${row.frequency.padEnd(4)} ${n(row.customers).padStart(10)} ${predicted} ${cell(row.actual.toFixed(3))}`;
+    }),
     '  (mean purchases per customer in the holdout, by repeat purchases in the calibration period)',
+    ...(v.better === null
+      ? []
+      : ['', `Better on this holdout: ${purchaseModelName(v.better)}, whose predictions are closer to what each customer did (smaller mean squared error).`]),
     '',
     `Chart: ${chart}`,
     ...warningLines(v.warnings),
   ];
+}
+
+/** "r = 0.243, alpha = 4.41, a = 0.793, b = 2.43" from whichever parameters the model has. */
+function parameterText(m: ModelCheck): string {
+  const names = m.model === 'bgnbd' ? ['r', 'alpha', 'a', 'b'] : ['r', 'alpha', 's', 'beta'];
+  return names.map((k) => `${k} = ${(m as unknown as Record<string, number>)[k]}`).join(', ');
 }
 
 /** Indices of the k largest values, largest first: one pass, no sort of a million rows. */

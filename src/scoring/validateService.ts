@@ -5,23 +5,33 @@
  * calibration repeat purchases (0, 1, ... 6, 7+), mean predicted against mean actual.
  * Nothing is stored: validating must not replace the model `score` uses.
  */
-import { expectedPurchasesIfAlive, pAlive } from '../domain/bgnbd';
-import { BgNbdFit, fitBgNbd } from '../domain/bgnbdFit';
 import { InputError } from '../domain/errors';
 import { groupRows } from '../domain/grouping';
+import { aliveProbability, PurchaseModelKind, PurchaseParams, purchasesIfAlive } from '../domain/purchaseModel';
 import { CustomerSummary, dayNumber, holdoutPurchases, isoDay, TimeUnit } from '../domain/rfm';
-import { purchaseModelWarnings, Warning } from './diagnostics';
+import { purchaseModelWarnings, spendIndependenceWarnings, Warning } from './diagnostics';
 import { calibrationWindow, ModelServices, round, rounded } from './fitService';
+import { BgNbdOutput, fitPurchaseModel, ParetoNbdOutput, PurchaseFit, purchaseOutput, Uncertainty } from './purchaseFits';
 import { COUNTED_ORDER } from './purchaseLog';
 
 export interface ValidateOptions {
   /** Default: the first two thirds of the order history train, the last third is the holdout. */
   calibrationEnd?: string;
   timeUnit?: TimeUnit;
+  /** Purchase models to fit and compare on the same holdout; default BG/NBD alone. */
+  models?: PurchaseModelKind[];
 }
 
 /** How the calibration end was chosen: given by the caller, or the last third of the days held out. */
 export type Split = 'given' | 'last-third';
+
+/** One purchase model on the holdout. */
+export type ModelCheck = { model: PurchaseModelKind } & (Omit<BgNbdOutput, keyof Uncertainty<'r'>> | Omit<ParetoNbdOutput, keyof Uncertainty<'r'>>) & {
+  totals: { predicted: number; actual: number };
+  byFrequency: FrequencyRow[];
+  /** Mean over customers of (predicted − actual holdout purchases)²: how well it ranks individuals. */
+  meanSquaredError: number;
+};
 
 export interface FrequencyRow {
   /** Repeat purchases in the calibration window: "0" .. "6", "7+". */
@@ -43,11 +53,16 @@ export interface Validation {
   holdoutLength: number;
   customers: number;
   repeatCustomers: number;
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
+  /** Present when BG/NBD is among the models; `totals` and `byFrequency` are the first model's. */
+  bgnbd?: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
   /** Repeat purchases in the holdout, summed over all customers. */
   totals: { predicted: number; actual: number };
   byFrequency: FrequencyRow[];
   warnings: Warning[];
+  /** Every model asked for, on the same holdout. */
+  models: ModelCheck[];
+  /** With two models: the one with the smaller meanSquaredError. */
+  better: PurchaseModelKind | null;
 }
 
 export const TOP_FREQUENCY = 7;
@@ -60,11 +75,12 @@ export async function validateModel(services: ModelServices, options: ValidateOp
   if (holdoutEnd <= calibrationEnd) {
     throw new InputError(`${calibrationEnd} leaves no holdout: the last order is on ${holdoutEnd}; pick an earlier calibration end`, { field: 'calibration end' });
   }
-  const fit = fitBgNbd(summary);
   const actual = holdoutPurchases(loaded.log, summary, holdoutEnd);
-  const predicted = predictHoldout(fit, summary, actual.duration);
-  const byFrequency = frequencyTable(summary, predicted, actual.purchases);
-  const { r, alpha, a, b } = fit.params;
+  const fits = (options.models ?? ['bgnbd']).map((kind) => fitPurchaseModel(kind, summary));
+  const checks = fits.map((fit) => checkModel(fit, summary, actual));
+  const bgnbd = fits.find((fit) => fit.kind === 'bgnbd');
+  const [{ totals, byFrequency }] = checks;
+  const better = checks.length < 2 ? null : checks.reduce((p, q) => (q.meanSquaredError < p.meanSquaredError ? q : p)).model;
   return {
     dataFrom: loaded.firstDay as string,
     calibrationEnd,
@@ -74,10 +90,12 @@ export async function validateModel(services: ModelServices, options: ValidateOp
     holdoutLength: round(actual.duration, 4),
     customers: summary.length,
     repeatCustomers: window.repeatCustomers,
-    bgnbd: { ...rounded({ r, alpha, a, b }), logLikelihood: round(fit.logLikelihood, 4), converged: fit.converged },
-    totals: { predicted: round(sum(predicted), 2), actual: sum(actual.purchases) },
+    ...(bgnbd?.kind === 'bgnbd' ? { bgnbd: { ...rounded(bgnbd.params), logLikelihood: round(bgnbd.logLikelihood, 4), converged: bgnbd.converged } } : {}),
+    totals,
     byFrequency,
-    warnings: [...window.warnings, ...purchaseModelWarnings(fit)],
+    warnings: [...window.warnings, ...fits.flatMap((fit) => purchaseModelWarnings(fit, fit.kind)), ...spendIndependenceWarnings(summary)],
+    models: checks,
+    better,
   };
 }
 
@@ -96,17 +114,31 @@ async function lastThirdSplit(services: ModelServices): Promise<string | undefin
   return isoDay(first + Math.round(((dayNumber(row.last) - first) * 2) / 3));
 }
 
+function checkModel(fit: PurchaseFit, summary: CustomerSummary, actual: { duration: number; purchases: Float64Array }): ModelCheck {
+  const predicted = predictHoldout(fit.params, summary, actual.duration);
+  const { standardErrors: _se, covariance: _c, intervals: _i, ...shown } = Object.values(purchaseOutput(fit))[0] as BgNbdOutput | ParetoNbdOutput;
+  let squares = 0;
+  for (let i = 0; i < summary.length; i++) squares += (predicted[i] - actual.purchases[i]) ** 2;
+  return {
+    model: fit.kind,
+    ...shown,
+    totals: { predicted: round(sum(predicted), 2), actual: sum(actual.purchases) },
+    byFrequency: frequencyTable(summary, predicted, actual.purchases),
+    meanSquaredError: round(squares / summary.length, 6),
+  };
+}
+
 /** E[Y(t) | x, t_x, T] per customer; the series part once per distinct (x, T), as in scoreAll. */
-function predictHoldout(fit: BgNbdFit, summary: CustomerSummary, duration: number): Float64Array {
+function predictHoldout(params: PurchaseParams, summary: CustomerSummary, duration: number): Float64Array {
   const pairs = groupRows([summary.x, summary.T], summary.length);
   const ahead = new Float64Array(pairs.count);
   for (let g = 0; g < pairs.count; g++) {
     const row = pairs.firstRow[g];
-    ahead[g] = expectedPurchasesIfAlive(fit.params, duration, summary.x[row], summary.T[row]);
+    ahead[g] = purchasesIfAlive(params, duration, summary.x[row], summary.T[row]);
   }
   const predicted = new Float64Array(summary.length);
   for (let i = 0; i < summary.length; i++) {
-    predicted[i] = pAlive(fit.params, summary.x[i], summary.tx[i], summary.T[i]) * ahead[pairs.groupOf[i]];
+    predicted[i] = aliveProbability(params, summary.x[i], summary.tx[i], summary.T[i]) * ahead[pairs.groupOf[i]];
   }
   return predicted;
 }

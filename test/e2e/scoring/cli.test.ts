@@ -29,9 +29,13 @@ describe('the lifetime-value commands', () => {
     const fit = shop.run('fit', '--calibration-end', '1997-09-30', '--json');
     expect(fit.status).toBe(0);
     const json = fit.json();
-    expect(Object.keys(json)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings']);
+    expect(Object.keys(json)).toEqual(['bgnbd', 'gammaGamma', 'customers', 'repeatCustomers', 'calibrationEnd', 'timeUnit', 'modelVersion', 'warnings', 'purchaseModel']);
     expect(json.bgnbd.r).toBeCloseTo(0.2426, 3);
     expect(json.gammaGamma.q).toBeCloseTo(3.744, 2);
+    expect(Object.keys(json.bgnbd)).toEqual(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(Object.keys(json.gammaGamma)).toEqual(['p', 'q', 'gamma', 'logLikelihood', 'converged', 'standardErrors', 'covariance', 'intervals']);
+    expect(json.bgnbd.intervals.r[0]).toBeLessThan(json.bgnbd.r);
+    expect(json.bgnbd.standardErrors.r).toBeGreaterThan(0);
     expect(json).toMatchObject({ customers: 2357, repeatCustomers: 946, calibrationEnd: '1997-09-30', timeUnit: 'week', modelVersion: 1 });
   });
 
@@ -40,6 +44,8 @@ describe('the lifetime-value commands', () => {
     expect(fit.status).toBe(0);
     expect(fit.stdout).toContain('Purchase model (BG/NBD): r = 0.242594, alpha = 4.4136, a = 0.792924, b = 2.42591');
     expect(fit.stdout).toContain('Caveats:\n  - The orders cover 39 weeks');
+    expect(fit.stdout).toMatch(/\n  95% intervals from parameter uncertainty: r 0\.\d+ to 0\.\d+ \(se 0\.\d+\), alpha /);
+    expect(fit.stdout).toMatch(/\n  95% intervals from parameter uncertainty: p \d+(\.\d+)? to \d+(\.\d+)? \(se /);
   });
 
   it('score --json and --csv give one row per customer; both at once is a usage error', () => {
@@ -111,8 +117,35 @@ describe('the lifetime-value commands', () => {
     expect(shop.run('validate', '--chart', path.join(shop.dir, 'default.svg'), '--json').json()).toMatchObject({ calibrationEnd: '1997-12-30', split: 'last-third' });
   });
 
+  it('fit --model pareto-nbd fits and stores the Pareto/NBD, and score uses it', () => {
+    const other = cdnowShop();
+    const fit = other.run('fit', '--calibration-end', '1997-09-30', '--model', 'pareto-nbd', '--json');
+    expect(fit.status).toBe(0);
+    const json = fit.json();
+    expect(json).toMatchObject({ purchaseModel: 'pareto-nbd', modelVersion: 1 });
+    expect(json.paretoNbd.s).toBeCloseTo(0.61, 2);
+    expect(json.bgnbd).toBeUndefined();
+    const words = other.run('fit', '--calibration-end', '1997-09-30', '--model', 'pareto-nbd');
+    expect(words.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55\d*, alpha = 10\.5\d*, s = 0\.60\d*, beta = 11\.6\d*/);
+    const score = other.run('score', '--json');
+    expect(score.status).toBe(0);
+    expect(score.json()).toMatchObject({ modelVersion: 2, customers: 2357 });
+  });
+
+  it('validate --model bgnbd,pareto-nbd compares both in words and names the better one', () => {
+    const result = shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,pareto-nbd', '--chart', path.join(shop.dir, 'both.svg'));
+    expect(result.status).toBe(0);
+    // An earlier test added one customer to this shop, so the estimates are CDNOW's to ~0.1%.
+    expect(result.stdout).toMatch(/Purchase model \(BG\/NBD\): r = 0\.24\d*, alpha = 4\.41/);
+    expect(result.stdout).toMatch(/Purchase model \(Pareto\/NBD\): r = 0\.55\d*, alpha = 10\.5/);
+    expect(result.stdout).toMatch(/ {6}BG\/NBD  Pareto\/NBD      actual\n/);
+    expect(result.stdout).toMatch(/Better on this holdout: (BG|Pareto)\/NBD/);
+    expect(shop.run('validate', '--calibration-end', '1997-09-30', '--model', 'bgnbd,nope').status).toBe(2);
+  });
+
   it('usage errors exit 2', () => {
     expect(shop.run('validate', '--time-unit', 'month').status).toBe(2);
+    expect(shop.run('fit', '--model', 'weibull').status).toBe(2);
     expect(shop.run('fit', '--time-unit', 'month').status).toBe(2);
   });
 });

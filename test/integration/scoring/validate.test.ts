@@ -1,6 +1,10 @@
 import { ModelFit } from '../../../src/db/entities';
 import { validationChart } from '../../../src/scoring/chart';
+import { paretoExpectedPurchases } from '../../../src/domain/paretoNbd';
+import { fitParetoNbd } from '../../../src/domain/paretoNbdFit';
+import { summarize } from '../../../src/domain/rfm';
 import { validateModel } from '../../../src/scoring/validateService';
+import { loadCdnowLog } from '../../unit/domain/cdnowLog';
 import { TestServices } from '../../support/services';
 import { cdnowShop } from './cdnowShop';
 
@@ -26,6 +30,28 @@ describe('validate on the CDNOW sample', () => {
     // 1997-01-01 .. 1998-06-30 is 545 days: the first 363 train, the last 182 (26 weeks) are the holdout.
     expect(v).toMatchObject({ calibrationEnd: '1997-12-30', holdoutEnd: '1998-06-30', holdoutLength: 26, split: 'last-third', customers: 2357 });
     expect((await validateModel(s, { calibrationEnd: '1997-09-30' })).split).toBe('given');
+  });
+
+  it('--model bgnbd,pareto-nbd shows both on the same holdout and names the better one', async () => {
+    const v = await validateModel(s, { calibrationEnd: '1997-09-30', models: ['bgnbd', 'pareto-nbd'] });
+    expect(v.models.map((m) => m.model)).toEqual(['bgnbd', 'pareto-nbd']);
+    const [bg, pareto] = v.models;
+    expect(bg.totals).toEqual(v.totals);
+    expect(pareto).toMatchObject({ r: expect.closeTo(0.55, 2), s: expect.closeTo(0.61, 2), logLikelihood: expect.closeTo(-9595.0, 1), totals: { actual: 1882 } });
+    // The Pareto/NBD prediction, summed customer by customer with the domain functions.
+    const summary = summarize(loadCdnowLog().log, { calibrationEnd: '1997-09-30', unit: 'week' });
+    const params = fitParetoNbd(summary).params;
+    let predicted = 0;
+    for (let i = 0; i < summary.length; i++) predicted += paretoExpectedPurchases(params, 39, summary.x[i], summary.tx[i], summary.T[i]);
+    expect(pareto.totals.predicted).toBeCloseTo(predicted, 1);
+    expect(pareto.byFrequency.map((row) => row.customers)).toEqual(bg.byFrequency.map((row) => row.customers));
+    const best = bg.meanSquaredError <= pareto.meanSquaredError ? 'bgnbd' : 'pareto-nbd';
+    expect(v.better).toBe(best);
+    expect(v.bgnbd).toMatchObject({ r: expect.closeTo(0.2426, 3) });
+    const alone = await validateModel(s, { calibrationEnd: '1997-09-30', models: ['pareto-nbd'] });
+    expect(alone.bgnbd).toBeUndefined();
+    expect(alone.totals).toEqual(pareto.totals);
+    expect(alone.better).toBeNull();
   });
 
   it('stores no model: validating must not change what `score` uses', async () => {

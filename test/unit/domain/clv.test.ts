@@ -37,7 +37,7 @@ describe('customer lifetime value', () => {
   it('gives the same value whether the shop is modelled in weeks or in days', () => {
     expect(unitsPerMonth('week')).toBe(4.345);
     close(unitsPerMonth('day'), 30.415);
-    const bgnbdInDays: BgNbdParams = { ...model.bgnbd, alpha: model.bgnbd.alpha * 7 };
+    const bgnbdInDays: BgNbdParams = { ...(model.bgnbd as BgNbdParams), alpha: model.bgnbd.alpha * 7 };
     const weeks = customerLifetimeValue(model, { x: 2, tx: 30.43, T: 38.86, monetary: 22.35 }, { unit: 'week' });
     const days = customerLifetimeValue({ ...model, bgnbd: bgnbdInDays }, { x: 2, tx: 30.43 * 7, T: 38.86 * 7, monetary: 22.35 }, { unit: 'day' });
     close(days.asIs, weeks.asIs);
