@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../support/cli';
@@ -22,6 +22,8 @@ describe('rekindle demo (the README\'s first command)', () => {
     const outbox = path.join(dir, 'outbox', 'nostalgia-winback');
     expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(summary.emailsSent);
     expect(existsSync(path.join(dir, 'data', 'rekindle.sqlite'))).toBe(true);
+    // No email states a day already past as still ahead ("yours until 22 July" sent on 25 July).
+    expect(pastDatesSpokenOfAsAhead(outbox)).toEqual([]);
 
     // The report reads the run the simulation played, and its counts add up.
     expect(summary.runId).toBe(summary.run.runId);
@@ -71,3 +73,22 @@ describe('rekindle demo (the README\'s first command)', () => {
     expect(out.stderr).toBe('rekindle: --seed: "1.5" is not a seed; give a whole number from 0 to 4294967295\n');
   });
 });
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const AHEAD = new RegExp(`\\b(until|ends|ending|before|open till)(?: today,? on)?\\s+(\\d{1,2}) (${MONTHS.join('|')}) (\\d{4})`, 'gi');
+
+/** Every "until / ends / before <day>" in an email whose day is earlier than the day the email was sent. */
+function pastDatesSpokenOfAsAhead(outbox: string): string[] {
+  const found: string[] = [];
+  for (const file of readdirSync(outbox).filter((f) => f.endsWith('.eml'))) {
+    // Quoted-printable soft line breaks would split a date in two.
+    const raw = readFileSync(path.join(outbox, file), 'utf8').replace(/=\r?\n/g, '');
+    const sent = new Date(/^Date: (.+)$/m.exec(raw)![1].trim());
+    const sentDay = Date.UTC(sent.getUTCFullYear(), sent.getUTCMonth(), sent.getUTCDate());
+    for (const m of raw.matchAll(AHEAD)) {
+      const day = Date.UTC(Number(m[4]), MONTHS.findIndex((name) => name.toLowerCase() === m[3].toLowerCase()), Number(m[2]));
+      if (day < sentDay) found.push(`${file}: "${m[0]}" in an email sent ${sent.toISOString().slice(0, 10)}`);
+    }
+  }
+  return found;
+}
