@@ -10,19 +10,8 @@
  */
 import { newcombeDifference, welchDifference } from '../../../src/domain/intervals';
 import { Money } from '../../../src/domain/money';
+import { mulberry32 as seeded } from '../../../src/domain/random';
 import { roiFigures } from '../../../src/domain/roi';
-
-/** mulberry32: a small, well-mixed 32-bit generator. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   treated: number;
