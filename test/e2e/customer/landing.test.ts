@@ -37,6 +37,14 @@ describe('the welcome-back page', () => {
     expect(await events('landing', offer.sendId)).toEqual([{ type: 'landing', customer_id: offer.customerId, run_id: offer.runId, send_id: offer.sendId, data: null }]);
   });
 
+  it('tells a customer who bought once, a month ago, nothing about staying with us long', async () => {
+    const offer = await anOffer(s.db, { facts: { firstOrderDay: '2025-06-02', lastOrderDay: '2025-06-02', orders: 1, favouriteProducts: [] } });
+    const html = await (await get(`/w/${tokensFor(s.signer(), offer.sendId).landing}`)).text();
+    expect(html).toContain('You first ordered from Bean There on 2 June 2025');
+    expect(html).not.toContain('that long');
+    expect(html).toContain('You chose a small shop when you could have gone anywhere');
+  });
+
   it('says what went wrong and what we are doing, for an apology', async () => {
     const incidentId = await anIncident(s.db);
     const offer = await anOffer(s.db, { firstName: null, incidentId, definition: aDefinition({ name: 'incident-apology', kind: 'incident', holdout: 0, audience: { incidentAffected: true } }) });
