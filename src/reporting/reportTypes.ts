@@ -17,19 +17,30 @@ export interface ReactivationCounts {
 
 /** The stored model's expectation over the window against what customers did. */
 export interface PredictedVsActual {
-  treated: { customers: number; predictedPurchases: number | null; actualPurchases: number };
-  holdout: { customers: number; predictedPurchases: number | null; actualPurchases: number };
+  treated: GroupPrediction;
+  holdout: GroupPrediction;
 }
 
-export interface StepReport {
-  step: number;
-  template: string;
+export interface GroupPrediction {
+  customers: number;
+  predictedPurchases: number | null;
+  actualPurchases: number;
+}
+
+/** What happened to the emails, for a step or a whole run. */
+export interface Funnel {
   sent: number;
   delivered: number;
   bounced: number;
+  /** Unreliable since mail privacy proxies open every message: shown, never used for decisions. */
   opened: number;
   clicked: number;
   redeemed: number;
+}
+
+export interface StepReport extends Funnel {
+  step: number;
+  template: string;
   /** Treated customers reactivated whose first order in the window came after this step's send. */
   reactivated: number;
   /** Net revenue of orders carrying a code this step's offer issued. */
@@ -39,7 +50,7 @@ export interface StepReport {
   sendCost: string;
 }
 
-export interface RunReport {
+export interface RunReport extends Funnel {
   runId: number;
   campaign: string;
   currency: string;
@@ -47,13 +58,6 @@ export interface RunReport {
   audience: number;
   treated: number;
   holdout: number;
-  sent: number;
-  delivered: number;
-  bounced: number;
-  /** Unreliable since mail privacy proxies open every message: shown, never used for decisions. */
-  opened: number;
-  clicked: number;
-  redeemed: number;
   reactivated: ReactivationCounts;
   /** Net revenue of the treated customers' orders in the window. */
   revenue: string;
