@@ -7,7 +7,7 @@
  * parent is a regular file still covers the unwritable path.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
@@ -59,6 +59,23 @@ describe('dispatch into an outbox that is full or cannot be written', () => {
     return dir;
   }
 
+  /**
+   * Takes whatever space the outbox still has. The sends that failed mid-write removed their
+   * temporary files, which frees a few pages: without this, whether one more email fits on the
+   * retry depends on how far those writes got. The name has no dot, so `filesIn` skips it.
+   */
+  function fillUp(dir: string) {
+    const fd = openSync(path.join(dir, 'filler'), 'w');
+    const page = Buffer.alloc(4096, 0x2e);
+    try {
+      for (;;) writeSync(fd, page);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Files under the outbox: emails (`ID.eml`) and hidden temporary ones; folder names have no dot. */
   const filesIn = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f).includes('.'));
   const step1 = () => queryShop<{ status: string; attempts: number; claimed_by: string | null }>(shop, 'SELECT status, attempts, claimed_by FROM sends WHERE step = 1');
@@ -91,6 +108,7 @@ describe('dispatch into an outbox that is full or cannot be written', () => {
     expect(rows.filter((r) => r.status !== 'sent' && r.attempts > 0).length).toBeLessThanOrEqual(IN_FLIGHT);
 
     // Resumed before anyone freed space: the same answer, and still no debris.
+    fillUp(outbox);
     expect(rekindle(['campaign', 'resume', String(runId)], shop.env).status).toBe(0);
     const second = expectPaused(rekindle(['dispatch', '--now', DISPATCH_AT, '--json'], shop.env), runId, /the outbox cannot be written \(ENOSPC\)/);
     expect(second.sent).toBe(0);
