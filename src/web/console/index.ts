@@ -3,9 +3,10 @@
  * section's routes live in their own module and are mounted here, in one place.
  */
 import path from 'node:path';
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import type { Services } from '../../wiring';
 import { ConsoleRenderer } from './render';
+import { requireRole, StaffRole } from './staff';
 
 export interface ConsoleContext {
   services: Services;
@@ -26,4 +27,23 @@ export function consoleAssets(ctx: ConsoleContext): Router {
     });
   }
   return router;
+}
+
+/**
+ * One console route. Every page module exports a table of these; `mountRoutes` applies the
+ * roles, so a route cannot forget them, and the role test walks the same tables, so it cannot
+ * forget a route.
+ */
+export interface ConsoleRoute {
+  method: 'get' | 'post';
+  /** Under /console, express syntax: `/campaigns/:name`. */
+  path: string;
+  /** Who may use it besides owners (owners pass everywhere): `['marketer']`, or `[]` for owners only. */
+  roles: readonly StaffRole[];
+  /** Body parsers and handler(s), in order. */
+  handlers: (ctx: ConsoleContext) => RequestHandler[];
+}
+
+export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonly (readonly ConsoleRoute[])[]): void {
+  for (const route of tables.flat()) router[route.method](route.path, requireRole(...route.roles), ...route.handlers(ctx));
 }
