@@ -10,6 +10,8 @@ import { isCurrency } from './domain/money';
 
 const decimalText = z.coerce.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount like 30.00');
 
+const DAYS = 'a whole number of days from 0 to 90';
+
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -72,6 +74,8 @@ const schema = z.object({
   /** Requests per minute to /api per API key, and to /api and the webhook per client address. */
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
   API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  /** Days a customer may wait for an answer before their feedback case is overdue. */
+  FEEDBACK_REMINDER_DAYS: z.coerce.number({ message: DAYS }).int(DAYS).min(0, DAYS).max(90, DAYS).default(2),
 });
 
 export type RawSettings = z.input<typeof schema>;
@@ -120,6 +124,8 @@ export interface Config {
   rateLimits: { perKey: number; perAddress: number };
   /** DIGEST_TO: who gets the weekly digest; empty means nobody. */
   digestTo: string[];
+  /** FEEDBACK_REMINDER_DAYS: a case waiting longer is overdue (console, digest). */
+  feedback: { reminderDays: number };
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
@@ -189,6 +195,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
     logLevel: s.LOG_LEVEL,
     rateLimits: { perKey: s.API_RATE_LIMIT_PER_KEY, perAddress: s.API_RATE_LIMIT_PER_ADDRESS },
     digestTo: (s.DIGEST_TO ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    feedback: { reminderDays: s.FEEDBACK_REMINDER_DAYS },
   };
 }
 

@@ -79,12 +79,25 @@ export class Redemption extends Attributed {
   releasedAt: string | null;
 }
 
-/** "How can we make it right?": a customer's own words, linked to the run and the incident. */
+/**
+ * A customer's own words: from the welcome-back page ("how can we make it right?", linked to the
+ * run, send and incident) or an email forwarded from the spokesperson's inbox (its Message-ID,
+ * subject and sender kept; run and customer when they are known). Each belongs to a case.
+ */
 @Entity('feedback')
 @Index('feedback_run', ['runId'])
-export class Feedback extends Attributed {
+export class Feedback {
   @PrimaryGeneratedColumn()
   id: number;
+
+  @Column({ name: 'customer_id', type: 'integer', nullable: true })
+  customerId: number | null;
+
+  @Column({ name: 'run_id', type: 'integer', nullable: true })
+  runId: number | null;
+
+  @Column({ name: 'send_id', type: 'integer', nullable: true })
+  sendId: number | null;
 
   @Column({ name: 'incident_id', type: 'integer', nullable: true })
   incidentId: number | null;
@@ -94,4 +107,25 @@ export class Feedback extends Attributed {
 
   @Column({ type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
   at: string;
+
+  @Index('feedback_case')
+  @Column({ name: 'case_id', type: 'integer', nullable: true })
+  caseId: number | null;
+
+  /** `page` or `email`. */
+  @Column({ type: 'varchar', length: 8, default: 'page' })
+  source: string;
+
+  @Index('feedback_message_id', { unique: true })
+  @Column({ name: 'message_id', type: 'varchar', length: 255, nullable: true })
+  messageId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  subject: string | null;
+
+  @Column({ name: 'from_email', type: 'varchar', length: 320, nullable: true })
+  fromEmail: string | null;
+
+  @Column({ name: 'from_name', type: 'varchar', length: 200, nullable: true })
+  fromName: string | null;
 }

@@ -2,10 +2,11 @@ import { ApiKey } from './ApiKey';
 import { CampaignEvent, CampaignRun, Enrolment, Send, Suppression } from './Campaigns';
 import { Code, Feedback, Redemption } from './Codes';
 import { Customer } from './Customer';
+import { FeedbackCase, FeedbackReply } from './FeedbackCases';
 import { ImportBatch } from './ImportBatch';
 import { Incident, IncidentCustomer, IncidentUpdate } from './Incidents';
 import { CustomerScore, ModelFit } from './Models';
 import { Order } from './Order';
 
-export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback };
-export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback];
+export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback, FeedbackCase, FeedbackReply };
+export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback, FeedbackCase, FeedbackReply];
