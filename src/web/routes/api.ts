@@ -5,6 +5,7 @@ import { jsonBody } from '../apiLimits';
 import { importOrders } from '../../import/importer';
 import { ordersFromApiBody } from '../../import/formats/apiOrder';
 import { adviceRoutes } from './advice';
+import { feedbackApiRoutes } from './feedbackApi';
 
 /** A batch of up to MAX_ORDERS_PER_REQUEST orders; bigger imports are files. */
 export const ORDERS_BODY_LIMIT = 5 * 1024 * 1024;
@@ -21,5 +22,6 @@ export function apiRoutes(services: Services): Router {
     res.status(200).json(summary);
   });
   router.use(adviceRoutes(services));
+  router.use(feedbackApiRoutes(services));
   return router;
 }
