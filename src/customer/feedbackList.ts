@@ -1,21 +1,37 @@
 /**
- * The feedback inbox as a query: what customers wrote on the welcome-back page, newest first,
- * with who wrote it and which campaign, run and step brought them there. `rekindle feedback
- * list` prints it until the console has its own inbox page.
+ * Every customer message as a query: what customers wrote on the welcome-back page or in an
+ * email the shop forwarded, newest first, with who wrote it, which campaign, run and step
+ * brought them there, and where their case stands. `rekindle feedback list` prints it; the
+ * console's inbox (src/feedback/inbox.ts) shows the same by case.
  */
 import type { Database } from '../db/database';
+import type { CaseState } from '../domain/feedbackCase';
+import { overdueBefore } from '../domain/feedbackCase';
+import { WAITING_SQL } from '../feedback/inbox';
 
 export interface FeedbackEntry {
   id: number;
   /** ISO 8601, UTC. */
   at: string;
-  customer: { id: number; email: string | null; name: string | null };
-  campaign: string;
-  runId: number;
+  /** `id` null: an email from an address no customer has. */
+  customer: { id: number | null; email: string | null; name: string | null };
+  /** Null for an email that names no campaign the shop ran. */
+  campaign: string | null;
+  runId: number | null;
   /** The step whose email led to the page; null when the send is not known. */
   step: number | null;
   incidentId: number | null;
   message: string;
+  caseId: number | null;
+  /** `page` or `email`. */
+  source: string;
+  state: CaseState | null;
+  /** Who has the case, by name. */
+  assignee: string | null;
+  /** When the customer started waiting for an answer; null when they are not. */
+  waitingSince: string | null;
+  /** Waiting longer than FEEDBACK_REMINDER_DAYS. */
+  overdue: boolean;
 }
 
 export interface FeedbackPage {
@@ -27,44 +43,72 @@ export interface FeedbackPage {
 interface Row {
   id: number;
   at: string;
-  customer_id: number;
+  customer_id: number | null;
   email: string | null;
   first_name: string | null;
   last_name: string | null;
-  campaign: string;
-  run_id: number;
+  from_email: string | null;
+  from_name: string | null;
+  campaign: string | null;
+  run_id: number | null;
   step: number | null;
   incident_id: number | null;
   message: string;
+  case_id: number | null;
+  source: string;
+  state: CaseState | null;
+  assignee_name: string | null;
+  waiting: number;
+  customer_at: string | null;
+}
+
+export interface FeedbackQuery {
+  limit: number;
+  /** Only the messages of cases waiting for an answer. */
+  waiting?: boolean;
+  now: Date;
+  reminderDays: number;
 }
 
 /** The newest `limit` messages (ties in time broken by id, newest first too). */
-export async function listFeedback(db: Database, limit: number): Promise<FeedbackPage> {
+export async function listFeedback(db: Database, q: FeedbackQuery): Promise<FeedbackPage> {
   const p = db.dialect.param(0);
+  const only = q.waiting ? `WHERE ${WAITING_SQL}` : '';
   const rows: Row[] = await db.reader.query(
-    `SELECT f.id, f.at, f.customer_id, c.email, c.first_name, c.last_name, r.campaign, f.run_id, s.step, f.incident_id, f.message
+    `SELECT f.id, f.at, f.customer_id, cu.email, cu.first_name, cu.last_name, f.from_email, f.from_name, r.campaign, f.run_id, s.step, f.incident_id, f.message,
+            f.case_id, f.source, c.state, c.assignee_name, c.customer_at, CASE WHEN ${WAITING_SQL} THEN 1 ELSE 0 END AS waiting
        FROM feedback f
-       JOIN customers c ON c.id = f.customer_id
-       JOIN campaign_runs r ON r.id = f.run_id
+       LEFT JOIN customers cu ON cu.id = f.customer_id
+       LEFT JOIN campaign_runs r ON r.id = f.run_id
        LEFT JOIN sends s ON s.id = f.send_id
+       LEFT JOIN feedback_cases c ON c.id = f.case_id
+      ${only}
       ORDER BY f.at DESC, f.id DESC
       LIMIT ${p}`,
-    [limit],
+    [q.limit],
   );
-  const [{ total }] = await db.reader.query('SELECT COUNT(*) AS total FROM feedback');
-  return { entries: rows.map(entry), total: Number(total) };
+  const [{ total }] = await db.reader.query(`SELECT COUNT(*) AS total FROM feedback f LEFT JOIN feedback_cases c ON c.id = f.case_id ${only}`);
+  const overdueAt = overdueBefore(q.now.getTime(), q.reminderDays);
+  return { entries: rows.map((row) => entry(row, overdueAt)), total: Number(total) };
 }
 
-function entry(row: Row): FeedbackEntry {
-  const name = [row.first_name, row.last_name].filter((part) => part).join(' ');
+function entry(row: Row, overdueAt: string): FeedbackEntry {
+  const name = [row.first_name, row.last_name].filter((part) => part).join(' ') || row.from_name;
+  const waiting = Number(row.waiting) === 1;
   return {
     id: Number(row.id),
     at: row.at,
-    customer: { id: Number(row.customer_id), email: row.email, name: name || null },
+    customer: { id: row.customer_id === null ? null : Number(row.customer_id), email: row.email ?? row.from_email, name: name || null },
     campaign: row.campaign,
-    runId: Number(row.run_id),
+    runId: row.run_id === null ? null : Number(row.run_id),
     step: row.step === null ? null : Number(row.step),
     incidentId: row.incident_id === null ? null : Number(row.incident_id),
     message: row.message,
+    caseId: row.case_id === null ? null : Number(row.case_id),
+    source: row.source,
+    state: row.state,
+    assignee: row.assignee_name,
+    waitingSince: waiting ? row.customer_at : null,
+    overdue: waiting && (row.customer_at as string) < overdueAt,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Services } from '../wiring';
 import { digestWeek } from '../domain/digestWeek';
+import { waitingCases, WaitingCases } from '../feedback/inbox';
 import { timeZone } from '../domain/time';
 import { percent, points, shareOf, withInterval } from './figures';
 import type { RunReport } from './reportTypes';
@@ -36,7 +37,9 @@ export interface DigestContent {
   feedback: {
     total: number;
     lastWeek: number;
-    latest: { at: string; campaign: string; message: string }[];
+    latest: { at: string; campaign: string | null; message: string }[];
+    /** Cases whose customer has waited longer than FEEDBACK_REMINDER_DAYS, and the longest few. */
+    waiting: WaitingCases;
   };
 }
 
@@ -57,15 +60,16 @@ export async function collectDigest(services: Services): Promise<DigestContent> 
   const [counts] = await db.reader.query(`SELECT COUNT(*) AS total, SUM(CASE WHEN at >= ${p(0)} THEN 1 ELSE 0 END) AS recent FROM feedback`, [
     new Date(now - 7 * DAY).toISOString(),
   ]);
-  const latest: { at: string; campaign: string; message: string }[] = await db.reader.query(
-    `SELECT f.at, r.campaign, f.message FROM feedback f JOIN campaign_runs r ON r.id = f.run_id ORDER BY f.at DESC, f.id DESC LIMIT ${LATEST_FEEDBACK}`,
+  const latest: { at: string; campaign: string | null; message: string }[] = await db.reader.query(
+    `SELECT f.at, r.campaign, f.message FROM feedback f LEFT JOIN campaign_runs r ON r.id = f.run_id ORDER BY f.at DESC, f.id DESC LIMIT ${LATEST_FEEDBACK}`,
   );
+  const waiting = await waitingCases(db, services.clock(), config.feedback.reminderDays);
   return {
     shopName: config.shop.name,
     publicUrl: config.publicUrl,
     weekOf: digestWeek(now, timeZone(config.shop.timeZone)).week,
     runs,
-    feedback: { total: Number(counts.total), lastWeek: Number(counts.recent ?? 0), latest },
+    feedback: { total: Number(counts.total), lastWeek: Number(counts.recent ?? 0), latest, waiting },
   };
 }
 
@@ -101,11 +105,14 @@ export function composeDigest(c: DigestContent): ComposedDigest {
   const subject = `${c.shopName}: your Rekindle week of ${week} (${plural(c.runs.length, 'campaign')}, ${plural(c.feedback.total, 'feedback message')})`;
   const runs = c.runs.map(runLines);
   const f = c.feedback;
+  const w = f.waiting;
+  const waitingHead = `Waiting longer than ${plural(w.reminderDays, 'day')} for an answer: ${plural(w.count, 'customer')} (${w.waiting} waiting in all).`;
+  const waitingLines = w.oldest.map((c) => `${c.customer}, waiting since ${longDate(c.waitingSince)}, ${c.assignee ? `with ${c.assignee}` : 'unassigned'} (case ${c.id})`);
+  const waitingNote = `Answer them in the console: ${c.publicUrl}/console/feedback`;
   const feedbackHead = f.total
-    ? `Feedback waiting for a reply: ${plural(f.total, 'message')}, ${f.lastWeek} of them this week.`
+    ? `Feedback received: ${plural(f.total, 'message')}, ${f.lastWeek} of them this week.`
     : 'No feedback has come in yet.';
-  const feedbackNote = 'Rekindle does not record replies yet, so this counts all feedback received; answer each customer by email.';
-  const latest = f.latest.map((m) => ({ head: `${longDate(m.at)}, ${m.campaign}:`, message: excerpt(m.message) }));
+  const latest = f.latest.map((m) => ({ head: `${longDate(m.at)}${m.campaign ? `, ${m.campaign}` : ', by email'}:`, message: excerpt(m.message) }));
   const ids = c.runs.map((r) => r.report.runId);
   const readMore = ids.length
     ? `Read more on the server: ${ids.map((id) => `\`rekindle report ${id}\``).join(', ')} (add --json or --csv for every figure), ` +
@@ -117,8 +124,8 @@ export function composeDigest(c: DigestContent): ComposedDigest {
     `Your Rekindle week of ${week} at ${c.shopName}`,
     '',
     ...(runs.length ? runs.flatMap((r) => [r.title, ...r.lines.map((l) => `  ${l}`), '']) : [none, '']),
+    ...(w.waiting ? [waitingHead, ...waitingLines.map((l) => `  - ${l}`), waitingNote, ''] : []),
     feedbackHead,
-    ...(f.total ? [feedbackNote] : []),
     ...latest.map((m) => `  - ${m.head} "${m.message}"`),
     '',
     readMore,
@@ -132,8 +139,10 @@ export function composeDigest(c: DigestContent): ComposedDigest {
     '<body style="font-family: sans-serif; line-height: 1.4; color: #222; max-width: 40em">',
     `<h1 style="font-size: 1.3em">Your Rekindle week of ${e(week)} at ${e(c.shopName)}</h1>`,
     ...(runs.length ? runs.map((r) => `<h2 style="font-size: 1.1em">${e(r.title)}</h2>\n<ul>${r.lines.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`) : [`<p>${e(none)}</p>`]),
+    ...(w.waiting
+      ? [`<h2 style="font-size: 1.1em">${e(waitingHead)}</h2>`, ...(waitingLines.length ? [`<ul>${waitingLines.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`] : []), `<p>${e(waitingNote)}</p>`]
+      : []),
     `<h2 style="font-size: 1.1em">${e(feedbackHead)}</h2>`,
-    ...(f.total ? [`<p>${e(feedbackNote)}</p>`] : []),
     ...(latest.length ? [`<ul>${latest.map((m) => `<li>${e(m.head)} <q>${e(m.message)}</q></li>`).join('')}</ul>`] : []),
     `<p>${e(readMore).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`,
     '</body></html>',

@@ -3,6 +3,7 @@
  * right?"), posted through the real page form, read back by the built CLI, newest first.
  */
 import { rmSync } from 'node:fs';
+import { sendReply } from '../../../src/feedback/replies';
 import path from 'node:path';
 import { aDefinition, anIncident, anOffer, tokensFor } from '../../support/campaignFixtures';
 import { rekindle } from '../../support/cli';
@@ -16,7 +17,7 @@ describe('rekindle feedback list', () => {
   let dir: string;
   let older: { customerId: number; runId: number; email: string };
   let newer: { customerId: number; runId: number; email: string; incidentId: number };
-  const run = (...args: string[]) => rekindle(['feedback', 'list', ...args], env);
+  const run = (...args: string[]) => rekindle(['feedback', 'list', '--now', '2025-06-22T00:00:00Z', ...args], env);
 
   beforeAll(async () => {
     const clock = new TestClock('2025-06-20T10:00:00.000Z');
@@ -34,6 +35,7 @@ describe('rekindle feedback list', () => {
       const first = await anOffer(s.db, { firstName: 'Maria' });
       older = first;
       await post(first.sendId, 'I was away that month.');
+      await sendReply(s, 1, { id: 3, name: 'Anna Berger' }, 'Welcome back, Maria.', 'reply-key-0001');
       clock.set('2025-06-21T09:30:00.000Z');
       const incidentId = await anIncident(s.db);
       const second = await anOffer(s.db, { firstName: null, incidentId, definition: aDefinition({ name: 'incident-apology', kind: 'incident', holdout: 0, audience: { incidentAffected: true } }) });
@@ -54,10 +56,12 @@ describe('rekindle feedback list', () => {
       {
         id: 2, at: '2025-06-21T09:30:00.000Z', customer: { id: newer.customerId, email: newer.email, name: null },
         campaign: 'incident-apology', runId: newer.runId, step: 1, incidentId: newer.incidentId, message: 'The parcel came late twice.\nA call would have helped.',
+        caseId: 2, source: 'page', state: 'new', assignee: null, waitingSince: '2025-06-21T09:30:00.000Z', overdue: false,
       },
       {
         id: 1, at: '2025-06-20T10:00:00.000Z', customer: { id: older.customerId, email: older.email, name: 'Maria' },
         campaign: 'nostalgia-winback', runId: older.runId, step: 1, incidentId: null, message: 'I was away that month.',
+        caseId: 1, source: 'page', state: 'replied', assignee: 'Anna Berger', waitingSince: null, overdue: false,
       },
     ]);
   });
@@ -84,5 +88,15 @@ describe('rekindle feedback list', () => {
     expect(text.indexOf('The parcel came late twice.')).toBeLessThan(text.indexOf('I was away that month.'));
     expect(text).toContain(`Maria <${older.email}>`);
     expect(text).toContain('nostalgia-winback run');
+  });
+
+  it('--waiting keeps the messages of cases waiting for an answer, overdue after FEEDBACK_REMINDER_DAYS', () => {
+    const waiting = run('--waiting', '--json').json();
+    expect(waiting.map((f: { id: number }) => f.id)).toEqual([2]);
+    const later = rekindle(['feedback', 'list', '--waiting', '--now', '2025-06-23T09:31:00Z', '--json'], env).json();
+    expect(later.map((f: { overdue: boolean }) => f.overdue)).toEqual([true]);
+    const text = run();
+    expect(text.stdout).toContain('replied, Anna Berger');
+    expect(text.stdout).toContain('new, unassigned, waiting since 2025-06-21T09:30:00.000Z');
   });
 });

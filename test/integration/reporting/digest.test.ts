@@ -9,6 +9,7 @@ import pino from 'pino';
 import { parseSettings } from '../../../src/config';
 import { changeRunState } from '../../../src/campaigns/runControl';
 import { saveFeedback } from '../../../src/customer/feedback';
+import { sendReply } from '../../../src/feedback/replies';
 import { collectDigest, composeDigest, DIGEST_FOLDER } from '../../../src/reporting/digest';
 import { sendWeeklyDigest } from '../../../src/reporting/weeklyDigest';
 import { wire } from '../../../src/wiring';
@@ -58,8 +59,11 @@ describe('the weekly digest\'s content', () => {
     expect(text).toContain(`${report.treated} treated, ${report.holdout} held out; ${report.sent} emails sent, 0 codes redeemed`);
     expect(text).toContain(`came back: 3 treated (${(300 / report.treated).toFixed(1)}%), 1 held out (${(100 / report.holdout).toFixed(1)}%)`);
     expect(text).toMatch(/incremental reactivation rate: [+-]\d+\.\d pts \(95% interval [+-]\d+\.\d to [+-]\d+\.\d pts\)/);
-    expect(text).toContain('Feedback waiting for a reply: 2 messages, 1 of them this week');
-    expect(text).toContain('does not record replies yet');
+    expect(content.feedback.waiting).toMatchObject({ count: 2, waiting: 2, reminderDays: 2 });
+    expect(text).toContain('Waiting longer than 2 days for an answer: 2 customers (2 waiting in all)');
+    expect(text).toMatch(/- .+, waiting since 20 May 2025, unassigned \(case \d+\)\n {2}- .+, waiting since 3 June 2025, unassigned/);
+    expect(text).toContain('Feedback received: 2 messages, 1 of them this week');
+    expect(text).not.toContain('does not record replies yet');
     expect(text).toContain('The beans arrived stale <script>alert(1)</script> & "late".');
     expect(text).toContain(`rekindle report ${runId}`);
     expect(text).toContain(`https://rekindle.beanthere.example/api/runs/${runId}/report`);
@@ -69,6 +73,14 @@ describe('the weekly digest\'s content', () => {
     expect(html).toContain('The beans arrived stale &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;late&quot;.');
     expect(html).not.toContain('<script>');
     expect(html).toContain(`<code>rekindle report ${runId}</code>`);
+  });
+
+  it('counts only the customers still waiting: a case answered drops out', async () => {
+    const [oldest] = (await collectDigest(shop.services)).feedback.waiting.oldest;
+    await sendReply(shop.services, oldest.id, { id: 1, name: 'Ana Lopez' }, 'Thank you; we read every word.', 'digest-reply-1');
+    const content = await collectDigest(shop.services);
+    expect(content.feedback.waiting).toMatchObject({ count: 1, waiting: 1 });
+    expect(composeDigest(content).text).toContain('Waiting longer than 2 days for an answer: 1 customer (1 waiting in all)');
   });
 
   it('leaves out runs that ended and whose window closed more than two weeks ago', async () => {
