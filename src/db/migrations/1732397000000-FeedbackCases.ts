@@ -3,7 +3,7 @@ import { id, int, ref, str, text, ts } from './columns';
 
 /**
  * The feedback inbox: every customer message belongs to a case (new → replied → resolved, with
- * an assignee), and our replies are rows written before they are sent. Feedback may now come
+ * an assignee from `staff_users`), and our replies are rows written before they are sent. Feedback may now come
  * from an email the shop forwards (`POST /api/feedback`), which need not belong to a run, or to
  * a known customer: both columns become optional. Feedback stored before this migration is
  * gathered into one case per customer, waiting since their latest message: nothing recorded a
@@ -20,7 +20,7 @@ export class FeedbackCases1732397000000 implements MigrationInterface {
         str('state', 10), int('assignee_id', true), str('assignee_name', 200, true),
         ts('opened_at'), ts('customer_at'), ts('replied_at', true), ts('resolved_at', true), ts('updated_at'),
       ],
-      foreignKeys: [ref('customer_id', 'customers'), ref('run_id', 'campaign_runs')],
+      foreignKeys: [ref('customer_id', 'customers'), ref('run_id', 'campaign_runs'), ref('assignee_id', 'staff_users')],
       indices: [
         new TableIndex({ name: 'feedback_cases_state', columnNames: ['state', 'customer_at'] }),
         new TableIndex({ name: 'feedback_cases_customer', columnNames: ['customer_id'] }),
@@ -43,7 +43,7 @@ export class FeedbackCases1732397000000 implements MigrationInterface {
         str('message_id', 255), str('in_reply_to', 255), text('references_ids', false), str('status', 10), int('attempts'), text('detail'),
         str('idempotency_key', 80), ts('created_at'), ts('sent_at', true), ts('updated_at'),
       ],
-      foreignKeys: [ref('case_id', 'feedback_cases')],
+      foreignKeys: [ref('case_id', 'feedback_cases'), ref('staff_id', 'staff_users')],
       indices: [
         new TableIndex({ name: 'feedback_replies_case', columnNames: ['case_id'] }),
         // A reply form submitted twice carries one key: the second insert finds the first.

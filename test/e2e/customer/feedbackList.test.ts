@@ -35,7 +35,8 @@ describe('rekindle feedback list', () => {
       const first = await anOffer(s.db, { firstName: 'Maria' });
       older = first;
       await post(first.sendId, 'I was away that month.');
-      await sendReply(s, 1, { id: 3, name: 'Anna Berger' }, 'Welcome back, Maria.', 'reply-key-0001');
+      const anna = await s.staffUsers.create({ email: 'anna@shop.test', name: 'Anna Berger', role: 'marketer', password: 'a long enough password' });
+      await sendReply(s, 1, { id: anna.id, name: 'Anna Berger' }, 'Welcome back, Maria.', 'reply-key-0001');
       clock.set('2025-06-21T09:30:00.000Z');
       const incidentId = await anIncident(s.db);
       const second = await anOffer(s.db, { firstName: null, incidentId, definition: aDefinition({ name: 'incident-apology', kind: 'incident', holdout: 0, audience: { incidentAffected: true } }) });

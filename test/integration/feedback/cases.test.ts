@@ -17,13 +17,14 @@ import { anOffer, OfferFixture } from '../../support/campaignFixtures';
 import { DAY_MS, TestClock } from '../../support/campaignShop';
 import { TestServices, testServices } from '../../support/services';
 
-const ANNA = { id: 7, name: 'Anna Berger' };
 const START = '2025-06-20T10:00:00.000Z';
 
 describe('feedback cases', () => {
   let s: TestServices;
   let clock: TestClock;
   let maria: OfferFixture;
+  let anna: { id: number; name: string };
+  let ben: { id: number; name: string };
   const page = (who: OfferFixture, text: string) => saveFeedback(s.db, { customerId: who.customerId, runId: who.runId, sendId: who.sendId, incidentId: null }, text, clock.now());
   const forward = (body: Record<string, unknown>) => recordForwardedEmail(s.db, parseForwardedEmail(body, clock.now()));
   const outbox = () => {
@@ -36,6 +37,8 @@ describe('feedback cases', () => {
     clock = new TestClock(START);
     s = await testServices({ SHOP_NAME: 'Bean There', PUBLIC_URL: 'https://shop.example', MAIL_FROM: 'hello@shop.example' }, clock.now);
     maria = await anOffer(s.db, { firstName: 'Maria' });
+    const staff = async (name: string) => ({ id: (await s.staffUsers.create({ email: `${name.split(' ')[0].toLowerCase()}@shop.test`, name, role: 'marketer', password: 'a long enough password' })).id, name });
+    [anna, ben] = [await staff('Anna Berger'), await staff('Ben')];
   });
   afterEach(async () => s.dispose());
 
@@ -90,9 +93,9 @@ describe('feedback cases', () => {
   it('a reply goes out once as a plain personal email in the staff member\'s name, threaded to the customer\'s message', async () => {
     const { caseId } = await forward({ from: maria.email, subject: 'Late parcel', text: 'Why so late?', messageId: '<m1@mail.example>', campaign: 'nostalgia-winback' });
     clock.advance(DAY_MS);
-    const sent = await sendReply(s, caseId, ANNA, 'Dear Maria,\nthat was our mistake. Your new parcel leaves today.', 'key-00000001');
+    const sent = await sendReply(s, caseId, anna, 'Dear Maria,\nthat was our mistake. Your new parcel leaves today.', 'key-00000001');
     expect(sent).toMatchObject({ duplicate: false, reply: { status: 'sent' } });
-    const twice = await sendReply(s, caseId, ANNA, 'Dear Maria,\nthat was our mistake. Your new parcel leaves today.', 'key-00000001');
+    const twice = await sendReply(s, caseId, anna, 'Dear Maria,\nthat was our mistake. Your new parcel leaves today.', 'key-00000001');
     expect(twice).toMatchObject({ duplicate: true, reply: { id: sent.reply.id } });
     const files = outbox();
     expect(files).toHaveLength(1);
@@ -108,16 +111,16 @@ describe('feedback cases', () => {
     expect(mail.text).toBe('Dear Maria,\nthat was our mistake. Your new parcel leaves today.\n\nAnna Berger\nBean There\n');
     expect(mail.headers.has('list-unsubscribe')).toBe(false);
     const after = (await list('all')).cases[0];
-    expect(after).toMatchObject({ state: 'replied', waitingSince: null, assignee: { id: 7, name: 'Anna Berger' } });
+    expect(after).toMatchObject({ state: 'replied', waitingSince: null, assignee: { id: anna.id, name: 'Anna Berger' } });
   });
 
   it('page feedback has no Message-ID: replies answer the case\'s own stable id, so later replies thread with the first', async () => {
     const caseId = await page(maria, 'The parcel came late.');
     const thread = caseThreadId(caseId, START, 'https://shop.example');
-    const first = await sendReply(s, caseId, ANNA, 'We are sorry.', 'key-00000002');
+    const first = await sendReply(s, caseId, anna, 'We are sorry.', 'key-00000002');
     clock.advance(DAY_MS);
     await page(maria, 'Thanks, but it is still not here.');
-    await sendReply(s, caseId, ANNA, 'It arrives tomorrow.', 'key-00000003');
+    await sendReply(s, caseId, anna, 'It arrives tomorrow.', 'key-00000003');
     const mails = await Promise.all(outbox().map((raw) => simpleParser(raw)));
     const [a, b] = mails.sort((x, y) => (x.date as Date).getTime() - (y.date as Date).getTime());
     expect(a.subject).toBe('Re: How can we make it right?');
@@ -128,7 +131,7 @@ describe('feedback cases', () => {
 
   it('the customer answering our reply by email joins the case and reopens it when it was resolved', async () => {
     const caseId = await page(maria, 'The parcel came late.');
-    const reply = await sendReply(s, caseId, ANNA, 'We are sorry.', 'key-00000004');
+    const reply = await sendReply(s, caseId, anna, 'We are sorry.', 'key-00000004');
     await resolveCase(s.db, caseId, clock.now());
     await expect(resolveCase(s.db, caseId, clock.now())).rejects.toThrow(`case ${caseId} is resolved already`);
     clock.advance(DAY_MS);
@@ -144,7 +147,7 @@ describe('feedback cases', () => {
     const blocker = path.join(s.dir, 'outbox', REPLY_FOLDER);
     mkdirSync(path.dirname(blocker), { recursive: true });
     writeFileSync(blocker, 'a file where the folder should be');
-    const failed = await sendReply(s, caseId, ANNA, 'We are sorry.', 'key-00000005');
+    const failed = await sendReply(s, caseId, anna, 'We are sorry.', 'key-00000005');
     expect(failed.reply.status).toBe('failed');
     expect((await list('all')).cases[0]).toMatchObject({ state: 'new', failedReplies: 1, waitingSince: START });
     rmSync(blocker);
@@ -156,7 +159,7 @@ describe('feedback cases', () => {
 
   it('a reply a crash left sending is settled from the outbox: written means sent, missing means failed', async () => {
     const caseId = await page(maria, 'The parcel came late.');
-    const sent = await sendReply(s, caseId, ANNA, 'We are sorry.', 'key-00000006');
+    const sent = await sendReply(s, caseId, anna, 'We are sorry.', 'key-00000006');
     await s.db.write((tx) => tx.query(`UPDATE feedback_replies SET status = 'sending' WHERE id = ?`, [sent.reply.id]));
     await s.db.write((tx) => tx.query(`INSERT INTO feedback_replies (case_id, staff_name, to_email, subject, body, message_id, in_reply_to, references_ids, status, attempts, idempotency_key, created_at, updated_at)
       VALUES (?, 'Anna Berger', ?, 'Re: x', 'never sent', '<lost@x>', '<c@x>', '<c@x>', 'sending', 1, 'key-lost-0001', ?, ?)`, [caseId, maria.email, START, START]));
@@ -179,18 +182,18 @@ describe('feedback cases', () => {
       count: 1, waiting: 3, reminderDays: 2, oldest: [{ id: old, customer: 'Maria', subject: null, waitingSince: START, assignee: null }],
     });
     expect((await waitingCases(s.db, clock.now(), 0)).oldest.map((c) => c.id)).toEqual([old, middle, recent]);
-    await sendReply(s, middle, ANNA, 'Sorry.', 'key-00000007');
-    await assignCase(s.db, recent, { id: 8, name: 'Ben' }, clock.now());
+    await sendReply(s, middle, anna, 'Sorry.', 'key-00000007');
+    await assignCase(s.db, recent, ben, clock.now());
     await resolveCase(s.db, recent, clock.now());
     expect((await list('waiting')).cases.map((c) => c.id)).toEqual([old]);
     expect((await list('all')).cases.map((c) => c.id)).toEqual([old, recent, middle]);
     expect((await list('replied')).cases.map((c) => c.id)).toEqual([middle]);
-    expect((await list('mine', 7)).cases.map((c) => c.id)).toEqual([middle]);
+    expect((await list('mine', anna.id)).cases.map((c) => c.id)).toEqual([middle]);
     expect((await list('resolved')).cases.map((c) => c.id)).toEqual([recent]);
     expect((await list('all')).cases[0]).toMatchObject({ id: old, overdue: true });
     await reopenCase(s.db, recent, clock.now());
     expect((await list('new')).cases.map((c) => c.id)).toEqual([old, recent]);
     // Reopened and never answered: the customer is waiting again.
-    expect((await list('all', 7)).counts).toEqual({ all: 3, waiting: 2, new: 2, replied: 1, resolved: 0, mine: 1 });
+    expect((await list('all', anna.id)).counts).toEqual({ all: 3, waiting: 2, new: 2, replied: 1, resolved: 0, mine: 1 });
   });
 });

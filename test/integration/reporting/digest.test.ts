@@ -77,7 +77,7 @@ describe('the weekly digest\'s content', () => {
 
   it('counts only the customers still waiting: a case answered drops out', async () => {
     const [oldest] = (await collectDigest(shop.services)).feedback.waiting.oldest;
-    await sendReply(shop.services, oldest.id, { id: 1, name: 'Ana Lopez' }, 'Thank you; we read every word.', 'digest-reply-1');
+    await sendReply(shop.services, oldest.id, { id: null, name: 'Ana Lopez' }, 'Thank you; we read every word.', 'digest-reply-1');
     const content = await collectDigest(shop.services);
     expect(content.feedback.waiting).toMatchObject({ count: 1, waiting: 1 });
     expect(composeDigest(content).text).toContain('Waiting longer than 2 days for an answer: 1 customer (1 waiting in all)');
