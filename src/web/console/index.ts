@@ -9,6 +9,7 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { feedbackRoutes } from './feedback';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
@@ -56,7 +57,7 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes, feedbackRoutes];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is
