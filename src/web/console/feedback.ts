@@ -51,6 +51,22 @@ async function showCase(ctx: ConsoleContext, res: Response, caseId: number, form
 const backToCase = (ctx: ConsoleContext, res: Response, caseId: number, anchor = '') =>
   res.redirect(303, `${ctx.views.base}/console/feedback/${caseId}${anchor}`);
 
+/** A button on the case page that moves the case, then shows it again. */
+function caseAction(action: string, act: (db: ConsoleContext['services']['db'], caseId: number, now: Date) => Promise<void>): ConsoleRoute {
+  return {
+    method: 'post',
+    path: `/feedback/:caseId/${action}`,
+    roles: ['marketer'],
+    handlers: (ctx) => [
+      async (req, res) => {
+        const caseId = caseIdOf(req);
+        await act(ctx.services.db, caseId, ctx.services.clock());
+        backToCase(ctx, res, caseId);
+      },
+    ],
+  };
+}
+
 export const feedbackRoutes: ConsoleRoute[] = [
   {
     method: 'get',
@@ -113,30 +129,8 @@ export const feedbackRoutes: ConsoleRoute[] = [
       },
     ],
   },
-  {
-    method: 'post',
-    path: '/feedback/:caseId/resolve',
-    roles: ['marketer'],
-    handlers: (ctx) => [
-      async (req, res) => {
-        const caseId = caseIdOf(req);
-        await resolveCase(ctx.services.db, caseId, ctx.services.clock());
-        backToCase(ctx, res, caseId);
-      },
-    ],
-  },
-  {
-    method: 'post',
-    path: '/feedback/:caseId/reopen',
-    roles: ['marketer'],
-    handlers: (ctx) => [
-      async (req, res) => {
-        const caseId = caseIdOf(req);
-        await reopenCase(ctx.services.db, caseId, ctx.services.clock());
-        backToCase(ctx, res, caseId);
-      },
-    ],
-  },
+  caseAction('resolve', resolveCase),
+  caseAction('reopen', reopenCase),
   {
     method: 'post',
     path: '/feedback/:caseId/replies/:replyId/retry',
