@@ -13,6 +13,7 @@ import pino from 'pino';
 import { parseSettings } from '../src/config';
 import { createApp } from '../src/web/app';
 import { CONSOLE_TABLES } from '../src/web/console/index';
+import { saveFeedback } from '../src/customer/feedback';
 import { wire } from '../src/wiring';
 import { seedBigRun } from './bigRun';
 import { fmt, peakRssMb, report } from './support';
@@ -25,7 +26,10 @@ const PASSWORD = 'bench bench bench bench';
 /** Values for the path parameters of the seeded shop; a parameter missing here fails the bench. */
 const PARAMS: Record<string, string> = {
   name: 'bench', campaign: 'bench', runId: '1', run: '1', id: '1', customerId: '1', step: '1', sendId: '1', email: 'c1@example.com',
+  caseId: '1',
 };
+/** Customers who wrote "how can we make it right?": the feedback inbox's cases. */
+const FEEDBACK = 2_000;
 
 /** Pages reached with a query string as well as the bare route. */
 const EXTRA = ['/console/customers?q=c4242', '/console/customers?q=c4242%40example.com'];
@@ -66,6 +70,12 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const seeded = await seedBigRun(services, CUSTOMERS);
+    const writers: { customer_id: number; send_id: number }[] = await services.db.reader.query(
+      `SELECT e.customer_id, s.id AS send_id FROM enrolments e JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 ORDER BY e.id LIMIT ${FEEDBACK}`,
+    );
+    for (const [i, w] of writers.entries()) {
+      await saveFeedback(services.db, { customerId: w.customer_id, runId: 1, sendId: w.send_id, incidentId: null }, `The parcel came late (${i}).`, new Date(Date.parse('2025-07-01T00:00:00.000Z') + i * 60_000));
+    }
     await services.staffUsers.create({ email: 'owner@bench.test', role: 'owner', name: 'Bench Owner', password: PASSWORD });
     const cookie = await signIn(base, 'owner@bench.test');
     const urls = [...new Set([...CONSOLE_TABLES.flat().filter((r) => r.method === 'get').map((r) => `/console${fill(r.path)}`.replace(/\/$/, '')), ...EXTRA])];
