@@ -10,6 +10,7 @@ import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
 import { keysRoutes } from './keys';
+import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
@@ -62,6 +63,7 @@ export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
   overviewRoutes,
   usersRoutes,
   keysRoutes,
+  outboxRoutes,
 ];
 
 /**
