@@ -9,11 +9,14 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { keysRoutes } from './keys';
+import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
 import { signInRoutes } from './signIn';
 import { ForbiddenError, requireRole, StaffRole } from './staff';
+import { usersRoutes } from './users';
 
 export interface ConsoleContext {
   services: Services;
@@ -56,7 +59,12 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
+  overviewRoutes,
+  usersRoutes,
+  keysRoutes,
+  outboxRoutes,
+];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is
