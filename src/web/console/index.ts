@@ -10,11 +10,14 @@ import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
 import { feedbackRoutes } from './feedback';
+import { keysRoutes } from './keys';
+import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
 import { signInRoutes } from './signIn';
 import { ForbiddenError, requireRole, StaffRole } from './staff';
+import { usersRoutes } from './users';
 
 export interface ConsoleContext {
   services: Services;
@@ -57,7 +60,13 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes, feedbackRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
+  overviewRoutes,
+  usersRoutes,
+  keysRoutes,
+  outboxRoutes,
+  feedbackRoutes,
+];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is
