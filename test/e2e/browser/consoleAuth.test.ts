@@ -5,30 +5,15 @@
  * error (a CSP violation is one), and no request leaving the loopback server. Screenshots go to
  * docs/screenshots/console-*.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium } from '../../support/browser';
+import { freePort, launchChromium, seriousViolations } from '../../support/browser';
 import { lapsedCustomers, openShop, Shop, TWO_STEPS } from '../../support/campaignShop';
 import { signInPage, startConsole, StartedConsole } from '../../support/console';
 
 const SHOTS = path.resolve(__dirname, '../../../docs/screenshots');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CAMPAIGN = 'bean-winback';
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core run in the page (through the DevTools protocol, which the page's CSP does not govern). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as Violation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('the console in a browser: signing in as each role', () => {
   let shop: Shop;
