@@ -42,7 +42,12 @@ export interface ReplyOutcome {
 
 const KEY = /^[A-Za-z0-9_-]{8,80}$/;
 
-export async function sendReply(services: Services, caseId: number, author: ReplyAuthor, rawBody: unknown, idempotencyKey: unknown): Promise<ReplyOutcome> {
+/**
+ * `seenReplyId`: the latest reply the writer had in front of them (0 for none). A reply to the
+ * case since then means a colleague answered meanwhile: refused, so the customer is not
+ * answered twice. The case row is locked (PostgreSQL; SQLite has one writer) while this is decided.
+ */
+export async function sendReply(services: Services, caseId: number, author: ReplyAuthor, rawBody: unknown, idempotencyKey: unknown, seenReplyId?: number): Promise<ReplyOutcome> {
   if (typeof idempotencyKey !== 'string' || !KEY.test(idempotencyKey)) {
     throw new InputError('must be 8 to 80 letters, digits, - or _ (the reply form carries one)', { field: 'idempotencyKey' });
   }
@@ -52,9 +57,16 @@ export async function sendReply(services: Services, caseId: number, author: Repl
   const { db, config } = services;
   const written = await db.write(async (tx) => {
     const p = (i: number) => db.dialect.param(i);
+    const c = await caseRow(tx, services, caseId);
     const [earlier] = await tx.query(`SELECT id FROM feedback_replies WHERE idempotency_key = ${p(0)}`, [idempotencyKey]);
     if (earlier) return { id: Number(earlier.id), duplicate: true };
-    const c = await caseRow(tx, services, caseId);
+    if (seenReplyId !== undefined) {
+      const [meanwhile] = await tx.query(
+        `SELECT staff_name FROM feedback_replies WHERE case_id = ${p(0)} AND id > ${p(1)} AND status <> 'failed' ORDER BY id DESC LIMIT 1`,
+        [caseId, seenReplyId],
+      );
+      if (meanwhile) throw new ConflictError(`${meanwhile.staff_name} replied to this case while you were writing; read their reply, then send yours if it is still needed`);
+    }
     if (!c.email) throw new InputError(`case ${caseId} has no email address to answer`, { field: 'case' });
     const thread = referencesFor(caseThreadId(caseId, c.opened_at, config.publicUrl), await threadOf(tx, services, caseId));
     const now = services.clock().toISOString();
@@ -159,7 +171,8 @@ async function settle(services: Services, replyId: number, status: 'failed' | 'u
 }
 
 async function caseRow(tx: EntityManager, services: Services, caseId: number) {
-  const [c] = await tx.query(`SELECT id, email, subject, opened_at FROM feedback_cases WHERE id = ${services.db.dialect.param(0)}`, [caseId]);
+  const lock = services.db.dialect.kind === 'postgres' ? ' FOR UPDATE' : '';
+  const [c] = await tx.query(`SELECT id, email, subject, opened_at FROM feedback_cases WHERE id = ${services.db.dialect.param(0)}${lock}`, [caseId]);
   if (!c) throw new NotFoundError(`no feedback case ${caseId}`);
   return c as { id: number; email: string | null; subject: string | null; opened_at: string };
 }

@@ -6,7 +6,7 @@
  * the problem (400) so nothing typed is lost.
  */
 import type { Request, Response } from 'express';
-import { InputError, NotFoundError } from '../../domain/errors';
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors';
 import { assignCase, reopenCase, resolveCase } from '../../feedback/caseActions';
 import { customerCampaign } from '../../feedback/caseContext';
 import { CASE_FILTERS, CaseFilter, caseDetail, listCases } from '../../feedback/inbox';
@@ -101,12 +101,14 @@ export const feedbackRoutes: ConsoleRoute[] = [
     handlers: (ctx) => [
       async (req, res) => {
         const caseId = caseIdOf(req);
+        const seen = field(req, 'seenReply');
         try {
-          const { reply } = await sendReply(ctx.services, caseId, meOf(res), field(req, 'body'), field(req, 'idempotencyKey'));
+          const { reply } = await sendReply(ctx.services, caseId, meOf(res), field(req, 'body'), field(req, 'idempotencyKey'), /^\d{1,12}$/.test(seen) ? Number(seen) : 0);
           backToCase(ctx, res, caseId, `#reply-${reply.id}`);
         } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          await showCase(ctx, res, caseId, { error: error.problem, draft: field(req, 'body') }, 400);
+          if (error instanceof InputError) return showCase(ctx, res, caseId, { error: error.problem, draft: field(req, 'body') }, 400);
+          if (error instanceof ConflictError) return showCase(ctx, res, caseId, { error: error.message, draft: field(req, 'body') }, 409);
+          throw error;
         }
       },
     ],

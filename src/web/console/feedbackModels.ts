@@ -129,6 +129,8 @@ export function caseModel(d: CaseDetail, context: CustomerCampaign | null, staff
     replySubject: replySubject(c.subject),
     // A fresh key per page view: the same form posted twice sends once; a new page, a new reply.
     idempotencyKey: randomUUID(),
+    // The latest reply on screen: one sent after it means a colleague answered meanwhile.
+    seenReply: String(Math.max(0, ...d.entries.map((e) => e.reply?.id ?? 0))),
     me: me.name,
     assignAction: `${base}/assign`,
     staffOptions: staff.map((s) => ({ value: String(s.id), label: s.id === me.id ? `${s.name} (me)` : s.name, selected: c.assignee?.id === s.id })),

@@ -80,26 +80,39 @@ describe('console: feedback', () => {
     expect(keyOf(page.text)).not.toBe(key); // a new page view, a new reply
   });
 
+  it('refuses a second answer written while a colleague\'s went out, keeping the draft', async () => {
+    const owner = await c.signIn('owner');
+    const [mine, theirs] = [(await marketer.get(`/console/feedback/${emailCase}`)).text, (await owner.get(`/console/feedback/${emailCase}`)).text];
+    const seen = (html: string) => /name="seenReply" value="(\d+)"/.exec(html)?.[1] as string;
+    const sent = outbox().length;
+    expect((await owner.post(`/console/feedback/${emailCase}/reply`, { body: 'Hello Sam, we are a coffee shop.', idempotencyKey: keyOf(theirs), seenReply: seen(theirs) })).status).toBe(303);
+    const late = await marketer.post(`/console/feedback/${emailCase}/reply`, { body: 'Hi Sam, sorry for the email.', idempotencyKey: keyOf(mine), seenReply: seen(mine) });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('Olga Owner replied to this case while you were writing');
+    expect(late.text).toContain('>Hi Sam, sorry for the email.</textarea>');
+    expect(outbox()).toHaveLength(sent + 1);
+  });
+
   it('keeps what was typed and names the problem when a reply cannot go', async () => {
     const page = await marketer.post(`/console/feedback/${emailCase}/reply`, { body: '   ', idempotencyKey: 'console-key-0001' });
     expect(page.status).toBe(400);
     expect(page.text).toContain('Your reply: is empty');
-    expect(outbox()).toHaveLength(1);
+    expect(outbox()).toHaveLength(2);
   });
 
   it('assigns, resolves once, and reopens', async () => {
     const owner = c.owner.id;
     expect((await marketer.post(`/console/feedback/${emailCase}/assign`, { assignee: String(owner) })).status).toBe(303);
-    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('New; with Olga Owner');
+    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('Replied; with Olga Owner');
     expect((await marketer.post(`/console/feedback/${emailCase}/assign`, { assignee: '424242' })).status).toBe(400);
     expect((await marketer.post(`/console/feedback/${emailCase}/assign`, { assignee: '' })).status).toBe(303);
-    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('New; with nobody');
+    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('Replied; with nobody');
     expect((await marketer.post(`/console/feedback/${emailCase}/resolve`)).status).toBe(303);
     const again = await marketer.post(`/console/feedback/${emailCase}/resolve`);
     expect(again.status).toBe(409);
     expect(again.text).toContain(`case ${emailCase} is resolved already`);
     expect((await marketer.get('/console/feedback?filter=resolved')).text).toContain('Sam Stranger');
     expect((await marketer.post(`/console/feedback/${emailCase}/reopen`)).status).toBe(303);
-    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('New; with nobody');
+    expect((await marketer.get(`/console/feedback/${emailCase}`)).text).toContain('Replied; with nobody');
   });
 });
