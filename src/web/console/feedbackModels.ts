@@ -3,7 +3,7 @@
  * the server (dates in the shop's time zone, waiting times in words) for logic-less templates.
  */
 import { randomUUID } from 'node:crypto';
-import { replySubject } from '../../domain/feedbackCase';
+import { canReopen, canResolve, replySubject } from '../../domain/feedbackCase';
 import type { CaseDetail, CaseEntry, CaseFilter, CaseSummary, InboxPage } from '../../feedback/inbox';
 import type { CustomerCampaign } from '../../feedback/caseContext';
 
@@ -137,8 +137,8 @@ export function caseModel(d: CaseDetail, context: CustomerCampaign | null, staff
     unassigned: c.assignee === null,
     isMine: c.assignee?.id === me.id,
     meId: String(me.id),
-    resolveAction: c.state === 'resolved' ? null : `${base}/resolve`,
-    reopenAction: c.state === 'resolved' ? `${base}/reopen` : null,
+    resolveAction: canResolve(c.state) ? `${base}/resolve` : null,
+    reopenAction: canReopen(c.state) ? `${base}/reopen` : null,
     error: form.error ?? null,
     draft: form.draft ?? '',
   };
