@@ -72,9 +72,9 @@ export async function sendReply(services: Services, caseId: number, author: Repl
     const now = services.clock().toISOString();
     const id = await insertReturningId(
       tx,
-      `INSERT INTO feedback_replies (case_id, staff_id, staff_name, to_email, subject, body, message_id, in_reply_to, references_ids, status, attempts, idempotency_key, created_at, updated_at)
-       VALUES ${db.dialect.rows(1, 14)}`,
-      [caseId, author.id, staffName, c.email, replySubject(c.subject), body, replyMessageId(idempotencyKey, config.publicUrl), thread.inReplyTo, thread.references.join(' '), 'sending', 1, idempotencyKey, now, now],
+      `INSERT INTO feedback_replies (case_id, customer_id, staff_id, staff_name, to_email, subject, body, message_id, in_reply_to, references_ids, status, attempts, idempotency_key, created_at, updated_at)
+       VALUES ${db.dialect.rows(1, 15)}`,
+      [caseId, c.customer_id, author.id, staffName, c.email, replySubject(c.subject), body, replyMessageId(idempotencyKey, config.publicUrl), thread.inReplyTo, thread.references.join(' '), 'sending', 1, idempotencyKey, now, now],
     );
     return { id, duplicate: false };
   });
@@ -172,9 +172,9 @@ async function settle(services: Services, replyId: number, status: 'failed' | 'u
 
 async function caseRow(tx: EntityManager, services: Services, caseId: number) {
   const lock = services.db.dialect.kind === 'postgres' ? ' FOR UPDATE' : '';
-  const [c] = await tx.query(`SELECT id, email, subject, opened_at FROM feedback_cases WHERE id = ${services.db.dialect.param(0)}${lock}`, [caseId]);
+  const [c] = await tx.query(`SELECT id, customer_id, email, subject, opened_at FROM feedback_cases WHERE id = ${services.db.dialect.param(0)}${lock}`, [caseId]);
   if (!c) throw new NotFoundError(`no feedback case ${caseId}`);
-  return c as { id: number; email: string | null; subject: string | null; opened_at: string };
+  return c as { id: number; customer_id: number | null; email: string | null; subject: string | null; opened_at: string };
 }
 
 /** The case's messages with their ids, in order: the customer's and ours that may have left. */

@@ -64,6 +64,11 @@ export class FeedbackReply {
   @Column({ name: 'case_id', type: 'integer' })
   caseId: number;
 
+  /** The case's customer (null for a sender no customer has): what forgetting them finds. */
+  @Index('feedback_replies_customer')
+  @Column({ name: 'customer_id', type: 'integer', nullable: true })
+  customerId: number | null;
+
   @Column({ name: 'staff_id', type: 'integer', nullable: true })
   staffId: number | null;
 

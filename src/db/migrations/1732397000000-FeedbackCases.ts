@@ -39,13 +39,15 @@ export class FeedbackCases1732397000000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'feedback_replies',
       columns: [
-        id, int('case_id'), int('staff_id', true), str('staff_name', 200), str('to_email', 320), text('subject', false), text('body', false),
+        id, int('case_id'), int('customer_id', true), int('staff_id', true), str('staff_name', 200), str('to_email', 320), text('subject', false), text('body', false),
         str('message_id', 255), str('in_reply_to', 255), text('references_ids', false), str('status', 10), int('attempts'), text('detail'),
         str('idempotency_key', 80), ts('created_at'), ts('sent_at', true), ts('updated_at'),
       ],
-      foreignKeys: [ref('case_id', 'feedback_cases'), ref('staff_id', 'staff_users')],
+      foreignKeys: [ref('case_id', 'feedback_cases'), ref('customer_id', 'customers'), ref('staff_id', 'staff_users')],
       indices: [
         new TableIndex({ name: 'feedback_replies_case', columnNames: ['case_id'] }),
+        // Forgetting a customer finds the replies written to them without going through their cases.
+        new TableIndex({ name: 'feedback_replies_customer', columnNames: ['customer_id'] }),
         // A reply form submitted twice carries one key: the second insert finds the first.
         new TableIndex({ name: 'feedback_replies_key', columnNames: ['idempotency_key'], isUnique: true }),
         new TableIndex({ name: 'feedback_replies_message_id', columnNames: ['message_id'], isUnique: true }),

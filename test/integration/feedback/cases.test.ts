@@ -112,6 +112,8 @@ describe('feedback cases', () => {
     expect(mail.headers.has('list-unsubscribe')).toBe(false);
     const after = (await list('all')).cases[0];
     expect(after).toMatchObject({ state: 'replied', waitingSince: null, assignee: { id: anna.id, name: 'Anna Berger' } });
+    // Forgetting the customer finds the reply by their id, whatever address it went to.
+    expect(await s.db.reader.query('SELECT customer_id FROM feedback_replies')).toEqual([{ customer_id: maria.customerId }]);
   });
 
   it('page feedback has no Message-ID: replies answer the case\'s own stable id, so later replies thread with the first', async () => {
