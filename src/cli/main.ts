@@ -15,6 +15,7 @@ import { digestCommand } from './digestCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { feedbackCommands } from './feedbackCommands';
+import { auditCommand, customerCommands } from './privacyCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
 
 export function buildProgram(): Command {
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(feedbackCommands());
   program.addCommand(reportCommand());
   program.addCommand(digestCommand());
+  program.addCommand(customerCommands());
+  program.addCommand(auditCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

@@ -12,6 +12,7 @@ import { loggablePath } from './logPaths';
 import { PublicDeps, publicRoutes } from './routes/public';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/reports';
+import { privacyRoutes } from './routes/privacy';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
 export function createApp(services: Services, options: { publicDeps?: PublicDeps } = {}): Express {
@@ -37,6 +38,7 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.use('/api', checkoutRoutes(services));
   app.use('/api', apiRoutes(services));
   app.use('/api', reportRoutes(services));
+  app.use('/api', privacyRoutes(services));
   app.use('/webhooks', perAddress(limits.perAddress), webhookRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));

@@ -1,4 +1,5 @@
 import { ApiKey } from './ApiKey';
+import { AuditEntry } from './AuditLog';
 import { CampaignEvent, CampaignRun, Enrolment, Send, Suppression } from './Campaigns';
 import { Code, Feedback, Redemption } from './Codes';
 import { Customer } from './Customer';
@@ -7,5 +8,5 @@ import { Incident, IncidentCustomer, IncidentUpdate } from './Incidents';
 import { CustomerScore, ModelFit } from './Models';
 import { Order } from './Order';
 
-export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback };
-export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback];
+export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback, AuditEntry };
+export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback, AuditEntry];
