@@ -84,8 +84,8 @@ describe('customer forget', () => {
   });
 
   it('never emails the address again: imported anew, it is not enrolled at a launch', async () => {
-    await shop.addOrders([{ email: 'c1@example.com', day: '2025-06-04', at: shop.clock.now().toISOString() }]);
-    await shop.addOrders([{ email: 'new@example.com', day: '2024-02-01' }, { email: 'new@example.com', day: '2024-03-01' }]);
+    // Both lapsed, as the audience wants: the shop imports an old history again.
+    for (const email of ['c1@example.com', 'new@example.com']) await shop.addOrders([{ email, day: '2024-02-01' }, { email, day: '2024-03-01' }]);
     const launched = await shop.services.campaigns().launch('two-steps', { newRun: true });
     const sends = await shop.sends(launched.runId);
     expect(sends.map((s) => s.email)).toContain('new@example.com');
