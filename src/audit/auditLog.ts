@@ -48,10 +48,10 @@ export async function recordAudit(tx: EntityManager, db: Database, at: Date, ent
   ]);
 }
 
-/** The newest `limit` entries, newest first. */
+/** The newest `limit` entries, newest first: in the order they were written, which `--now` cannot reorder. */
 export async function listAudit(db: Database, limit: number): Promise<AuditEntryView[]> {
   const rows: { id: number; at: string; actor: string; action: string; subject: string; detail: string | null }[] = await db.reader.query(
-    `SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT ${db.dialect.param(0)}`,
+    `SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ${db.dialect.param(0)}`,
     [limit],
   );
   return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail === null ? null : JSON.parse(r.detail) }));
