@@ -95,12 +95,14 @@ export async function forgetCustomer(deps: PrivacyDeps, email: string, actor: Ac
     const ids = await customerIds(tx, db, address);
     const erased: Record<string, number> = {};
     if (ids.length) {
-      const setNow = (clause: string) => clause.replace(/\$now/g, d.param(0));
-      for (const t of CUSTOMER_TABLES) {
-        if (t.erase === null) continue;
-        erased[t.table] = await db.execute(tx, `UPDATE ${t.table} SET ${setNow(t.erase)} WHERE customer_id IN (${list(d, ids.length, 1)})`, [at, ...ids]);
-      }
-      erased.customers = await db.execute(tx, `UPDATE customers SET ${setNow(ERASE_CUSTOMER)} WHERE id IN (${list(d, ids.length, 1)})`, [at, ...ids]);
+      // PostgreSQL refuses a parameter no statement uses: the time is bound only where `$now` is.
+      const erase = (table: string, clause: string, idColumn: string) => {
+        const timed = clause.includes('$now');
+        const set = timed ? clause.replace(/\$now/g, d.param(0)) : clause;
+        return db.execute(tx, `UPDATE ${table} SET ${set} WHERE ${idColumn} IN (${list(d, ids.length, timed ? 1 : 0)})`, timed ? [at, ...ids] : ids);
+      };
+      for (const t of CUSTOMER_TABLES) if (t.erase !== null) erased[t.table] = await erase(t.table, t.erase, 'customer_id');
+      erased.customers = await erase('customers', ERASE_CUSTOMER, 'id');
     }
     erased.suppressions = await db.execute(tx, `DELETE FROM suppressions WHERE email = ${d.param(0)}`, [address]);
     await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, 'forgotten', 'forget', ${d.param(1)}) ON CONFLICT (email) DO NOTHING`, [entry, at]);
