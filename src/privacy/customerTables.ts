@@ -36,5 +36,8 @@ export const CUSTOMER_TABLES: readonly CustomerTable[] = [
 /** Tables keyed by an address rather than a customer id. */
 export const ADDRESS_TABLES = ['customers', 'suppressions'] as const;
 
+/** Tables with an address that is not a customer's: the shop's own staff. */
+export const STAFF_TABLES = ['staff_users'] as const;
+
 /** What the customer row keeps: its id (every table above points at it), consent `no`, and when. */
 export const ERASE_CUSTOMER = "email = NULL, first_name = NULL, last_name = NULL, external_id = NULL, consent = 'no', consent_source = 'forgotten', consent_at = $now, profile_at = NULL, updated_at = $now";
