@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { saveFeedback } from '../../../src/customer/feedback';
+import { forgetCustomer } from '../../../src/privacy/customerRecords';
 import { assignCase, reopenCase, resolveCase } from '../../../src/feedback/caseActions';
 import { parseForwardedEmail, recordForwardedEmail } from '../../../src/feedback/inbound';
 import { caseDetail, listCases, waitingCases } from '../../../src/feedback/inbox';
@@ -170,6 +171,18 @@ describe('feedback cases', () => {
     expect(await settleStaleReplies(s)).toBe(2);
     const entries = (await caseDetail(s.db, caseId, clock.now(), 2))?.entries.filter((e) => e.kind === 'reply').map((e) => e.reply?.status);
     expect(entries?.sort()).toEqual(['failed', 'sent']);
+  });
+
+  it('forgetting the customer erases their words, our replies and their address from the inbox; the case stays counted', async () => {
+    const caseId = await forward({ from: maria.email, name: 'Maria R.', subject: 'Late parcel', text: 'Why so late?', messageId: '<f1@mail.example>' });
+    await sendReply(s, caseId.caseId, anna, 'Dear Maria, we are sorry.', 'key-forget-01');
+    const result = await forgetCustomer(s, maria.email, 'test:feedback');
+    expect(result.erased).toMatchObject({ feedback: 1, feedback_cases: 1, feedback_replies: 1 });
+    const detail = await caseDetail(s.db, caseId.caseId, clock.now(), 2);
+    expect(detail?.summary).toMatchObject({ customer: { id: maria.customerId, email: null, name: null }, subject: null, state: 'replied' });
+    expect(detail?.entries.map((e) => e.text)).toEqual(['', '']);
+    expect(await s.db.reader.query('SELECT from_email, from_name, subject FROM feedback')).toEqual([{ from_email: null, from_name: null, subject: null }]);
+    expect(await s.db.reader.query('SELECT to_email, subject FROM feedback_replies')).toEqual([{ to_email: '', subject: '' }]);
   });
 
   it('counts cases waiting longer than the reminder days, oldest first, and filters the inbox', async () => {

@@ -10,7 +10,7 @@ import { openDataSource } from '../../../src/db/dataSource';
 import { Database } from '../../../src/db/database';
 import { entities } from '../../../src/db/entities';
 import { migrations } from '../../../src/db/migrations';
-import { FeedbackCases1732397000000 } from '../../../src/db/migrations/1732397000000-FeedbackCases';
+import { FeedbackCases1732401000000 } from '../../../src/db/migrations/1732401000000-FeedbackCases';
 import { listCases } from '../../../src/feedback/inbox';
 
 describe('the feedback cases migration', () => {
@@ -19,7 +19,7 @@ describe('the feedback cases migration', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gathers existing feedback into one waiting case per customer', async () => {
-    const before = new DataSource({ type: 'sqlite', database: file, entities, migrations: migrations.slice(0, migrations.indexOf(FeedbackCases1732397000000)) });
+    const before = new DataSource({ type: 'sqlite', database: file, entities, migrations: migrations.slice(0, migrations.indexOf(FeedbackCases1732401000000)) });
     await before.initialize();
     await before.runMigrations();
     const at = '2025-06-01T10:00:00.000Z';

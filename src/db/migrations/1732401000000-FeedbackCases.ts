@@ -9,8 +9,8 @@ import { id, int, ref, str, text, ts } from './columns';
  * gathered into one case per customer, waiting since their latest message: nothing recorded a
  * reply to it, so nobody can say it was answered.
  */
-export class FeedbackCases1732397000000 implements MigrationInterface {
-  name = 'FeedbackCases1732397000000';
+export class FeedbackCases1732401000000 implements MigrationInterface {
+  name = 'FeedbackCases1732401000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(new Table({
