@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { InputError, NotFoundError } from '../../../src/domain/errors';
 import type { Services } from '../../../src/wiring';
 import { consoleAssets, consoleContext, mountRoutes } from '../../../src/web/console/index';
 import { customersRoutes } from '../../../src/web/console/customers';
@@ -24,6 +25,12 @@ export async function serveDataPages(services: Services): Promise<{ url: (path: 
   });
   mountRoutes(router, ctx, [modelRoutes, customersRoutes, incidentsRoutes, importRoutes]);
   app.use('/console', router);
+  // The console's own error pages come with the sign-in; until then, the statuses they use.
+  app.use(((error, _req, res, _next) => {
+    const status = error instanceof NotFoundError ? 404 : error instanceof InputError ? 400 : 500;
+    if (status === 500) console.error(error);
+    res.status(status).type('text').send(String(error?.message));
+  }) as express.ErrorRequestHandler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
