@@ -22,9 +22,9 @@ export const customersRoutes: ConsoleRoute[] = [
     ],
   },
   {
-    method: 'get', path: '/customers/:id', roles: ['marketer'], handlers: (ctx) => [
+    method: 'get', path: '/customers/:customerId', roles: ['marketer'], handlers: (ctx) => [
       async (req, res) => {
-        const id = String(req.params.id);
+        const id = String(req.params.customerId);
         if (!/^\d{1,9}$/.test(id)) throw new InputError(`"${id}" is not a customer id`, { field: 'id' });
         const model = await customerPageModel(ctx.services, Number(id));
         ctx.views.page(res, 'customer', { title: model.customer.title, section: 'customers', ...model });

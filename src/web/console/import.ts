@@ -79,13 +79,13 @@ export const importRoutes: ConsoleRoute[] = [
   { method: 'get', path: '/import', roles: ['marketer'], handlers: (ctx) => [async (_req, res) => showForm(ctx, res)] },
   { method: 'post', path: '/import', roles: ['marketer'], handlers: (ctx) => [async (req, res) => upload(ctx, req, res)] },
   {
-    method: 'get', path: '/import/jobs/:id', roles: ['marketer'], handlers: (ctx) => [
+    method: 'get', path: '/import/jobs/:jobId', roles: ['marketer'], handlers: (ctx) => [
       (req, res) => {
-        const job = jobBoardOf(ctx.services).get(String(req.params.id), IMPORT_JOB);
+        const job = jobBoardOf(ctx.services).get(String(req.params.jobId), IMPORT_JOB);
         ctx.views.page(res, 'import-job', { title: 'Import', section: 'import', ...importJobModel(ctx.views.base, job, ctx.services.config.shop.timeZone) });
       },
     ],
   },
-  { method: 'get', path: '/import/jobs/:id/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), IMPORT_JOB)] },
-  { method: 'get', path: '/import/jobs/:id/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), IMPORT_JOB)] },
+  { method: 'get', path: '/import/jobs/:jobId/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), IMPORT_JOB)] },
+  { method: 'get', path: '/import/jobs/:jobId/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), IMPORT_JOB)] },
 ];

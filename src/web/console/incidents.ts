@@ -54,7 +54,7 @@ async function create(ctx: ConsoleContext, req: Request, res: Response): Promise
 }
 
 function incidentId(req: Request): number {
-  const id = String(req.params.id);
+  const id = String(req.params.incidentId);
   if (!/^\d{1,9}$/.test(id)) throw new InputError(`"${id}" is not an incident id`, { field: 'id' });
   return Number(id);
 }
@@ -88,9 +88,9 @@ async function post(ctx: ConsoleContext, req: Request, res: Response): Promise<v
 export const incidentsRoutes: ConsoleRoute[] = [
   { method: 'get', path: '/incidents', roles: ['marketer'], handlers: (ctx) => [async (_req, res) => showList(ctx, res)] },
   { method: 'post', path: '/incidents', roles: ['marketer'], handlers: (ctx) => [async (req, res) => create(ctx, req, res)] },
-  { method: 'get', path: '/incidents/:id', roles: ['marketer'], handlers: (ctx) => [async (req, res) => showIncident(ctx, req, res)] },
+  { method: 'get', path: '/incidents/:incidentId', roles: ['marketer'], handlers: (ctx) => [async (req, res) => showIncident(ctx, req, res)] },
   {
-    method: 'post', path: '/incidents/:id/messages', roles: ['marketer'],
+    method: 'post', path: '/incidents/:incidentId/messages', roles: ['marketer'],
     handlers: (ctx) => [express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => post(ctx, req, res)],
   },
 ];

@@ -9,6 +9,10 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { customersRoutes } from './customers';
+import { importRoutes } from './import';
+import { incidentsRoutes } from './incidents';
+import { modelRoutes } from './model';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
@@ -56,7 +60,7 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes, modelRoutes, customersRoutes, incidentsRoutes, importRoutes];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is

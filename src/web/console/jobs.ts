@@ -120,7 +120,7 @@ export function statusOf(job: Job): JobStatus {
  */
 export function jobEvents(board: JobBoard, kind: string): RequestHandler {
   return (req, res) => {
-    const job = board.get(String(req.params.id), kind);
+    const job = board.get(String(req.params.jobId), kind);
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     const send = (status: JobStatus) => res.write(`data: ${JSON.stringify(status)}\n\n`);
@@ -152,7 +152,7 @@ export function jobEvents(board: JobBoard, kind: string): RequestHandler {
 /** The same status as one JSON document, for a poller. */
 export function jobJson(board: JobBoard, kind: string): RequestHandler {
   return (req, res) => {
-    res.set('Cache-Control', 'no-store').json(statusOf(board.get(String(req.params.id), kind)));
+    res.set('Cache-Control', 'no-store').json(statusOf(board.get(String(req.params.jobId), kind)));
   };
 }
 

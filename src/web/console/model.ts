@@ -65,14 +65,14 @@ export const modelRoutes: ConsoleRoute[] = [
     ],
   },
   {
-    method: 'get', path: '/model/checks/:id/chart.svg', roles: ['marketer'], handlers: (ctx) => [
+    method: 'get', path: '/model/checks/:jobId/chart.svg', roles: ['marketer'], handlers: (ctx) => [
       (req, res) => {
-        const job = jobBoardOf(ctx.services).get(String(req.params.id), MODEL_JOB) as Job<Validation>;
+        const job = jobBoardOf(ctx.services).get(String(req.params.jobId), MODEL_JOB) as Job<Validation>;
         if (job.label !== CHECK || !job.result) return void res.status(404).type('text').send('no chart: this check has not finished');
         res.set('Cache-Control', 'private, max-age=3600').type('image/svg+xml').send(validationChart(job.result));
       },
     ],
   },
-  { method: 'get', path: '/model/jobs/:id/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), MODEL_JOB)] },
-  { method: 'get', path: '/model/jobs/:id/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), MODEL_JOB)] },
+  { method: 'get', path: '/model/jobs/:jobId/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), MODEL_JOB)] },
+  { method: 'get', path: '/model/jobs/:jobId/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), MODEL_JOB)] },
 ];

@@ -8,17 +8,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
 import { testServices, TestServices } from '../../support/services';
-import { serveDataPages } from './dataHarness';
+import { marketerConsole, MarketerConsole } from './dataConsole';
 
 const GOOD = ['order_id,email,ordered_at,amount,currency', ...Array.from({ length: 30 }, (_, i) => `o-${i},c${i % 7}@example.com,2025-0${1 + (i % 8)}-1${i % 9}T10:00:00Z,${10 + i}.50,EUR`)].join('\n');
 const BAD = ['order_id,email,ordered_at,amount,currency', 'o-1,a@example.com,2025-01-10T10:00:00Z,12.50,EUR', 'o-2,b@example.com,2025-01-11T10:00:00Z,"12,50",EUR'].join('\n');
 
 let s: TestServices;
-let http: Awaited<ReturnType<typeof serveDataPages>>;
+let cliMessage: string;
+
+beforeAll(() => {
+  // The built CLI on the same bad file, named the same, from the folder that holds it (before
+  // any server starts: it blocks this process for longer than an idle connection is kept).
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-'));
+  writeFileSync(path.join(dir, 'orders.csv'), BAD);
+  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, SHOP_CURRENCY: 'EUR' }, dir);
+  expect(cli.status).toBe(1);
+  cliMessage = cli.stderr.trim().replace(/^rekindle: /, '');
+}, 60_000);
+let http: MarketerConsole;
 
 beforeEach(async () => {
   s = await testServices();
-  http = await serveDataPages(s);
+  http = await marketerConsole(s);
 });
 afterEach(async () => {
   await http.close();
@@ -27,15 +38,15 @@ afterEach(async () => {
 
 async function upload(name: string, content: string | Buffer, kind = 'orders-generic'): Promise<Response> {
   const form = new FormData();
-  form.append('_csrf', 'test-token');
+  form.append('_csrf', http.csrf);
   form.append('kind', kind);
   form.append('file', new Blob([content]), name);
-  return fetch(http.url('/import?_csrf=test-token'), { method: 'POST', body: form, redirect: 'manual' });
+  return http.fetch(`/import?_csrf=${http.csrf}`, { method: 'POST', body: form, redirect: 'manual' });
 }
 
 /** Follows the job's event stream to its end; returns every status it was told. */
 async function followEvents(jobPage: string): Promise<Array<{ state: string; phase: string; fraction?: number; error?: string }>> {
-  const res = await fetch(`${jobPage}/events`);
+  const res = await http.fetch(`${jobPage}/events`);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const text = await res.text(); // the server closes the stream when the job ends
   return text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => JSON.parse(block.slice(6)));
@@ -44,23 +55,16 @@ async function followEvents(jobPage: string): Promise<Array<{ state: string; pha
 const count = async (table: string) => Number((await s.db.reader.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
 test('a bad row: the job page shows the error exactly as `rekindle import` words it, and nothing is written', async () => {
-  // The CLI on the same file, named the same, from the folder that holds it (first: it blocks
-  // this process for seconds, longer than the server keeps an idle connection).
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-'));
-  writeFileSync(path.join(dir, 'orders.csv'), BAD);
-  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, SHOP_CURRENCY: 'EUR' }, dir);
-  expect(cli.status).toBe(1);
-  const cliMessage = cli.stderr.trim().replace(/^rekindle: /, '');
   expect(cliMessage).toMatch(/^orders\.csv:3: amount: /);
   const res = await upload('orders.csv', BAD);
   expect(res.status).toBe(303);
-  const jobPage = new URL(res.headers.get('location') as string, http.url('/')).toString();
+  const jobPage = res.headers.get('location') as string;
   const events = await followEvents(jobPage);
   expect(events[events.length - 1]).toMatchObject({ state: 'failed' });
 
   expect(events[events.length - 1].error).toBe(cliMessage);
 
-  const page = await (await fetch(jobPage)).text();
+  const page = await (await http.fetch(jobPage)).text();
   expect(page).toContain(cliMessage.replace(/"/g, '&quot;'));
   expect(page).toContain('Nothing was written');
   expect(await count('orders')).toBe(0);
@@ -71,21 +75,30 @@ test('a bad row: the job page shows the error exactly as `rekindle import` words
 
 test('a good file: progress streams to done and the page shows what was written', async () => {
   const res = await upload('orders.csv', GOOD);
-  const jobPage = new URL(res.headers.get('location') as string, http.url('/')).toString();
+  const jobPage = res.headers.get('location') as string;
   const events = await followEvents(jobPage);
   expect(events[0].state).toBe('running');
   expect(events[events.length - 1]).toMatchObject({ state: 'done', fraction: 1 });
   expect(await count('orders')).toBe(30);
-  const page = await (await fetch(jobPage)).text();
+  const page = await (await http.fetch(jobPage)).text();
   expect(page).toContain('orders: 30 new, 0 changed, 0 unchanged');
   expect(page).toContain('customers: 7 new, 0 changed');
   expect(page).not.toContain('data-job-events'); // done: no progress to follow
-  const status = await (await fetch(`${jobPage}/status`)).json();
+  const status = await (await http.fetch(`${jobPage}/status`)).json();
   expect(status).toMatchObject({ state: 'done', kind: 'import' });
   // The import page lists the batch under the name that was uploaded.
-  const list = await (await fetch(http.url('/import'))).text();
+  const list = await (await http.fetch('/import')).text();
   expect(list).toMatch(/<td>csv:generic<\/td><td>orders\.csv<\/td>/);
 }, 60_000);
+
+test('an upload without the session CSRF token is refused and nothing runs', async () => {
+  const form = new FormData();
+  form.append('kind', 'orders-generic');
+  form.append('file', new Blob([GOOD]), 'orders.csv');
+  const res = await http.fetch('/import', { method: 'POST', body: form });
+  expect(res.status).toBe(403);
+  expect(await count('import_batches')).toBe(0);
+});
 
 test('a file that is not CSV is refused before anything runs', async () => {
   const xlsx = await upload('orders.xlsx', Buffer.from('PK\u0003\u0004binary'));
@@ -102,10 +115,10 @@ test('a file that is not CSV is refused before anything runs', async () => {
 
 test('customers import from the CDNOW sample list, then found by name', async () => {
   const res = await upload('customers.csv', (await import('node:fs')).readFileSync(path.resolve(__dirname, '../../../samples/cdnow/customers.csv')), 'customers-generic');
-  const jobPage = new URL(res.headers.get('location') as string, http.url('/')).toString();
+  const jobPage = res.headers.get('location') as string;
   const events = await followEvents(jobPage);
   expect(events[events.length - 1]).toMatchObject({ state: 'done' });
   expect(await count('customers')).toBe(2357);
-  const found = await (await fetch(http.url('/customers?q=douglas'))).text();
+  const found = await (await http.fetch('/customers?q=douglas')).text();
   expect(found).toContain('>Douglas</a></td><td>cdnow-1@example.com</td>');
 }, 60_000);

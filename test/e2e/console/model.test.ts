@@ -7,16 +7,16 @@ import { scoreCustomers } from '../../../src/scoring/scoreService';
 import { latestScoring, scoreOverview } from '../../../src/scoring/scoreOverview';
 import { validateModel } from '../../../src/scoring/validateService';
 import type { TestServices } from '../../support/services';
-import { cdnowShop, fittedCdnowShop } from '../scoring/cdnowShop';
-import { serveDataPages } from './dataHarness';
+import { cdnowShop, fittedCdnowShop } from '../../integration/scoring/cdnowShop';
+import { marketerConsole, MarketerConsole } from './dataConsole';
 
 let s: TestServices;
-let http: Awaited<ReturnType<typeof serveDataPages>>;
+let http: MarketerConsole;
 
 beforeAll(async () => {
   s = await fittedCdnowShop();
   await scoreCustomers(s);
-  http = await serveDataPages(s);
+  http = await marketerConsole(s);
 }, 120_000);
 afterAll(async () => {
   await http.close();
@@ -48,7 +48,7 @@ test('the overview adds up to the stored scores it summarises', async () => {
 });
 
 test('the page: parameters, the data window, the P(alive) map and the budgets, with charts and their tables', async () => {
-  const page = await (await fetch(http.url('/model'))).text();
+  const page = await (await http.fetch('/model')).text();
   expect(page).toContain('1 January 1997 to 30 September 1997');
   expect(page).toMatch(/<th scope="row">r<\/th><td class="num">0\.24\d\d<\/td>/);
   expect(page).toMatch(/<th scope="row">alpha<\/th><td class="num">4\.41\d<\/td>/);
@@ -62,36 +62,36 @@ test('the page: parameters, the data window, the P(alive) map and the budgets, w
 });
 
 test('checking the model runs `rekindle validate` as a job; the page then shows its table and the CLI chart', async () => {
-  const post = await fetch(http.url('/model/check'), { method: 'POST', redirect: 'manual' });
+  const post = await http.fetch('/model/check', { method: 'POST', body: new URLSearchParams({ _csrf: http.csrf }) });
   expect(post.status).toBe(303);
-  const running = await (await fetch(http.url('/model'))).text();
+  const running = await (await http.fetch('/model')).text();
   const events = /data-job-events="([^"]+)"/.exec(running)?.[1] as string;
   expect(events).toBeDefined();
-  const stream = await (await fetch(`http://${new URL(http.url('/')).host}${events}`)).text();
+  const stream = await (await http.fetch(events)).text();
   expect(stream).toContain('"state":"done"');
-  const page = await (await fetch(http.url('/model'))).text();
+  const page = await (await http.fetch('/model')).text();
   const expected = await validateModel(s, {});
   for (const row of expected.byFrequency) {
     expect(page).toContain(`<th scope="row">${row.frequency}</th><td class="num">${row.customers.toLocaleString('en-GB')}</td><td class="num">${row.predicted.toFixed(3)}</td><td class="num">${row.actual.toFixed(3)}</td>`);
   }
   const chart = /<img src="([^"]+chart\.svg)"/.exec(page)?.[1] as string;
-  const svg = await fetch(`http://${new URL(http.url('/')).host}${chart}`);
+  const svg = await http.fetch(chart);
   expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
   expect(await svg.text()).toContain('Holdout purchases per customer, by purchases in the calibration period');
 }, 60_000);
 
 test('before any fit the page says what to do next; its button fits and scores in the background', async () => {
   const empty = await cdnowShop();
-  const other = await serveDataPages(empty);
+  const other = await marketerConsole(empty);
   try {
-    const page = await (await fetch(other.url('/model'))).text();
+    const page = await (await other.fetch('/model')).text();
     expect(page).toContain('no model has been fitted yet');
     expect(page).toContain('Fit the model and score every customer');
-    expect((await fetch(other.url('/model/fit'), { method: 'POST', redirect: 'manual' })).status).toBe(303);
-    const running = await (await fetch(other.url('/model'))).text();
+    expect((await other.fetch('/model/fit', { method: 'POST', body: new URLSearchParams({ _csrf: other.csrf }) })).status).toBe(303);
+    const running = await (await other.fetch('/model')).text();
     const events = /data-job-events="([^"]+)"/.exec(running)?.[1] as string;
-    expect(await (await fetch(`http://${new URL(other.url('/')).host}${events}`)).text()).toContain('"state":"done"');
-    const fitted = await (await fetch(other.url('/model'))).text();
+    expect(await (await other.fetch(events)).text()).toContain('"state":"done"');
+    const fitted = await (await other.fetch('/model')).text();
     expect(fitted).toContain('Model version 1');
     expect(fitted).toContain('2,357</span> customers scored as of');
   } finally {

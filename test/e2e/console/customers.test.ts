@@ -8,11 +8,11 @@ import { importCustomersFile } from '../../../src/import/fileImport';
 import { scoreCustomers } from '../../../src/scoring/scoreService';
 import { searchCustomers } from '../../../src/web/console/customerSearch';
 import type { TestServices } from '../../support/services';
-import { fittedCdnowShop } from '../scoring/cdnowShop';
-import { serveDataPages } from './dataHarness';
+import { fittedCdnowShop } from '../../integration/scoring/cdnowShop';
+import { marketerConsole, MarketerConsole } from './dataConsole';
 
 let s: TestServices;
-let http: Awaited<ReturnType<typeof serveDataPages>>;
+let http: MarketerConsole;
 
 beforeAll(async () => {
   s = await fittedCdnowShop();
@@ -22,7 +22,7 @@ beforeAll(async () => {
     source: 'customers:generic', file: 'zofia.csv', now: () => new Date('1998-07-02T09:00:00.000Z'), // later: its names win
   });
   await scoreCustomers(s);
-  http = await serveDataPages(s);
+  http = await marketerConsole(s);
 }, 120_000);
 afterAll(async () => {
   await http.close();
@@ -65,16 +65,16 @@ test('every search is an index range read, never a scan of the customers', async
 });
 
 test('the search page links each customer, and says what to do when nobody matches', async () => {
-  const page = await (await fetch(http.url('/customers?q=Zofia%20Q'))).text();
+  const page = await (await http.fetch('/customers?q=Zofia%20Q')).text();
   expect(page).toMatch(/<a href="\/console\/customers\/\d+">Zofia Quist<\/a>/);
-  const none = await (await fetch(http.url('/customers?q=nobody-at-all'))).text();
+  const none = await (await http.fetch('/customers?q=nobody-at-all')).text();
   expect(none).toContain('Nobody matches “nobody-at-all”');
 });
 
 test("a customer's page: consent, orders, the stored score and the advisor's words", async () => {
   const [maria] = await searchCustomers(s.db, 'zofia');
   expect(maria.name).toBe('Zofia Quist');
-  const res = await fetch(http.url(`/customers/${maria.id}`));
+  const res = await http.fetch(`/customers/${maria.id}`);
   expect(res.status).toBe(200);
   const page = await res.text();
   expect(page).toContain('<title>Zofia Quist · Rekindle</title>');
@@ -85,5 +85,5 @@ test("a customer's page: consent, orders, the stored score and the advisor's wor
   expect(page).toContain('Zofia Quist has been a customer since 1997-01-01');
   expect(page).toContain('Do not promise');
   expect(page).toContain('Not enrolled in any campaign');
-  expect((await fetch(http.url('/customers/999999'))).status).toBe(404);
+  expect((await http.fetch('/customers/999999')).status).toBe(404);
 });

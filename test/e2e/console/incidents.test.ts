@@ -4,14 +4,14 @@
  * and the page's scope and who was told what, against the sends in the database.
  */
 import { lapsedCustomers, openShop, Shop } from '../../support/campaignShop';
-import { serveDataPages } from './dataHarness';
+import { marketerConsole, MarketerConsole } from './dataConsole';
 
 let shop: Shop;
-let http: Awaited<ReturnType<typeof serveDataPages>>;
+let http: MarketerConsole;
 
 beforeAll(async () => {
   shop = await openShop({ customers: lapsedCustomers(6) });
-  http = await serveDataPages(shop.services);
+  http = await marketerConsole(shop.services);
 }, 60_000);
 afterAll(async () => {
   await http.close();
@@ -24,7 +24,7 @@ async function create(affected: string, fields: Record<string, string> = FIELDS)
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('affected', new Blob([affected]), 'affected.csv');
-  return fetch(http.url('/incidents?_csrf=test-token'), { method: 'POST', body: form, redirect: 'manual' });
+  return http.fetch(`/incidents?_csrf=${http.csrf}`, { method: 'POST', body: form, redirect: 'manual' });
 }
 
 const incidents = async () => Number((await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM incidents'))[0].n);
@@ -44,18 +44,18 @@ test('recorded from the upload, told through the apology run, updated from the p
   const res = await create('email,harmed amount\nc1@example.com,25.00\nC3@Example.com,12.40\nc4@example.com\n');
   expect(res.status).toBe(303);
   expect(res.headers.get('location')).toBe('/console/incidents/1');
-  let page = await (await fetch(http.url('/incidents/1'))).text();
+  let page = await (await http.fetch('/incidents/1')).text();
   expect(page).toContain('<span class="figure">3</span> customers affected');
   expect(page).toContain('<span class="figure">€37.40</span> harm recorded');
   expect(page).toContain('Nobody has been told yet');
 
   await shop.services.campaigns().launch('incident-apology', { incidentId: 1 });
   await shop.dispatch();
-  const form = new URLSearchParams({ _csrf: 'test-token', message: "We found the parcels at the courier's depot in Leipzig.", kind: 'update' });
-  const posted = await fetch(http.url('/incidents/1/messages'), { method: 'POST', body: form, redirect: 'manual' });
+  const form = new URLSearchParams({ _csrf: http.csrf, message: "We found the parcels at the courier's depot in Leipzig.", kind: 'update' });
+  const posted = await http.fetch('/incidents/1/messages', { method: 'POST', body: form, redirect: 'manual' });
   expect(posted.status).toBe(303);
   expect(posted.headers.get('location')).toBe('/console/incidents/1?queued=3');
-  page = await (await fetch(http.url('/incidents/1?queued=3'))).text();
+  page = await (await http.fetch('/incidents/1?queued=3')).text();
   expect(page).toContain('Queued for 3 customers');
   expect(page).toContain('depot in Leipzig');
 
@@ -67,15 +67,15 @@ test('recorded from the upload, told through the apology run, updated from the p
   for (const email of ['c1@example.com', 'c3@example.com', 'c4@example.com']) expect(page).toContain(`">${email}</a></td><td>1. We let you down`);
   expect(page).not.toContain('c2@example.com');
 
-  const list = await (await fetch(http.url('/incidents'))).text();
+  const list = await (await http.fetch('/incidents')).text();
   expect(list).toContain('<a href="/console/incidents/1">Late parcels in May</a>');
 
-  const resolved = new URLSearchParams({ _csrf: 'test-token', message: 'We moved to a courier who scans every parcel.', kind: 'resolution' });
-  await fetch(http.url('/incidents/1/messages'), { method: 'POST', body: resolved, redirect: 'manual' });
-  page = await (await fetch(http.url('/incidents/1'))).text();
+  const resolved = new URLSearchParams({ _csrf: http.csrf, message: 'We moved to a courier who scans every parcel.', kind: 'resolution' });
+  await http.fetch('/incidents/1/messages', { method: 'POST', body: resolved, redirect: 'manual' });
+  page = await (await http.fetch('/incidents/1')).text();
   expect(page).toContain('Resolved</span> status');
   expect(page).not.toContain('name="message"'); // nothing more to post
-  const again = await fetch(http.url('/incidents/1/messages'), { method: 'POST', body: form, redirect: 'manual' });
+  const again = await http.fetch('/incidents/1/messages', { method: 'POST', body: form, redirect: 'manual' });
   expect(again.status).toBe(400);
   expect(await again.text()).toContain('incident 1 is resolved already');
 }, 60_000);
