@@ -77,8 +77,10 @@ function recencyLabel(from: number, to: number | null, unit: string): string {
 function scoresModel(o: ScoreOverview, model: StoredModel, config: Config) {
   const currency = config.shop.currency;
   const unit = model.timeUnit;
-  const recencyLabels = o.recency.map((r) => recencyLabel(r.from, r.to, unit));
-  const cellAt = (f: number, r: number) => o.cells.find((c) => c.frequency === f && c.recency === r);
+  // Bands nobody is in (a young shop has no one gone two years) are left out of the map.
+  const bands = o.recency.map((r, i) => ({ label: recencyLabel(r.from, r.to, unit), i })).filter(({ i }) => o.cells.some((c) => c.recency === i));
+  const recencyLabels = bands.map((b) => b.label);
+  const cellAt = (f: number, band: number) => o.cells.find((c) => c.frequency === f && c.recency === bands[band].i);
   const present = FREQUENCIES.map((label, f) => ({ label, f })).filter(({ f }) => o.cells.some((c) => c.frequency === f));
   const map = present.map(({ label, f }) => ({
     frequency: label,
