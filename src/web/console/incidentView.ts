@@ -48,10 +48,11 @@ export async function incidentPageModel(services: Pick<Services, 'db' | 'config'
     runIds.length
       ? (db.reader.query(`SELECT run_id, step, status, COUNT(*) AS n FROM sends WHERE run_id IN (${inRuns}) GROUP BY run_id, step, status ORDER BY run_id, step`, runIds) as Promise<SendCount[]>)
       : Promise.resolve([] as SendCount[]),
+    // The newest step first, in the order of the sends_run_step index: no sort of a large run's sends.
     runIds.length
       ? db.reader.query(
           `SELECT s.run_id, s.step, s.status, s.sent_at, s.due_at, c.id AS customer_id, c.email FROM sends s JOIN customers c ON c.id = s.customer_id
-            WHERE s.run_id IN (${inRuns}) ORDER BY s.id DESC LIMIT ${SHOWN}`,
+            WHERE s.run_id IN (${inRuns}) ORDER BY s.run_id DESC, s.step DESC, s.status LIMIT ${SHOWN}`,
           runIds,
         )
       : Promise.resolve([]),
