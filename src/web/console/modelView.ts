@@ -6,10 +6,9 @@
  */
 import type { Config } from '../../config';
 import { ConflictError } from '../../domain/errors';
-import { Money, moneyToMinor } from '../../domain/money';
 import { purchaseModelKind, purchaseModelName } from '../../domain/purchaseModel';
 import { latestModel, StoredModel } from '../../scoring/modelStore';
-import { FREQUENCIES, latestScoring, ScoreOverview, scoreOverview } from '../../scoring/scoreOverview';
+import { cacMinorOf, FREQUENCIES, latestScoring, ScoreOverview, scoreOverview } from '../../scoring/scoreOverview';
 import { offerLadder } from '../../scoring/settings';
 import type { Validation } from '../../scoring/validateService';
 import type { Services } from '../../wiring';
@@ -29,7 +28,7 @@ export async function modelPageModel(services: Pick<Services, 'db' | 'config'>, 
   }
   const scoring = await latestScoring(services.db, model.version);
   const overview = scoring
-    ? await scoreOverview(services.db, { modelVersion: model.version, ...scoring, timeUnit: model.timeUnit, cacMinor: cacMinor(services.config) })
+    ? await scoreOverview(services.db, { modelVersion: model.version, ...scoring, timeUnit: model.timeUnit, cacMinor: cacMinorOf(services.config) })
     : undefined;
   return {
     model: modelFacts(model, services.config.shop.timeZone),
@@ -37,10 +36,6 @@ export async function modelPageModel(services: Pick<Services, 'db' | 'config'>, 
     charts: overview ? true : undefined,
     ...checkModel(check, base),
   };
-}
-
-function cacMinor(config: Config): number {
-  return moneyToMinor(new Money(config.value.cac), config.shop.currency);
 }
 
 function modelFacts(model: StoredModel, timeZone: string) {
