@@ -1,5 +1,6 @@
 /** The import pages' view models: the upload form, a job's progress or outcome, the recent import batches. */
 import path from 'node:path';
+import { GENERIC_CUSTOMERS_HEADER, GENERIC_ORDERS_HEADER } from '../../import/formats/generic';
 import type { CustomerImportSummary, OrderImportSummary } from '../../import/importer';
 import type { ImportFormat } from '../../import/records';
 import type { Services } from '../../wiring';
@@ -17,16 +18,17 @@ export interface ImportChoice {
 /** What `rekindle import orders|customers --format` accepts, as the form offers it. */
 export const IMPORT_KINDS: readonly ImportChoice[] = [
   { value: 'orders-shopify', label: 'Orders: a Shopify orders export', kind: 'orders', format: 'shopify' },
-  { value: 'orders-generic', label: 'Orders: generic CSV (order_id, email, ordered_at, amount, ...)', kind: 'orders', format: 'generic' },
+  { value: 'orders-generic', label: 'Orders: generic CSV', kind: 'orders', format: 'generic' },
   { value: 'orders-cdnow', label: 'Orders: the CDNOW purchase log', kind: 'orders', format: 'cdnow' },
   { value: 'customers-shopify', label: 'Customers: a Shopify customers export', kind: 'customers', format: 'shopify' },
-  { value: 'customers-generic', label: 'Customers: generic CSV (email, first_name, last_name, accepts_marketing)', kind: 'customers', format: 'generic' },
+  { value: 'customers-generic', label: 'Customers: generic CSV', kind: 'customers', format: 'generic' },
 ];
 
 export function importFormModel(base: string, jobs: readonly Job[]) {
   const link = (job: Job) => ({ label: job.label, href: `${base}/console/import/jobs/${job.id}`, state: stateWords(job) });
   return {
     kinds: IMPORT_KINDS.map((k) => ({ value: k.value, label: k.label })),
+    headers: { orders: GENERIC_ORDERS_HEADER, customers: GENERIC_CUSTOMERS_HEADER },
     jobs: jobs.slice(0, 5).map(link),
   };
 }

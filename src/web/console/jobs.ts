@@ -142,7 +142,7 @@ export function jobEvents(board: JobBoard, kind: string): RequestHandler {
         if (job.state === 'running') send(statusOf(job));
       }, Math.max(0, 200 - (Date.now() - last)));
     });
-    req.on('close', () => {
+    res.on('close', () => {
       clearTimeout(pending);
       stop();
     });

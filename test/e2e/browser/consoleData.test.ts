@@ -118,6 +118,11 @@ describe('a marketer on the console data pages, in a real browser', () => {
     writeFileSync(bad, 'order_id,email,ordered_at,amount,currency\nn-1,new-1@example.com,1998-01-10T10:00:00Z,12.50,USD\nn-2,new-2@example.com,1998-01-11T10:00:00Z,"12,50",USD\n');
     await page.goto(`${base}/console/import`);
     expect(await axeProblems()).toEqual([]);
+    const phone = await page.context().newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/console/import`);
+    await phone.screenshot({ path: path.join(SHOTS, 'console-import-phone.png'), fullPage: true });
+    await phone.close();
     await page.selectOption('#import-kind', 'orders-generic');
     await page.setInputFiles('#import-file', bad);
     await page.getByRole('button', { name: 'Import' }).click();
