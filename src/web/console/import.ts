@@ -86,6 +86,7 @@ export const importRoutes: ConsoleRoute[] = [
       },
     ],
   },
-  { method: 'get', path: '/import/jobs/:jobId/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), IMPORT_JOB)] },
-  { method: 'get', path: '/import/jobs/:jobId/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), IMPORT_JOB)] },
+  // Any job's progress (imports here, the model page's checks and fits): for the page's script.
+  { method: 'get', path: '/jobs/:jobId/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services))] },
+  { method: 'get', path: '/jobs/:jobId/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services))] },
 ];

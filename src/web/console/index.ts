@@ -13,11 +13,14 @@ import { customersRoutes } from './customers';
 import { importRoutes } from './import';
 import { incidentsRoutes } from './incidents';
 import { modelRoutes } from './model';
+import { keysRoutes } from './keys';
+import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
 import { signInRoutes } from './signIn';
 import { ForbiddenError, requireRole, StaffRole } from './staff';
+import { usersRoutes } from './users';
 
 export interface ConsoleContext {
   services: Services;
@@ -60,7 +63,16 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes, modelRoutes, customersRoutes, incidentsRoutes, importRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
+  overviewRoutes,
+  usersRoutes,
+  keysRoutes,
+  outboxRoutes,
+  modelRoutes,
+  customersRoutes,
+  incidentsRoutes,
+  importRoutes,
+];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is

@@ -118,9 +118,9 @@ export function statusOf(job: Job): JobStatus {
  * The job's status as Server-Sent Events: one `data:` line of JSON now and at each change (at
  * most every 200 ms), the last one when it ends, then the stream closes.
  */
-export function jobEvents(board: JobBoard, kind: string): RequestHandler {
+export function jobEvents(board: JobBoard): RequestHandler {
   return (req, res) => {
-    const job = board.get(String(req.params.jobId), kind);
+    const job = board.get(String(req.params.jobId));
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     const send = (status: JobStatus) => res.write(`data: ${JSON.stringify(status)}\n\n`);
@@ -150,9 +150,9 @@ export function jobEvents(board: JobBoard, kind: string): RequestHandler {
 }
 
 /** The same status as one JSON document, for a poller. */
-export function jobJson(board: JobBoard, kind: string): RequestHandler {
+export function jobJson(board: JobBoard): RequestHandler {
   return (req, res) => {
-    res.set('Cache-Control', 'no-store').json(statusOf(board.get(String(req.params.jobId), kind)));
+    res.set('Cache-Control', 'no-store').json(statusOf(board.get(String(req.params.jobId))));
   };
 }
 

@@ -5,12 +5,11 @@
  * check's chart (the CLI's SVG, chart.ts) when done.
  */
 import type { Response } from 'express';
-import { validationChart } from '../../scoring/chart';
 import { fitModels } from '../../scoring/fitService';
 import { scoreCustomers } from '../../scoring/scoreService';
 import { validateModel, Validation } from '../../scoring/validateService';
 import type { ConsoleContext, ConsoleRoute } from './index';
-import { Job, jobBoardOf, jobEvents, jobJson } from './jobs';
+import { Job, jobBoardOf } from './jobs';
 import { modelPageModel } from './modelView';
 
 export const MODEL_JOB = 'model';
@@ -64,15 +63,4 @@ export const modelRoutes: ConsoleRoute[] = [
       },
     ],
   },
-  {
-    method: 'get', path: '/model/checks/:jobId/chart.svg', roles: ['marketer'], handlers: (ctx) => [
-      (req, res) => {
-        const job = jobBoardOf(ctx.services).get(String(req.params.jobId), MODEL_JOB) as Job<Validation>;
-        if (job.label !== CHECK || !job.result) return void res.status(404).type('text').send('no chart: this check has not finished');
-        res.set('Cache-Control', 'private, max-age=3600').type('image/svg+xml').send(validationChart(job.result));
-      },
-    ],
-  },
-  { method: 'get', path: '/model/jobs/:jobId/events', roles: ['marketer'], handlers: (ctx) => [jobEvents(jobBoardOf(ctx.services), MODEL_JOB)] },
-  { method: 'get', path: '/model/jobs/:jobId/status', roles: ['marketer'], handlers: (ctx) => [jobJson(jobBoardOf(ctx.services), MODEL_JOB)] },
 ];

@@ -10,6 +10,7 @@ import { purchaseModelKind, purchaseModelName } from '../../domain/purchaseModel
 import { latestModel, StoredModel } from '../../scoring/modelStore';
 import { cacMinorOf, FREQUENCIES, latestScoring, ScoreOverview, scoreOverview } from '../../scoring/scoreOverview';
 import { offerLadder } from '../../scoring/settings';
+import { validationChart } from '../../scoring/chart';
 import type { Validation } from '../../scoring/validateService';
 import type { Services } from '../../wiring';
 import { chartJson, count, day, instant, money, percent } from './displayFormat';
@@ -46,7 +47,7 @@ function modelFacts(model: StoredModel, timeZone: string) {
   return {
     version: model.version,
     fittedAt: instant(model.fittedAt, timeZone),
-    window: `${day(model.dataFrom)} to ${day(model.calibrationEnd)}`,
+    window: model.dataFrom ? `${day(model.dataFrom)} to ${day(model.calibrationEnd)}` : `up to ${day(model.calibrationEnd)}`,
     timeUnit: `${model.timeUnit}s`,
     customers: count(model.customers),
     repeatCustomers: count(model.repeatCustomers),
@@ -60,7 +61,9 @@ function modelFacts(model: StoredModel, timeZone: string) {
   };
 }
 
-function fitWords(fit: { logLikelihood: number; converged: boolean; hitBound: boolean }): string {
+/** A model stored without its fit's facts (written by hand, or by a bench) still shows its parameters. */
+function fitWords(fit: Partial<{ logLikelihood: number; converged: boolean; hitBound: boolean }>): string {
+  if (typeof fit.logLikelihood !== 'number') return 'no fit details stored';
   const state = fit.converged ? 'converged' : 'did not converge';
   return `log-likelihood ${fit.logLikelihood.toFixed(2)}; ${state}${fit.hitBound ? ', at a bound of the search' : ''}`;
 }
@@ -131,11 +134,12 @@ function checkModel(check: { last?: Job<Validation>; running?: Job }, base: stri
   const v = check.last?.result;
   return {
     checkRunning: check.running
-      ? { events: `${base}/console/model/jobs/${check.running.id}/events`, status: `${base}/console/model/jobs/${check.running.id}/status`, phase: check.running.phase }
+      ? { events: `${base}/console/jobs/${check.running.id}/events`, status: `${base}/console/jobs/${check.running.id}/status`, phase: check.running.phase }
       : undefined,
     check: v
       ? {
-          chart: `${base}/console/model/checks/${check.last?.id}/chart.svg`,
+          // The CLI's SVG, inline (the console's CSP allows data: images): no route to keep it at.
+          chart: `data:image/svg+xml;base64,${Buffer.from(validationChart(v)).toString('base64')}`,
           summary: `Fitted on orders from ${day(v.dataFrom)} to ${day(v.calibrationEnd)}, compared with what ${count(v.customers)} customers bought from then to ${day(v.holdoutEnd)}.`,
           totals: `Repeat purchases after ${day(v.calibrationEnd)}: predicted ${v.totals.predicted.toFixed(0)}, actual ${count(v.totals.actual)}.`,
           rows: v.byFrequency.map((r) => ({ frequency: r.frequency, customers: count(r.customers), predicted: r.predicted.toFixed(3), actual: r.actual.toFixed(3) })),

@@ -74,8 +74,8 @@ describe('a marketer on the console data pages, in a real browser', () => {
     await expect(page.locator('#fit-heading').textContent()).resolves.toBe('Model version 1');
     await page.getByRole('button', { name: 'Check the model against later orders' }).click();
     // The page follows the job's events and reloads itself when it ends.
-    await page.locator('img[src$="chart.svg"]').waitFor({ timeout: 60_000 });
-    expect(await page.evaluate(`document.querySelector('img[src$="chart.svg"]').naturalWidth`)).toBe(720);
+    await page.locator('img[src^="data:image/svg+xml"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(`document.querySelector('img[src^="data:image/svg+xml"]').naturalWidth`)).toBe(720);
     await expect(page.locator('#check-heading + p').textContent()).resolves.toContain('compared with what 2,357 customers bought');
     expect(await axeProblems()).toEqual([]);
     await shot('console-model');

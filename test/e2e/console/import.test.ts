@@ -46,7 +46,7 @@ async function upload(name: string, content: string | Buffer, kind = 'orders-gen
 
 /** Follows the job's event stream to its end; returns every status it was told. */
 async function followEvents(jobPage: string): Promise<Array<{ state: string; phase: string; fraction?: number; error?: string }>> {
-  const res = await http.fetch(`${jobPage}/events`);
+  const res = await http.fetch(`${jobPage.replace('/import/jobs/', '/jobs/')}/events`);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const text = await res.text(); // the server closes the stream when the job ends
   return text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => JSON.parse(block.slice(6)));
@@ -84,7 +84,7 @@ test('a good file: progress streams to done and the page shows what was written'
   expect(page).toContain('orders: 30 new, 0 changed, 0 unchanged');
   expect(page).toContain('customers: 7 new, 0 changed');
   expect(page).not.toContain('data-job-events'); // done: no progress to follow
-  const status = await (await http.fetch(`${jobPage}/status`)).json();
+  const status = await (await http.fetch(`${jobPage.replace('/import/jobs/', '/jobs/')}/status`)).json();
   expect(status).toMatchObject({ state: 'done', kind: 'import' });
   // The import page lists the batch under the name that was uploaded.
   const list = await (await http.fetch('/import')).text();
