@@ -14,7 +14,9 @@ import { parseSettings } from '../src/config';
 import { createApp } from '../src/web/app';
 import { CONSOLE_TABLES } from '../src/web/console/index';
 import { saveFeedback } from '../src/customer/feedback';
-import { wire } from '../src/wiring';
+import { IMPORT_JOB } from '../src/web/console/import';
+import { jobBoardOf } from '../src/web/console/jobs';
+import { Services, wire } from '../src/wiring';
 import { seedBigRun } from './bigRun';
 import { fmt, peakRssMb, report } from './support';
 
@@ -27,6 +29,7 @@ const PASSWORD = 'bench bench bench bench';
 const PARAMS: Record<string, string> = {
   name: 'bench', campaign: 'bench', runId: '1', run: '1', id: '1', customerId: '1', step: '1', sendId: '1', email: 'c1@example.com',
   caseId: '1',
+  incidentId: '1',
 };
 /** Customers who wrote "how can we make it right?": the feedback inbox's cases. */
 const FEEDBACK = 2_000;
@@ -58,6 +61,21 @@ async function signIn(base: string, email: string): Promise<string> {
   return session.split(';')[0];
 }
 
+/**
+ * What the data pages' parameters name (issue 13): incident 1, affecting every customer, and a
+ * finished import job (jobs live in the server's memory, so the bench starts one).
+ */
+async function seedDataPages(services: Services): Promise<void> {
+  await services.db.write(async (tx) => {
+    await tx.query("INSERT INTO incidents (id, title, description, make_good_kind, make_good_value, currency, status, created_at) VALUES (1, 'Late parcels', 'We shipped your order late.', 'amount', '10.00', 'EUR', 'open', '2025-06-01T00:00:00.000Z')");
+    await tx.query('INSERT INTO incident_customers (incident_id, customer_id, harmed_minor) SELECT 1, id, 1000 FROM customers');
+  });
+  const summary = { batchId: 1, dryRun: false, rows: 1, orders: { inserted: 1, updated: 0, unchanged: 0 }, customers: { inserted: 1, updated: 0 }, excluded: { cancelled: 0, refunded: 0, duplicates: 0 } };
+  const job = jobBoardOf(services).start(IMPORT_JOB, 'Orders: generic CSV from bench.csv', async () => summary);
+  while (job.state === 'running') await new Promise((resolve) => setTimeout(resolve, 10));
+  PARAMS.jobId = job.id;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-console-'));
   const config = parseSettings({
@@ -70,6 +88,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const seeded = await seedBigRun(services, CUSTOMERS);
+    await seedDataPages(services);
     const writers: { customer_id: number; send_id: number }[] = await services.db.reader.query(
       `SELECT e.customer_id, s.id AS send_id FROM enrolments e JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 ORDER BY e.id LIMIT ${FEEDBACK}`,
     );

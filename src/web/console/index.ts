@@ -9,7 +9,11 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { customersRoutes } from './customers';
 import { feedbackRoutes } from './feedback';
+import { importRoutes } from './import';
+import { incidentsRoutes } from './incidents';
+import { modelRoutes } from './model';
 import { keysRoutes } from './keys';
 import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
@@ -65,6 +69,10 @@ export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
   usersRoutes,
   keysRoutes,
   outboxRoutes,
+  modelRoutes,
+  customersRoutes,
+  incidentsRoutes,
+  importRoutes,
   feedbackRoutes,
 ];
 
