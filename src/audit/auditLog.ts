@@ -7,7 +7,7 @@ import os from 'node:os';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 
-export type AuditAction = 'import' | 'launch' | 'pause' | 'resume' | 'cancel' | 'export' | 'forget' | 'key-create' | 'key-revoke';
+export type AuditAction = 'import' | 'launch' | 'pause' | 'resume' | 'cancel' | 'export' | 'forget' | 'key-create' | 'key-revoke' | 'user-create' | 'user-disable';
 
 /** Who acted: `cli:<os user>`, `api:<key id>`, `console:<staff email>`, or `system` when a caller names nobody. */
 export type Actor = string;

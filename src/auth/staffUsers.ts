@@ -4,6 +4,7 @@
  * session of the user in the same transaction.
  */
 import { z } from 'zod';
+import { Actor, recordAudit, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { StaffSession, StaffUser, StaffUserRole } from '../db/entities/Staff';
@@ -38,7 +39,7 @@ const view = (u: StaffUser): StaffUserView => ({ id: u.id, email: u.email, name:
 export class StaffUsers {
   constructor(private readonly db: Database, private readonly clock: Clock) {}
 
-  async create(input: NewStaffUser): Promise<StaffUserView> {
+  async create(input: NewStaffUser, actor: Actor = SYSTEM_ACTOR): Promise<StaffUserView> {
     const email = normalEmail(input.email);
     if (!z.string().email().safeParse(email).success) throw new InputError(`"${input.email}" is not an email address like maria@shop.example`, { field: 'email' });
     if (!(STAFF_USER_ROLES as string[]).includes(input.role)) throw new InputError(`"${input.role}" is not a role; use owner or marketer`, { field: 'role' });
@@ -50,7 +51,9 @@ export class StaffUsers {
       const repo = tx.getRepository(StaffUser);
       if (await repo.existsBy({ email })) throw new ConflictError(`a staff user with email ${email} exists already`);
       const row = repo.create({ email, name, role: input.role as StaffUserRole, passwordHash, disabledAt: null, createdAt: this.clock().toISOString() });
-      return view(await repo.save(row));
+      const saved = await repo.save(row);
+      await recordAudit(tx, this.db, this.clock(), { actor, action: 'user-create', subject: `user ${saved.email}`, detail: { role: saved.role } });
+      return view(saved);
     });
   }
 
@@ -63,7 +66,7 @@ export class StaffUsers {
   }
 
   /** Disables the user and ends their sessions; disabling twice changes nothing. */
-  async disable(email: string): Promise<{ user: StaffUserView; sessionsEnded: number }> {
+  async disable(email: string, actor: Actor = SYSTEM_ACTOR): Promise<{ user: StaffUserView; sessionsEnded: number }> {
     const key = normalEmail(email);
     return this.db.write(async (tx) => {
       const repo = tx.getRepository(StaffUser);
@@ -72,6 +75,7 @@ export class StaffUsers {
       if (!user.disabledAt) {
         user.disabledAt = this.clock().toISOString();
         await repo.update({ id: user.id }, { disabledAt: user.disabledAt });
+        await recordAudit(tx, this.db, this.clock(), { actor, action: 'user-disable', subject: `user ${user.email}` });
       }
       const ended = await tx.getRepository(StaffSession).delete({ userId: user.id });
       return { user: view(user), sessionsEnded: ended.affected ?? 0 };

@@ -1,4 +1,5 @@
 /** `rekindle users create|list|disable`: the console's staff users. */
+import { cliActor } from '../audit/auditLog';
 import { Command, Option } from 'commander';
 import { checkPassword } from '../auth/passwords';
 import { STAFF_USER_ROLES } from '../auth/staffUsers';
@@ -78,7 +79,7 @@ export function userCommands(): Command {
     .action(async (opts: { email: string; role: string; name?: string; passwordStdin?: boolean; json?: boolean }, cmd: Command) => {
       const password = await passwordFrom(opts);
       return withServices(cmd, async (s) => {
-        const user = await s.staffUsers.create({ email: opts.email, role: opts.role, name: opts.name, password });
+        const user = await s.staffUsers.create({ email: opts.email, role: opts.role, name: opts.name, password }, cliActor());
         if (opts.json) return printJson(user);
         printLines(`created ${user.role} ${user.email}${user.name ? ` (${user.name})` : ''}; they sign in at ${s.config.publicUrl}/console`);
       });
@@ -102,7 +103,7 @@ export function userCommands(): Command {
     .option('--json', 'print as JSON')
     .action(async (opts: { email: string; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const { user, sessionsEnded } = await s.staffUsers.disable(opts.email);
+        const { user, sessionsEnded } = await s.staffUsers.disable(opts.email, cliActor());
         if (opts.json) return printJson({ ...user, sessionsEnded });
         printLines(`disabled ${user.email}; ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended`);
       }),

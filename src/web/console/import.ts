@@ -4,6 +4,8 @@
  * runs as a background job with its progress streamed to the page, and an error is shown in the
  * CLI's words (file, line, field). The importer is all or nothing: on error nothing is written.
  */
+import { consoleActor } from '../../audit/auditLog';
+import { staffOf } from './staff';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import { InputError } from '../../domain/errors';
@@ -57,7 +59,7 @@ async function upload(ctx: ConsoleContext, req: Request, res: Response): Promise
     throw error;
   }
   const dryRun = received.fields.dryRun === 'yes';
-  const options = { db: services.db, clock: services.clock, shop: services.config.shop, dryRun };
+  const options = { db: services.db, clock: services.clock, shop: services.config.shop, dryRun, actor: consoleActor(staffOf(res).email) };
   const job = jobBoardOf(services).start(IMPORT_JOB, `${choice.label} from ${file.name}${dryRun ? ' (dry run)' : ''}`, async (progress) => {
     try {
       progress(`reading ${file.name}`, 0, undefined, 0);

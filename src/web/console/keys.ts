@@ -2,6 +2,8 @@
  * API keys (owners only): list them, create one (its secret shown on this one page, never
  * again: only its hash is stored) and revoke one. The same keys as `rekindle keys`.
  */
+import { consoleActor } from '../../audit/auditLog';
+import { staffOf } from './staff';
 import express, { Response } from 'express';
 import { API_ROLES } from '../../auth/apiKeys';
 import type { ApiRole } from '../../db/entities/ApiKey';
@@ -56,7 +58,7 @@ export const keysRoutes: ConsoleRoute[] = [
         const label = bodyField(req, 'label').trim();
         if (!(API_ROLES as string[]).includes(role)) return show(ctx, res, { error: new InputError(`choose one of ${API_ROLES.join(', ')}`, { field: 'role' }).message }, 400);
         if (label.length > 200) return show(ctx, res, { error: new InputError('is longer than 200 characters', { field: 'label' }).message }, 400);
-        const created = await ctx.services.apiKeys.create(role as ApiRole, label || undefined);
+        const created = await ctx.services.apiKeys.create(role as ApiRole, label || undefined, consoleActor(staffOf(res).email));
         await show(ctx, res, { created }, 201);
       },
     ],
@@ -68,7 +70,7 @@ export const keysRoutes: ConsoleRoute[] = [
     handlers: (ctx) => [
       async (req, res) => {
         const id = String(req.params.keyId);
-        if (!(await ctx.services.apiKeys.revoke(id))) throw new NotFoundError(`there is no active API key ${id}; it may be revoked already`);
+        if (!(await ctx.services.apiKeys.revoke(id, consoleActor(staffOf(res).email)))) throw new NotFoundError(`there is no active API key ${id}; it may be revoked already`);
         res.redirect(303, `${ctx.views.base}/console/keys?revoked=${encodeURIComponent(id)}`);
       },
     ],

@@ -3,6 +3,7 @@
  * owner passes on, or disable one (their sessions end at once). Owners cannot disable
  * themselves here, so the console always keeps an owner who can get back in.
  */
+import { consoleActor } from '../../audit/auditLog';
 import express, { Response } from 'express';
 import { STAFF_USER_ROLES } from '../../auth/staffUsers';
 import { ConflictError, InputError, NotFoundError } from '../../domain/errors';
@@ -64,7 +65,7 @@ export const usersRoutes: ConsoleRoute[] = [
       async (req, res) => {
         const values = { email: bodyField(req, 'email'), name: bodyField(req, 'name'), role: bodyField(req, 'role') };
         try {
-          const user = await ctx.services.staffUsers.create({ ...values, password: bodyField(req, 'password') });
+          const user = await ctx.services.staffUsers.create({ ...values, password: bodyField(req, 'password') }, consoleActor(staffOf(res).email));
           res.redirect(303, `${ctx.views.base}/console/users?created=${encodeURIComponent(user.email)}`);
         } catch (error) {
           if (!(error instanceof InputError || error instanceof ConflictError)) throw error;
@@ -82,7 +83,7 @@ export const usersRoutes: ConsoleRoute[] = [
         const user = /^\d+$/.test(String(req.params.userId)) ? await ctx.services.staffUsers.byId(Number(req.params.userId)) : null;
         if (!user) throw new NotFoundError('there is no such user; it may have been removed');
         if (user.id === staffOf(res).id) return show(ctx, res, { error: 'You cannot disable yourself here: ask another owner, or use `rekindle users disable` on the server.' }, 400);
-        const { sessionsEnded } = await ctx.services.staffUsers.disable(user.email);
+        const { sessionsEnded } = await ctx.services.staffUsers.disable(user.email, consoleActor(staffOf(res).email));
         await show(ctx, res, { notice: `Disabled ${user.email}; ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended.` });
       },
     ],

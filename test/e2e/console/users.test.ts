@@ -1,4 +1,5 @@
 /** The Users and API keys pages over real HTTP, signed in as an owner through the real sign-in. */
+import { listAudit } from '../../../src/audit/auditLog';
 import { ConsoleClient, postSignIn, signIn, startConsole, StartedConsole } from '../../support/console';
 
 describe('the Users page', () => {
@@ -46,6 +47,22 @@ describe('the Users page', () => {
     expect(done.text).toContain('Disabled temp@shop.test; 1 session ended.');
     expect((await temp.get('/console')).status).toBe(303);
     expect((await postSignIn(c.baseUrl, 'temp@shop.test', 'temporary password')).status).toBe(401);
+  });
+
+  it('audits what an owner does here under their console name: users created and disabled, keys created and revoked', async () => {
+    await owner.post('/console/users', { email: 'audit-me@shop.test', role: 'marketer', password: 'a long enough password' });
+    const id = (await c.services.staffUsers.list()).find((u) => u.email === 'audit-me@shop.test')?.id;
+    await owner.post(`/console/users/${id}/disable`);
+    await owner.post('/console/keys', { role: 'marketer', label: 'till' });
+    const [key] = (await c.services.apiKeys.list()).filter((k) => k.label === 'till');
+    await owner.post(`/console/keys/${key.id}/revoke`);
+    const entries = (await listAudit(c.services.db, 4)).map((e) => [e.actor, e.action, e.subject]);
+    expect(entries).toEqual([
+      ['console:owner@shop.test', 'key-revoke', `key ${key.id}`],
+      ['console:owner@shop.test', 'key-create', `key ${key.id}`],
+      ['console:owner@shop.test', 'user-disable', 'user audit-me@shop.test'],
+      ['console:owner@shop.test', 'user-create', 'user audit-me@shop.test'],
+    ]);
   });
 
   it('will not let an owner disable themselves, and answers 404 for a user that does not exist', async () => {
