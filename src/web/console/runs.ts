@@ -5,7 +5,7 @@
  * state asked for and is answered like the first.
  */
 import express, { Request, Response } from 'express';
-import { changeRunState, runStatus, RunStatus } from '../../campaigns/runControl';
+import { changeRunState, findRun, runStatus, RunStatus } from '../../campaigns/runControl';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { reportCsv } from '../../reporting/reportCsv';
 import { runReport } from '../../reporting/runReport';
@@ -21,6 +21,11 @@ export function runIdOf(req: Request): number {
   const id = String(req.params.id);
   if (!/^\d{1,12}$/.test(id)) throw new NotFoundError(`no run "${id.slice(0, 40)}": runs are numbered`);
   return Number(id);
+}
+
+/** A missing run is a 404 here (findRun), not the report's "bad input". */
+async function existingRunId(services: Services, req: Request): Promise<number> {
+  return (await findRun(services.db, String(runIdOf(req)))).id;
 }
 
 const STATES: Record<string, string> = {
@@ -109,8 +114,7 @@ export const runsRoutes: ConsoleRoute[] = [
     roles: ['marketer'],
     handlers: (ctx) => [
       async (req, res) => {
-        const runId = runIdOf(req);
-        await runStatus(ctx.services.db, String(runId)); // a missing run is a 404 here, not the report's "bad input"
+        const runId = await existingRunId(ctx.services, req);
         const view = reportView(await loadReport(ctx.services, runId), ctx.services.config.shop.timeZone);
         ctx.views.page(res, 'run-report', { ...view, title: `Report: ${view.campaign}, run ${runId}`, section: 'campaigns', charts: true });
       },
@@ -122,8 +126,7 @@ export const runsRoutes: ConsoleRoute[] = [
     roles: ['marketer'],
     handlers: (ctx) => [
       async (req, res) => {
-        const runId = runIdOf(req);
-        await runStatus(ctx.services.db, String(runId));
+        const runId = await existingRunId(ctx.services, req);
         const report = await runReport(ctx.services, runId);
         res.type('text/csv; charset=utf-8').attachment(`rekindle-run-${runId}-${report.campaign}.csv`).send(reportCsv(report));
       },
