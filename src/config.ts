@@ -72,6 +72,12 @@ const schema = z.object({
   /** Requests per minute to /api per API key, and to /api and the webhook per client address. */
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
   API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  /** A console session ends after this many hours without a request... */
+  CONSOLE_SESSION_IDLE_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  /** ...and this many days after sign-in, whatever happens. */
+  CONSOLE_SESSION_DAYS: z.coerce.number().min(0.01).max(90).default(7),
+  /** Failed console sign-ins per 15 minutes per email; per client address five times as many. */
+  CONSOLE_SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export type RawSettings = z.input<typeof schema>;
@@ -120,6 +126,8 @@ export interface Config {
   rateLimits: { perKey: number; perAddress: number };
   /** DIGEST_TO: who gets the weekly digest; empty means nobody. */
   digestTo: string[];
+  /** Console sessions (idle and absolute lifetime) and failed sign-ins allowed per 15 minutes per email. */
+  console: { sessionIdleMs: number; sessionMaxMs: number; signInAttempts: number };
 }
 
 /** The folder holding package.json: the same from src/ (tests) and dist/src/ (the built CLI). */
@@ -189,6 +197,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
     logLevel: s.LOG_LEVEL,
     rateLimits: { perKey: s.API_RATE_LIMIT_PER_KEY, perAddress: s.API_RATE_LIMIT_PER_ADDRESS },
     digestTo: (s.DIGEST_TO ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    console: { sessionIdleMs: s.CONSOLE_SESSION_IDLE_HOURS * 3_600_000, sessionMaxMs: s.CONSOLE_SESSION_DAYS * 86_400_000, signInAttempts: s.CONSOLE_SIGN_IN_ATTEMPTS },
   };
 }
 

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ApiKeys } from './auth/apiKeys';
+import { StaffSessions } from './auth/staffSessions';
+import { StaffUsers } from './auth/staffUsers';
 import type { CampaignService } from './campaigns/campaignService';
 import type { Composer } from './campaigns/composer';
 import type { Dispatcher, DispatchOptions } from './campaigns/dispatcher';
@@ -24,6 +26,9 @@ export interface Services {
   logger: Logger;
   db: Database;
   apiKeys: ApiKeys;
+  /** The console's staff users and their sessions. */
+  staffUsers: StaffUsers;
+  staffSessions: StaffSessions;
   secret: () => SecretKeyChoice;
   signer: () => LinkSigner;
   mailer: () => Mailer;
@@ -85,6 +90,8 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
     logger,
     db,
     apiKeys: new ApiKeys(db, clock),
+    staffUsers: new StaffUsers(db, clock),
+    staffSessions: new StaffSessions(db, clock, { idleMs: config.console.sessionIdleMs, maxMs: config.console.sessionMaxMs }),
     secret,
     signer,
     mailer,

@@ -15,6 +15,7 @@ import { digestCommand } from './digestCommand';
 import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { feedbackCommands } from './feedbackCommands';
+import { userCommands } from './userCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(feedbackCommands());
   program.addCommand(reportCommand());
   program.addCommand(digestCommand());
+  program.addCommand(userCommands());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

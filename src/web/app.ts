@@ -5,6 +5,7 @@ import pinoHttp from 'pino-http';
 import type { Services } from '../wiring';
 import { perAddress, perKey } from './apiLimits';
 import { authenticate } from './auth';
+import { consoleRoutes } from './console';
 import { errorHandler, sendError } from './errors';
 import { apiRoutes } from './routes/api';
 import { checkoutRoutes } from './routes/checkout';
@@ -38,6 +39,7 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.use('/api', apiRoutes(services));
   app.use('/api', reportRoutes(services));
   app.use('/webhooks', perAddress(limits.perAddress), webhookRoutes(services));
+  app.use('/console', consoleRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler(services.logger));

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { rekindle } from '../support/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, rekindle } from '../support/cli';
 
 const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
 const SAMPLE = path.resolve(__dirname, '../../samples/cdnow/CDNOW_sample.txt');
@@ -112,5 +113,26 @@ describe('PostgreSQL', () => {
     expect(pg.window).toEqual({ from: expect.stringMatching(/^1998-07-01T10:00/), to: expect.stringMatching(/^1998-07-31T10:00/), open: false });
     expect(pg.predictedVsActual.treated.predictedPurchases).toBeGreaterThan(0);
     expect({ ...pg, runId: 0, window: null }).toEqual({ ...sqlite, runId: 0, window: null });
+  });
+
+  it('keeps staff users and sessions as on SQLite: emails unique in any case, disabling ends sessions', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-pg-'));
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: url, SECRET_KEY: 'k'.repeat(40) };
+    const users = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, 'users', ...args], { encoding: 'utf8', cwd: dir, env, input, timeout: 60_000 });
+    expect(users(['create', '--email', 'Olga@Shop.example', '--role', 'owner', '--password-stdin'], 'a long enough password').status).toBe(0);
+    expect(users(['create', '--email', 'OLGA@shop.example', '--role', 'marketer', '--password-stdin'], 'a long enough password').stderr).toContain('exists already');
+    const { wire } = await import('../../src/wiring');
+    const { parseSettings } = await import('../../src/config');
+    const services = await wire(parseSettings({ DATABASE_URL: url, SECRET_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' }));
+    try {
+      const signedIn = await services.staffUsers.checkSignIn('olga@shop.example', 'a long enough password');
+      if (!signedIn.ok) throw new Error(`sign-in refused: ${signedIn.reason}`);
+      const token = await services.staffSessions.start(signedIn.user.id);
+      expect((await services.staffSessions.resolve(token))?.email).toBe('olga@shop.example');
+      expect(JSON.parse(users(['disable', '--email', 'olga@shop.example', '--json']).stdout)).toMatchObject({ sessionsEnded: 1 });
+      expect(await services.staffSessions.resolve(token)).toBeUndefined();
+    } finally {
+      await services.close();
+    }
   });
 });

@@ -11,7 +11,9 @@ import { formatMoney } from '../../domain/money';
 import type { Services } from '../../wiring';
 import { count, money } from './format';
 import type { ConsoleRoute } from './index';
+import { launchRoutes } from './launch';
 import { runProgress } from './overviewModel';
+import { runsRoutes } from './runs';
 
 const CAMPAIGN_FILE = /\.(ya?ml|json)$/;
 
@@ -52,7 +54,10 @@ export async function campaignsModel(services: Services) {
   return { title: 'Campaigns', section: 'campaigns', definitions, runs, campaignsDir: services.config.campaignsDir };
 }
 
+/** The campaigns section: this list, each run (runs.ts) and preview and launch (launch.ts). */
 export const campaignsRoutes: ConsoleRoute[] = [
+  ...runsRoutes,
+  ...launchRoutes,
   {
     method: 'get',
     path: '/campaigns',

@@ -7,11 +7,12 @@
  * second lands on the run the first made.
  */
 import express, { Request, Response } from 'express';
-import { ConflictError, InputError } from '../../domain/errors';
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import type { Services } from '../../wiring';
 import { count, dateTimeText, money } from './format';
 import type { ConsoleContext, ConsoleRoute } from './index';
+import { keepEmails, previewEmail, sendEmail, stepOf, withoutOpenPixel } from './previewEmails';
 
 const form = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -36,12 +37,6 @@ async function runsOf(services: Services, campaign: string) {
   return { count: rows.length, latest: rows[0] ? { runId: Number(rows[0].id), state: rows[0].state } : null };
 }
 
-/** A preview is not an open: the marketer's browser must not load the email's tracking pixel. */
-export function withoutOpenPixel(html: string, publicUrl: string): string {
-  const base = publicUrl.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return html.replace(new RegExp(`<img[^>]*src="${base}/o/[^"]*"[^>]*>`, 'g'), '');
-}
-
 const pctText = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const pointsText = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} points`);
 
@@ -57,6 +52,7 @@ export async function previewModel(services: Services, name: string, incidentId?
   const runs = await runsOf(services, name);
   const c = p.currency;
   const zone = services.config.shop.timeZone;
+  keepEmails(name, incidentId, p.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null)), services.clock().getTime());
   return {
     ...base,
     description: campaign.description ?? '',
@@ -81,7 +77,7 @@ export async function previewModel(services: Services, name: string, incidentId?
       subject: s.subject,
       when: s.sendAt ? dateTimeText(s.sendAt, zone) : 'when the incident is updated or resolved',
       customerId: s.sample?.customerId ?? null,
-      html: s.sample ? withoutOpenPixel(s.sample.html, services.config.publicUrl) : null,
+      rendered: s.sample !== null,
       text: s.sample?.text ?? null,
     })),
   };
@@ -131,6 +127,18 @@ async function launch(ctx: ConsoleContext, req: Request, res: Response): Promise
 }
 
 export const launchRoutes: ConsoleRoute[] = [
+  {
+    method: 'get',
+    path: '/campaigns/:name/preview/step/:step',
+    roles: ['marketer'],
+    handlers: (ctx) => [
+      async (req, res) => {
+        const email = await previewEmail(ctx.services, String(req.params.name), incidentOf(req), stepOf(req));
+        if (!email) throw new NotFoundError(`step ${String(req.params.step).slice(0, 8)} of ${String(req.params.name).slice(0, 60)} has no email for anyone in its audience`);
+        sendEmail(res, email);
+      },
+    ],
+  },
   {
     method: 'get',
     path: '/campaigns/:name/preview',

@@ -1,5 +1,5 @@
 /**
- * /console/runs/:id: a run's state and each step's progress, with pause, resume and cancel
+ * /console/runs/:runId: a run's state and each step's progress, with pause, resume and cancel
  * (cancel behind a confirmation page); its report with charts, and the report as CSV. The
  * changes are runControl's conditional updates: a double submit finds the run already in the
  * state asked for and is answered like the first.
@@ -18,7 +18,7 @@ const form = express.urlencoded({ extended: false, limit: '8kb' });
 
 /** The run id in the path; anything but digits is no run at all. */
 export function runIdOf(req: Request): number {
-  const id = String(req.params.id);
+  const id = String(req.params.runId);
   if (!/^\d{1,12}$/.test(id)) throw new NotFoundError(`no run "${id.slice(0, 40)}": runs are numbered`);
   return Number(id);
 }
@@ -87,7 +87,7 @@ async function steer(ctx: ConsoleContext, req: Request, res: Response, action: A
 
 const control = (action: Action): ConsoleRoute => ({
   method: 'post',
-  path: `/runs/:id/${action}`,
+  path: `/runs/:runId/${action}`,
   roles: ['marketer'],
   handlers: (ctx) => [form, (req, res) => steer(ctx, req, res, action)],
 });
@@ -95,13 +95,13 @@ const control = (action: Action): ConsoleRoute => ({
 export const runsRoutes: ConsoleRoute[] = [
   {
     method: 'get',
-    path: '/runs/:id',
+    path: '/runs/:runId',
     roles: ['marketer'],
     handlers: (ctx) => [async (req, res) => ctx.views.page(res, 'run', { ...(await runModel(ctx.services, runIdOf(req))), launchedNow: req.query.launched === '1', alreadyLaunched: req.query.already === '1' })],
   },
   {
     method: 'get',
-    path: '/runs/:id/cancel',
+    path: '/runs/:runId/cancel',
     roles: ['marketer'],
     handlers: (ctx) => [async (req, res) => ctx.views.page(res, 'run-cancel', { ...(await runModel(ctx.services, runIdOf(req))), title: `Cancel run ${runIdOf(req)}?` })],
   },
@@ -110,7 +110,7 @@ export const runsRoutes: ConsoleRoute[] = [
   control('cancel'),
   {
     method: 'get',
-    path: '/runs/:id/report',
+    path: '/runs/:runId/report',
     roles: ['marketer'],
     handlers: (ctx) => [
       async (req, res) => {
@@ -122,7 +122,7 @@ export const runsRoutes: ConsoleRoute[] = [
   },
   {
     method: 'get',
-    path: '/runs/:id/report.csv',
+    path: '/runs/:runId/report.csv',
     roles: ['marketer'],
     handlers: (ctx) => [
       async (req, res) => {

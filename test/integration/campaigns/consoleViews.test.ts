@@ -9,7 +9,8 @@ import { changeRunState } from '../../../src/campaigns/runControl';
 import { ConflictError } from '../../../src/domain/errors';
 import { importOrders } from '../../../src/import/importer';
 import { campaignsModel } from '../../../src/web/console/campaigns';
-import { confirmModel, previewModel, withoutOpenPixel } from '../../../src/web/console/launch';
+import { confirmModel, previewModel } from '../../../src/web/console/launch';
+import { previewEmail, withoutOpenPixel } from '../../../src/web/console/previewEmails';
 import { overviewModel } from '../../../src/web/console/overviewModel';
 import { runModel } from '../../../src/web/console/runs';
 import { loadReport, reportView } from '../../../src/web/console/runReportView';
@@ -52,8 +53,11 @@ describe('the console campaign pages\' view models', () => {
     expect(p.budgetTotal).toBe(`${plan.budgetTotal.toFixed(2)} EUR`);
     expect(p.minimumDetectableLift).toMatch(/^\d+\.\d points$/);
     expect(p.steps).toHaveLength(2);
-    expect(p.steps[0].html).toContain('<html');
-    expect(p.steps[0].html).not.toContain(`${shop.services.config.publicUrl}/o/`);
+    expect(p.steps[0].rendered).toBe(true);
+    const email = await previewEmail(shop.services, 'measured', undefined, 1);
+    expect(email!.html).toContain('<html');
+    expect(email!.html).not.toContain(`${shop.services.config.publicUrl}/o/`);
+    expect(await previewEmail(shop.services, 'measured', undefined, 3)).toBeNull();
     expect(p.steps[0].when).toBe('2 June 2025 at 10:00');
     // The pixel is there before the console takes it out.
     const raw = await shop.services.campaigns().preview('measured');

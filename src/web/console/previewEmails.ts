@@ -1,0 +1,56 @@
+/**
+ * The preview's emails, each served as its own document for an <iframe src>: the console's CSP
+ * forbids inline styles, and an email is nothing but inline styles, so a `srcdoc` frame (which
+ * inherits the page's CSP) would show it unstyled. Each email gets a CSP of its own instead:
+ * its inline styles, images, no scripts, nothing else. The preview page keeps what it rendered
+ * for a few minutes, so its frames do not render the campaign again; a frame asked for later
+ * renders it afresh.
+ */
+import type { Request, Response } from 'express';
+import type { Services } from '../../wiring';
+
+export interface PreviewEmail {
+  html: string;
+}
+
+const KEEP_MS = 10 * 60_000;
+const MOST = 50;
+const kept = new Map<string, { at: number; emails: (PreviewEmail | null)[] }>();
+
+const keyOf = (name: string, incidentId: number | undefined) => `${name} ${incidentId ?? ''}`;
+
+/** A preview is not an open: the marketer's browser must not load the email's tracking pixel. */
+export function withoutOpenPixel(html: string, publicUrl: string): string {
+  const base = publicUrl.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return html.replace(new RegExp(`<img[^>]*src="${base}/o/[^"]*"[^>]*>`, 'g'), '');
+}
+
+export function keepEmails(name: string, incidentId: number | undefined, emails: (PreviewEmail | null)[], now: number): void {
+  for (const [key, entry] of kept) if (now - entry.at > KEEP_MS || kept.size >= MOST) kept.delete(key);
+  kept.set(keyOf(name, incidentId), { at: now, emails });
+}
+
+/** Step `step` (1-based) as the preview rendered it; renders the preview again when nothing recent is kept. */
+export async function previewEmail(services: Services, name: string, incidentId: number | undefined, step: number): Promise<PreviewEmail | null> {
+  const now = services.clock().getTime();
+  const entry = kept.get(keyOf(name, incidentId));
+  if (entry && now - entry.at <= KEEP_MS) return entry.emails[step - 1] ?? null;
+  const preview = await services.campaigns().preview(name, incidentId);
+  const emails = preview.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null));
+  keepEmails(name, incidentId, emails, now);
+  return emails[step - 1] ?? null;
+}
+
+/** The email as a document of its own, sandboxed, with the one CSP an email needs. */
+export function sendEmail(res: Response, email: PreviewEmail): void {
+  res.set({
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; font-src https: data:; frame-ancestors 'self'; sandbox",
+    'Cache-Control': 'no-store',
+  });
+  res.type('html').send(email.html);
+}
+
+export function stepOf(req: Request): number {
+  const step = String(req.params.step);
+  return /^\d{1,3}$/.test(step) ? Number(step) : 0;
+}
