@@ -11,6 +11,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { parse } from 'yaml';
 import { parseSettings, PROJECT_ROOT } from '../../src/config';
+import { saveFeedback } from '../../src/customer/feedback';
 import { simulateCustomers } from '../../src/demo/simulateRun';
 import { importCustomersFile, importOrdersFile } from '../../src/import/fileImport';
 import { fitModels } from '../../src/scoring/fitService';
@@ -25,6 +26,23 @@ export interface DemoShop {
   runId: number;
   setNow(iso: string): void;
   dispose(): Promise<void>;
+}
+
+/** What a few customers wrote on the welcome-back page: the simulation orders, it never writes. */
+const FEEDBACK = [
+  'My last order took three weeks and nobody answered my emails. A reply would have been enough.',
+  'I moved to streaming, honestly. But I miss the staff picks, bring those back and I will look again.',
+  'Thanks for writing. The free shipping helps: I ordered the new Lucinda Williams.',
+];
+
+async function leaveFeedback(services: Services, runId: number, now: Date): Promise<void> {
+  const sends: { id: number; customer_id: number }[] = await services.db.reader.query(
+    `SELECT id, customer_id FROM sends WHERE run_id = ${services.db.dialect.param(0)} AND status = 'sent' AND step = 2 ORDER BY id LIMIT ${FEEDBACK.length}`,
+    [runId],
+  );
+  for (const [i, send] of sends.entries()) {
+    await saveFeedback(services.db, { customerId: Number(send.customer_id), runId, sendId: Number(send.id), incidentId: null }, FEEDBACK[i], new Date(now.getTime() - (i + 1) * 86_400_000));
+  }
 }
 
 export async function openDemoShop(settings: Record<string, string> = {}): Promise<DemoShop> {
@@ -58,6 +76,7 @@ export async function openDemoShop(settings: Record<string, string> = {}): Promi
   await fitModels(services, {});
   const { runId } = await services.campaigns().launch('nostalgia-winback', {});
   await simulateCustomers(services, { runId, seed: 1998, start: new Date(DEMO_START), days: 28, setNow: (at) => (now = at), say: () => undefined });
+  await leaveFeedback(services, runId, now);
   return {
     dir,
     services,

@@ -47,6 +47,8 @@ export function sendEmail(res: Response, email: PreviewEmail): void {
     'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; font-src https: data:; frame-ancestors 'self'; sandbox",
     'Cache-Control': 'no-store',
   });
+  // A sandboxed frame has an opaque origin, which cannot be origin-keyed: Chromium warns on every frame.
+  res.removeHeader('Origin-Agent-Cluster');
   res.type('html').send(email.html);
 }
 
