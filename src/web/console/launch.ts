@@ -52,7 +52,7 @@ export async function previewModel(services: Services, name: string, incidentId?
   const runs = await runsOf(services, name);
   const c = p.currency;
   const zone = services.config.shop.timeZone;
-  keepEmails(name, incidentId, p.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null)), services.clock().getTime());
+  keepEmails(services, name, incidentId, p.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null)));
   return {
     ...base,
     description: campaign.description ?? '',

@@ -15,7 +15,10 @@ export interface PreviewEmail {
 
 const KEEP_MS = 10 * 60_000;
 const MOST = 50;
-const kept = new Map<string, { at: number; emails: (PreviewEmail | null)[] }>();
+type Kept = Map<string, { at: number; emails: (PreviewEmail | null)[] }>;
+/** Per services (one shop's database), so two shops in one process never see each other's emails. */
+const keptBy = new WeakMap<Services, Kept>();
+const keptFor = (services: Services): Kept => keptBy.get(services) ?? keptBy.set(services, new Map()).get(services)!;
 
 const keyOf = (name: string, incidentId: number | undefined) => `${name} ${incidentId ?? ''}`;
 
@@ -25,7 +28,9 @@ export function withoutOpenPixel(html: string, publicUrl: string): string {
   return html.replace(new RegExp(`<img[^>]*src="${base}/o/[^"]*"[^>]*>`, 'g'), '');
 }
 
-export function keepEmails(name: string, incidentId: number | undefined, emails: (PreviewEmail | null)[], now: number): void {
+export function keepEmails(services: Services, name: string, incidentId: number | undefined, emails: (PreviewEmail | null)[]): void {
+  const kept = keptFor(services);
+  const now = services.clock().getTime();
   for (const [key, entry] of kept) if (now - entry.at > KEEP_MS || kept.size >= MOST) kept.delete(key);
   kept.set(keyOf(name, incidentId), { at: now, emails });
 }
@@ -33,11 +38,11 @@ export function keepEmails(name: string, incidentId: number | undefined, emails:
 /** Step `step` (1-based) as the preview rendered it; renders the preview again when nothing recent is kept. */
 export async function previewEmail(services: Services, name: string, incidentId: number | undefined, step: number): Promise<PreviewEmail | null> {
   const now = services.clock().getTime();
-  const entry = kept.get(keyOf(name, incidentId));
+  const entry = keptFor(services).get(keyOf(name, incidentId));
   if (entry && now - entry.at <= KEEP_MS) return entry.emails[step - 1] ?? null;
   const preview = await services.campaigns().preview(name, incidentId);
   const emails = preview.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null));
-  keepEmails(name, incidentId, emails, now);
+  keepEmails(services, name, incidentId, emails);
   return emails[step - 1] ?? null;
 }
 
