@@ -13,40 +13,56 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** Reads one line from the terminal without echoing it. */
-function askHidden(question: string): Promise<string> {
+/**
+ * Lines typed at the terminal, without echo: raw mode, so nothing typed is shown. Lines typed
+ * ahead of a prompt are kept for it, not lost.
+ */
+function hiddenLines(): { ask(question: string): Promise<string>; close(): void } {
   const stdin = process.stdin;
-  process.stderr.write(question);
-  return new Promise((resolve, reject) => {
-    let typed = '';
-    const done = (result: () => void) => {
+  const lines: string[] = [];
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
+  let typed = '';
+  const onData = (data: Buffer) => {
+    for (const ch of data.toString('utf8')) {
+      if (ch === '\u0003') return waiting.splice(0).forEach((w) => w.reject(new InputError('cancelled', { field: 'password' })));
+      if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+        lines.push(typed);
+        typed = '';
+        process.stderr.write('\n');
+      } else if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
+      else if (ch >= ' ') typed += ch;
+    }
+    while (lines.length && waiting.length) (waiting.shift() as { resolve: (line: string) => void }).resolve(lines.shift() as string);
+  };
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.on('data', onData);
+  return {
+    ask(question) {
+      process.stderr.write(question);
+      if (lines.length) return Promise.resolve(lines.shift() as string);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    close() {
+      stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();
-      stdin.off('data', onData);
-      process.stderr.write('\n');
-      result();
-    };
-    const onData = (data: Buffer) => {
-      for (const ch of data.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(() => resolve(typed));
-        if (ch === '\u0003') return done(() => reject(new InputError('cancelled', { field: 'password' })));
-        if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
-        else if (ch >= ' ') typed += ch;
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.on('data', onData);
-  });
+    },
+  };
 }
 
 async function passwordFrom(opts: { passwordStdin?: boolean }): Promise<string> {
   if (opts.passwordStdin) return readStdin();
   if (!process.stdin.isTTY) throw new InputError('no terminal to ask for it; pipe it in with --password-stdin', { field: 'password' });
-  const password = await askHidden('Password (at least 12 characters): ');
-  checkPassword(password);
-  if ((await askHidden('The same password again: ')) !== password) throw new InputError('the two passwords differ; run the command again', { field: 'password' });
-  return password;
+  const terminal = hiddenLines();
+  try {
+    const password = await terminal.ask('Password (at least 12 characters): ');
+    checkPassword(password);
+    if ((await terminal.ask('The same password again: ')) !== password) throw new InputError('the two passwords differ; run the command again', { field: 'password' });
+    return password;
+  } finally {
+    terminal.close();
+  }
 }
 
 export function userCommands(): Command {

@@ -54,6 +54,23 @@ export async function campaignsModel(services: Services) {
   return { title: 'Campaigns', section: 'campaigns', definitions, runs, campaignsDir: services.config.campaignsDir };
 }
 
+/** One campaign: its file in words, its steps, and its runs. */
+export async function campaignModel(services: Services, name: string) {
+  const c = services.campaigns().campaign(name);
+  const zone = services.config.shop.timeZone;
+  const runs = (await listRuns(services.db)).filter((r) => r.campaign === c.name).map((r) => runProgress(r, zone));
+  const definition = campaignDefinitions(services).find((d) => d.name === c.name);
+  return {
+    title: `Campaign ${c.name}`,
+    section: 'campaigns',
+    name: c.name,
+    definition,
+    file: path.basename(c.file),
+    steps: c.steps.map((st, i) => ({ step: i + 1, subject: st.subject, template: st.template, delay: st.delay, trigger: st.trigger === 'schedule' ? `${st.delay} after the previous step` : `on ${st.trigger}` })),
+    runs,
+  };
+}
+
 /** The campaigns section: this list, each run (runs.ts) and preview and launch (launch.ts). */
 export const campaignsRoutes: ConsoleRoute[] = [
   ...runsRoutes,
@@ -63,5 +80,11 @@ export const campaignsRoutes: ConsoleRoute[] = [
     path: '/campaigns',
     roles: ['marketer'],
     handlers: (ctx) => [async (_req, res) => ctx.views.page(res, 'campaigns', await campaignsModel(ctx.services))],
+  },
+  {
+    method: 'get',
+    path: '/campaigns/:name',
+    roles: ['marketer'],
+    handlers: (ctx) => [async (req, res) => ctx.views.page(res, 'campaigns-one', await campaignModel(ctx.services, String(req.params.name)))],
   },
 ];

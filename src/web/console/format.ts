@@ -1,9 +1,21 @@
 /**
- * How the campaign pages write figures for people: money as "1,234.00 USD" from the decimal
- * strings the reports carry (never through a float), counts with thousands separators, dates in
- * words in the shop's time zone, and Chart.js configurations serialised for a
- * `<script type="application/json">` block.
+ * How the console writes figures and times for people: "5 Dec 2026, 21:15" in the shop's time
+ * zone (lists), and for the campaign pages money as "1,234.00 USD" from the decimal strings the
+ * reports carry (never through a float), counts with thousands separators, dates in words, and
+ * Chart.js configurations serialised for a `<script type="application/json">` block.
  */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function dateTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return '';
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    formatters.set(timeZone, f);
+  }
+  return f.format(new Date(iso));
+}
+
 const COUNT = new Intl.NumberFormat('en-GB');
 
 export function count(n: number): string {

@@ -9,12 +9,15 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { keysRoutes } from './keys';
+import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
 import { campaignsRoutes } from './campaigns';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
 import { signInRoutes } from './signIn';
 import { ForbiddenError, requireRole, StaffRole } from './staff';
+import { usersRoutes } from './users';
 
 export interface ConsoleContext {
   services: Services;
@@ -57,7 +60,13 @@ export function mountRoutes(router: Router, ctx: ConsoleContext, tables: readonl
 }
 
 /** Every route table the console mounts, in order; the role test walks this same list. */
-export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [overviewRoutes, campaignsRoutes];
+export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
+  overviewRoutes,
+  usersRoutes,
+  keysRoutes,
+  outboxRoutes,
+  campaignsRoutes,
+];
 
 /**
  * The console's own CSP, replacing the app's: scripts and styles from us only (Chart.js is

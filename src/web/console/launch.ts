@@ -12,7 +12,8 @@ import { formatMoney } from '../../domain/money';
 import type { Services } from '../../wiring';
 import { count, dateTimeText, money } from './format';
 import type { ConsoleContext, ConsoleRoute } from './index';
-import { keepEmails, previewEmail, sendEmail, stepOf, withoutOpenPixel } from './previewEmails';
+import { framedHtml } from './outbox';
+import { keepEmails, previewEmail, sendEmail, stepOf } from './previewEmails';
 
 const form = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -52,7 +53,7 @@ export async function previewModel(services: Services, name: string, incidentId?
   const runs = await runsOf(services, name);
   const c = p.currency;
   const zone = services.config.shop.timeZone;
-  keepEmails(services, name, incidentId, p.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null)));
+  keepEmails(services, name, incidentId, p.steps.map((s) => (s.sample ? { html: framedHtml(s.sample.html, services.config.publicUrl) } : null)));
   return {
     ...base,
     description: campaign.description ?? '',

@@ -2,12 +2,14 @@
  * The preview's emails, each served as its own document for an <iframe src>: the console's CSP
  * forbids inline styles, and an email is nothing but inline styles, so a `srcdoc` frame (which
  * inherits the page's CSP) would show it unstyled. Each email gets a CSP of its own instead:
- * its inline styles, images, no scripts, nothing else. The preview page keeps what it rendered
+ * its inline styles, images, no scripts, nothing else; like the outbox's (framedHtml), without
+ * the open pixel and with links the sandbox will not follow. The preview page keeps what it rendered
  * for a few minutes, so its frames do not render the campaign again; a frame asked for later
  * renders it afresh.
  */
 import type { Request, Response } from 'express';
 import type { Services } from '../../wiring';
+import { framedHtml } from './outbox';
 
 export interface PreviewEmail {
   html: string;
@@ -22,12 +24,6 @@ const keptFor = (services: Services): Kept => keptBy.get(services) ?? keptBy.set
 
 const keyOf = (name: string, incidentId: number | undefined) => `${name} ${incidentId ?? ''}`;
 
-/** A preview is not an open: the marketer's browser must not load the email's tracking pixel. */
-export function withoutOpenPixel(html: string, publicUrl: string): string {
-  const base = publicUrl.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return html.replace(new RegExp(`<img[^>]*src="${base}/o/[^"]*"[^>]*>`, 'g'), '');
-}
-
 export function keepEmails(services: Services, name: string, incidentId: number | undefined, emails: (PreviewEmail | null)[]): void {
   const kept = keptFor(services);
   const now = services.clock().getTime();
@@ -41,7 +37,7 @@ export async function previewEmail(services: Services, name: string, incidentId:
   const entry = keptFor(services).get(keyOf(name, incidentId));
   if (entry && now - entry.at <= KEEP_MS) return entry.emails[step - 1] ?? null;
   const preview = await services.campaigns().preview(name, incidentId);
-  const emails = preview.steps.map((s) => (s.sample ? { html: withoutOpenPixel(s.sample.html, services.config.publicUrl) } : null));
+  const emails = preview.steps.map((s) => (s.sample ? { html: framedHtml(s.sample.html, services.config.publicUrl) } : null));
   keepEmails(services, name, incidentId, emails);
   return emails[step - 1] ?? null;
 }

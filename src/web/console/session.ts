@@ -37,6 +37,12 @@ export function sameToken(given: unknown, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A urlencoded form's field as text ('' when missing or repeated). */
+export const bodyField = (req: Request, name: string): string => {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
 export const staffFrom = (user: StaffUser): Staff => ({ id: user.id, email: user.email, name: user.name ?? user.email, role: user.role });
 
 /**

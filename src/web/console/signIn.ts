@@ -9,7 +9,7 @@ import express, { Request, RequestHandler, Response, Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { normalEmail } from '../../auth/staffUsers';
 import type { ConsoleContext } from './index';
-import { cookieOptions, readCookie, requireCsrf, requireSession, safeReturnPath, sameToken, SESSION_COOKIE, SIGN_IN_COOKIE } from './session';
+import { bodyField, cookieOptions, readCookie, requireCsrf, requireSession, safeReturnPath, sameToken, SESSION_COOKIE, SIGN_IN_COOKIE } from './session';
 
 const WINDOW_MS = 15 * 60_000;
 /** The sign-in form's token lives an hour: long enough to type a password, short enough to go stale. */
@@ -45,11 +45,6 @@ function limiter(ctx: ConsoleContext, limit: number, key: (req: Request) => stri
       showSignIn(ctx, req, res, { error: 'Too many failed sign-ins. Wait 15 minutes and try again, or ask an owner to check your account.' }, 429),
   });
 }
-
-const bodyField = (req: Request, name: string): string => {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 export function signInRoutes(ctx: ConsoleContext): Router {
   const router = Router();

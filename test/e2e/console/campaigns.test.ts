@@ -46,6 +46,10 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(r.status).toBe(200);
     expect(r.text).toContain('href="/console/campaigns/spring-hello/preview"');
     expect(text(r.text)).toContain('Nothing launched yet');
+    const one = await marketer.get('/console/campaigns/spring-hello');
+    expect(one.status).toBe(200);
+    expect(text(one.text)).toContain('Steps Step Subject Template When 1 A note from {{shopName}} nostalgia-winback/1-we-miss-you 0d after the previous step');
+    expect(text(one.text)).toContain('spring-hello has not been launched yet');
   });
 
   it('previews the audience and money, and serves each step\'s email as its own document without the open pixel', async () => {
@@ -81,7 +85,10 @@ describe('the console\'s campaigns, runs and reports', () => {
     const again = await marketer.post('/console/campaigns/spring-hello/launch/confirm', { runs: '0', incident: '' });
     expect([again.status, again.location]).toEqual([303, '/console/runs/1?already=1']);
     expect(await runs()).toBe(1);
-    expect(text((await marketer.get(again.location!)).text)).toContain('nothing was launched twice');
+    const run = await marketer.get(again.location!);
+    expect(text(run.text)).toContain('nothing was launched twice');
+    expect(run.text).toContain('href="/console/campaigns/spring-hello/runs/1/outbox"');
+    expect((await marketer.get('/console/campaigns/spring-hello')).text).toContain('href="/console/runs/1"');
   });
 
   it('shows the run\'s steps, pauses and resumes it (a second click is harmless), with the pause on the overview', async () => {

@@ -1,5 +1,5 @@
 /** `rekindle users create|list|disable` through the built CLI on a real SQLite file. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,5 +66,27 @@ describe('rekindle users', () => {
     const unknown = run(['disable', '--email', 'nobody@shop.example']);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toBe('rekindle: no staff user with email nobody@shop.example; `rekindle users list` shows them\n');
+  });
+
+  it('asks for the password twice on a terminal, without echoing it (util-linux `script` gives it a terminal)', async () => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} users create --email tty@shop.example --role marketer`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const typed = (question: string) => new Promise<void>((resolve) => {
+      const check = () => (output.includes(question) ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    // Typed once each prompt is shown, as a person would: raw mode is on by then, so nothing echoes.
+    await typed('Password (at least 12 characters): ');
+    child.stdin.write('typed at a terminal\r');
+    await typed('The same password again: ');
+    child.stdin.write('typed at a terminal\r');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.end();
+    expect(status).toBe(0);
+    expect(output).toContain('created marketer tty@shop.example');
+    expect(output).not.toContain('typed at a terminal');
+    expect(run(['list', '--json']).json().map((u: { email: string }) => u.email)).toContain('tty@shop.example');
   });
 });
