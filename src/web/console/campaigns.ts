@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadCampaign } from '../../campaigns/loader';
+import { Campaign, loadCampaign } from '../../campaigns/loader';
 import { listRuns } from '../../campaigns/runList';
-import { RekindleError } from '../../domain/errors';
+import { InputError, NotFoundError, RekindleError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import type { Services } from '../../wiring';
 import { count, money } from './format';
@@ -54,19 +54,25 @@ export async function campaignsModel(services: Services) {
   return { title: 'Campaigns', section: 'campaigns', definitions, runs, campaignsDir: services.config.campaignsDir };
 }
 
-/** One campaign: its file in words, its steps, and its runs. */
+/** One campaign: its file in words, its steps, and its runs; a campaign whose file is gone still shows its runs. */
 export async function campaignModel(services: Services, name: string) {
-  const c = services.campaigns().campaign(name);
   const zone = services.config.shop.timeZone;
-  const runs = (await listRuns(services.db)).filter((r) => r.campaign === c.name).map((r) => runProgress(r, zone));
-  const definition = campaignDefinitions(services).find((d) => d.name === c.name);
+  const runs = (await listRuns(services.db)).filter((r) => r.campaign === name).map((r) => runProgress(r, zone));
+  let c: Campaign;
+  try {
+    c = services.campaigns().campaign(name);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    if (!runs.length) throw new NotFoundError(error.problem);
+    return { title: `Campaign ${name}`, section: 'campaigns', name, missing: error.problem, runs };
+  }
   return {
     title: `Campaign ${c.name}`,
     section: 'campaigns',
     name: c.name,
-    definition,
+    definition: campaignDefinitions(services).find((d) => d.name === c.name),
     file: path.basename(c.file),
-    steps: c.steps.map((st, i) => ({ step: i + 1, subject: st.subject, template: st.template, delay: st.delay, trigger: st.trigger === 'schedule' ? `${st.delay} after the previous step` : `on ${st.trigger}` })),
+    steps: c.steps.map((st, i) => ({ step: i + 1, subject: st.subject, template: st.template, trigger: st.trigger === 'schedule' ? `${st.delay} after the previous step` : `on ${st.trigger}` })),
     runs,
   };
 }

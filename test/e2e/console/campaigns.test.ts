@@ -4,6 +4,8 @@
  * double-submitted confirmation launching once, pause / resume / cancel (cancel confirmed
  * first), the report page with its charts and its CSV.
  */
+import { renameSync } from 'node:fs';
+import path from 'node:path';
 import { runReport } from '../../../src/reporting/runReport';
 import { reportCsv } from '../../../src/reporting/reportCsv';
 import { lapsedCustomers, openShop, Shop, step, winback } from '../../support/campaignShop';
@@ -135,6 +137,16 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename=rekindle-run-1-spring-hello.csv');
     expect(csv.text).toBe(reportCsv(await runReport(shop.services, 1)));
+  });
+
+  it('still shows a campaign\'s runs when its file is gone, and 404 for a campaign with neither', async () => {
+    renameSync(path.join(shop.dir, 'campaigns', 'spring-hello.json'), path.join(shop.dir, 'spring-hello.json.old'));
+    const page = await marketer.get('/console/campaigns/spring-hello');
+    expect(page.status).toBe(200);
+    expect(text(page.text)).toContain('The campaign file cannot be read: no campaign "spring-hello"');
+    expect(page.text).toContain('href="/console/runs/1"');
+    expect((await marketer.get('/console/campaigns/never-launched')).status).toBe(404);
+    renameSync(path.join(shop.dir, 'spring-hello.json.old'), path.join(shop.dir, 'campaigns', 'spring-hello.json'));
   });
 
   it('answers 404 for a run that does not exist', async () => {
