@@ -9,6 +9,8 @@ import { list } from '../db/sqlDialect';
 export interface RunSummary {
   runId: number;
   campaign: string;
+  /** `winback` or `incident` (an apology holds nobody out, on purpose). */
+  kind: string;
   state: string;
   reason: string | null;
   launchedAt: string;
@@ -52,11 +54,13 @@ export async function listRuns(db: Database, options: { states?: readonly string
     const id = Number(r.id);
     const e = enrolled.find((x) => Number(x.run_id) === id);
     const stepRows = sends.filter((x) => Number(x.run_id) === id);
-    const steps = Math.max((JSON.parse(r.definition) as { steps: unknown[] }).steps.length, ...stepRows.map((x) => Number(x.step)));
+    const definition = JSON.parse(r.definition) as { steps: unknown[]; kind?: string };
+    const steps = Math.max(definition.steps.length, ...stepRows.map((x) => Number(x.step)));
     const settled = stepRows.reduce((a, x) => a + (Number(x.total) - Number(x.due)) / Number(x.total), 0);
     return {
       runId: id,
       campaign: r.campaign,
+      kind: definition.kind ?? 'winback',
       state: r.state,
       reason: r.state_reason ?? null,
       launchedAt: r.launched_at,

@@ -76,8 +76,10 @@ export async function overviewModel(services: Services) {
   const alerts: Alert[] = running
     .filter((r) => r.state === 'paused')
     .map((r) => ({ text: `Run ${r.runId} (${r.campaign}) is paused: ${r.reason ? instantsInWords(r.reason, zone) : 'no reason was recorded'}`, href: `/runs/${r.runId}`, link: `Open run ${r.runId}` }));
+  // An apology holds nobody out on purpose: only running win-backs are checked.
+  const winbacks = new Set(running.filter((r) => r.kind !== 'incident').map((r) => r.runId));
   for (const d of digest.runs) {
-    const text = d.state === 'active' || d.state === 'paused' ? holdoutAlert(d.report) : null;
+    const text = winbacks.has(d.report.runId) ? holdoutAlert(d.report) : null;
     if (text) alerts.push({ text: text[0].toUpperCase() + text.slice(1), href: `/runs/${d.report.runId}/report`, link: `Report of run ${d.report.runId}` });
   }
   const stale = await staleModelAlert(services);

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createIncident } from '../../../src/campaigns/incidentService';
 import { changeRunState } from '../../../src/campaigns/runControl';
 import { ConflictError } from '../../../src/domain/errors';
 import { importOrders } from '../../../src/import/importer';
@@ -106,6 +107,18 @@ describe('the console campaign pages\' view models', () => {
     // The shop's model was fitted on 1 January 2025; the shop's own import came after it.
     const o = await overviewModel(shop.services);
     expect(o.alerts.map((a) => a.text).join('\n')).toMatch(/The model \(version 1\) was fitted on 1 January 2025, 153 days ago, and 1 order import came in since/);
+  });
+
+  it('raises no holdout alert for an apology, which holds nobody out on purpose', async () => {
+    const affected = path.join(shop.dir, 'affected.csv');
+    writeFileSync(affected, 'c1@example.com\nc2@example.com\n');
+    const { id } = await createIncident(shop.services.db, { title: 'Late parcels', description: 'We shipped your order late.', makeGood: '5.00', affectedFile: affected, currency: 'EUR', now: shop.clock.now() });
+    const apology = await shop.services.campaigns().launch('incident-apology', { incidentId: id });
+    expect(apology.holdout).toBe(0);
+    const texts = (await overviewModel(shop.services)).alerts.map((a) => a.text).join('\n');
+    expect(texts).toContain('Run 1 (measured)');
+    expect(texts).not.toContain(`run ${apology.runId}`);
+    expect(texts).not.toContain('nobody is held out');
   });
 
   it('reports with a curve, the money and every step, as strings and chart configurations', async () => {
