@@ -19,6 +19,7 @@ import { createLogger, Logger } from './logger';
 import type { RetryPolicy } from './mail/classify';
 import type { Mailer } from './mail/transport';
 import { resolveSecretKey, SecretKeyChoice } from './secretKey';
+import { ForgottenAddresses } from './privacy/forgottenAddresses';
 
 export interface Services {
   config: Config;
@@ -31,6 +32,8 @@ export interface Services {
   staffSessions: StaffSessions;
   secret: () => SecretKeyChoice;
   signer: () => LinkSigner;
+  /** Keyed hashes of erased addresses (`customer forget`), under the current and previous secret keys. */
+  forgotten: () => ForgottenAddresses;
   mailer: () => Mailer;
   composer: () => Composer;
   campaigns: () => CampaignService;
@@ -72,6 +75,7 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
   const db = new Database(await openDataSource(config.database));
   const secret = lazy(() => resolveSecretKey(config, dataDirOf(config)));
   const signer = lazy(() => createLinkSigner({ current: secret().key, previous: config.previousSecretKeys }));
+  const forgotten = lazy(() => new ForgottenAddresses(db, [secret().key, ...config.previousSecretKeys]));
   const mailer = lazy(() =>
     load.mail().createMailer({
       outboxDir: config.outboxDir,
@@ -94,11 +98,12 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
     staffSessions: new StaffSessions(db, clock, { idleMs: config.console.sessionIdleMs, maxMs: config.console.sessionMaxMs }),
     secret,
     signer,
+    forgotten,
     mailer,
     composer,
     campaigns: lazy(() => new (load.campaigns().CampaignService)({ services, composer: composer(), mailer: mailer(), campaignsDir: config.campaignsDir, viewsDir: config.viewsDir })),
     dispatcher: (dispatch) =>
-      new (load.dispatcher().Dispatcher)({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, options: dispatch }),
+      new (load.dispatcher().Dispatcher)({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, forgotten: forgotten(), options: dispatch }),
     async close() {
       if (mailer.made()) await mailer().close();
       await db.close();

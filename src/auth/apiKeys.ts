@@ -3,6 +3,7 @@
  * secret has 256 bits of entropy, so a slow hash buys nothing) and compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Actor, recordAudit, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import { ApiKey, ApiRole } from '../db/entities/ApiKey';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors';
@@ -21,14 +22,16 @@ export interface CreatedKey {
 export class ApiKeys {
   constructor(private readonly db: Database, private readonly now: () => Date) {}
 
-  async create(role: ApiRole, label?: string): Promise<CreatedKey> {
+  async create(role: ApiRole, label?: string, actor: Actor = SYSTEM_ACTOR): Promise<CreatedKey> {
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await this.db.write((tx) =>
-      tx.getRepository(ApiKey).insert({
-        id, role, label: label ?? null, secretHash: sha256(secret).toString('hex'), createdAt: this.now().toISOString(), revokedAt: null,
-      }),
-    );
+    const now = this.now();
+    await this.db.write(async (tx) => {
+      await tx.getRepository(ApiKey).insert({
+        id, role, label: label ?? null, secretHash: sha256(secret).toString('hex'), createdAt: now.toISOString(), revokedAt: null,
+      });
+      await recordAudit(tx, this.db, now, { actor, action: 'key-create', subject: `key ${id}`, detail: { role, label: label ?? null } });
+    });
     return { id, role, key: `rk_${id}_${secret}` };
   }
 
@@ -36,12 +39,15 @@ export class ApiKeys {
     return this.db.reader.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const changed = await this.db.write((tx) =>
-      this.db.execute(tx, `UPDATE api_keys SET revoked_at = ${this.db.dialect.param(0)} WHERE id = ${this.db.dialect.param(1)} AND revoked_at IS NULL`, [
-        this.now().toISOString(), id,
-      ]),
-    );
+  async revoke(id: string, actor: Actor = SYSTEM_ACTOR): Promise<boolean> {
+    const now = this.now();
+    const changed = await this.db.write(async (tx) => {
+      const n = await this.db.execute(tx, `UPDATE api_keys SET revoked_at = ${this.db.dialect.param(0)} WHERE id = ${this.db.dialect.param(1)} AND revoked_at IS NULL`, [
+        now.toISOString(), id,
+      ]);
+      if (n === 1) await recordAudit(tx, this.db, now, { actor, action: 'key-revoke', subject: `key ${id}` });
+      return n;
+    });
     return changed === 1;
   }
 

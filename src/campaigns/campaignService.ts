@@ -2,6 +2,7 @@
  * What a marketer does with a campaign: preview it, send a test, launch it, and steer its runs.
  * Wires the pure plan to the database, the scores and the mail composer.
  */
+import type { Actor } from '../audit/auditLog';
 import type { Services } from '../wiring';
 import type { Progress } from '../progress';
 import { ConflictError, InputError } from '../domain/errors';
@@ -54,7 +55,10 @@ export class CampaignService {
     }
     const incident = incidentId === undefined ? undefined : await loadIncident(services.db, incidentId);
     progress?.('loading the audience');
-    const candidates = await loadCandidates(services.db, { consentPolicy: config.consentPolicy, incidentId, serviceNotice: campaign.kind === 'incident' });
+    const everyone = await loadCandidates(services.db, { consentPolicy: config.consentPolicy, incidentId, serviceNotice: campaign.kind === 'incident' });
+    // An address erased on request and imported again is not enrolled (and never mailed: the dispatcher checks too).
+    const forgotten = await services.forgotten().matcher();
+    const candidates = forgotten ? everyone.filter((c) => !forgotten(c.email)) : everyone;
     const today = timeZone(config.shop.timeZone).day(now.getTime());
     let scores: Map<number, ScoreFacts> | undefined;
     let modelVersion: number | null = null;
@@ -111,13 +115,13 @@ export class CampaignService {
     };
   }
 
-  async launch(name: string, options: { newRun?: boolean; expectRuns?: number; incidentId?: number; progress?: Progress }): Promise<LaunchResult> {
+  async launch(name: string, options: { newRun?: boolean; expectRuns?: number; incidentId?: number; progress?: Progress; actor?: Actor }): Promise<LaunchResult> {
     const { services } = this.deps;
     const campaign = this.campaign(name);
     const { plan, modelVersion } = await this.plan(campaign, options.incidentId, options.progress);
     return launchCampaign(services.db, campaign, plan, {
       newRun: options.newRun, expectRuns: options.expectRuns, incidentId: options.incidentId, modelVersion, currency: services.config.shop.currency, timeZone: services.config.shop.timeZone, now: services.clock(),
-      progress: options.progress,
+      progress: options.progress, actor: options.actor,
     });
   }
 

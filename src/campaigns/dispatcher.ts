@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
+import type { ForgottenAddresses } from '../privacy/forgottenAddresses';
 import type { Mailer, SendOutcome } from '../mail/transport';
 import type { Composer, TemplateBatch } from './composer';
 import { ClaimAhead } from './claimAhead';
@@ -67,6 +68,8 @@ export interface DispatcherDeps {
   worker: string;
   timeZone: string;
   viewsDir: string;
+  /** Addresses erased on request: never mailed, whichever customer row they turn up on again. */
+  forgotten: ForgottenAddresses;
   options?: Partial<DispatchOptions>;
 }
 
@@ -133,7 +136,7 @@ export class Dispatcher {
 
   private async dispatchBatch(due: DueSend[], runs: Map<number, RunInfo>, summary: DispatchSummary): Promise<void> {
     const now = this.deps.clock();
-    const contexts = await loadContexts(this.deps.db, due, new Date(now.getTime() - 366 * 86_400_000));
+    const contexts = await loadContexts(this.deps.db, due, new Date(now.getTime() - 366 * 86_400_000), this.deps.forgotten);
     const early: Move[] = [];
     const toSend: SendContext[] = [];
     // The recent sends were read before this batch: a customer's sends decided to go in it count

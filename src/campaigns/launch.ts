@@ -4,6 +4,7 @@
  * launch of the same campaign is refused unless a new run is asked for.
  */
 import type { EntityManager } from 'typeorm';
+import { Actor, recordAudit, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import type { Progress } from '../progress';
 import { ConflictError } from '../domain/errors';
@@ -33,6 +34,8 @@ export interface LaunchOptions {
   now: Date;
   /** Told how many enrolments are written, for a terminal's progress line. */
   progress?: Progress;
+  /** Who launched it, for the audit log. */
+  actor?: Actor;
 }
 
 const ENROLMENT_COLUMNS = 'run_id, customer_id, holdout, treatment, budget_minor, offer, expected_cost_minor, value_minor, facts, offer_expires_at, enrolled_at';
@@ -59,7 +62,9 @@ export async function launchCampaign(db: Database, campaign: Campaign, plan: Cam
     const runId = await lastRunId(tx, db, campaign.name);
     await insertEnrolments(tx, db, runId, plan, o);
     await scheduleFirstSends(tx, db, runId, campaign, o);
-    return { runId, audience: plan.enrolments.length, treated: plan.treated, holdout: plan.holdout };
+    const result = { runId, audience: plan.enrolments.length, treated: plan.treated, holdout: plan.holdout };
+    await recordAudit(tx, db, o.now, { actor: o.actor ?? SYSTEM_ACTOR, action: 'launch', subject: `run ${runId}`, detail: { campaign: campaign.name, incidentId: o.incidentId ?? null, ...result } });
+    return result;
   });
 }
 

@@ -1,4 +1,5 @@
 /** Steering a run after launch: status, pause, resume, cancel. Each change is one conditional update. */
+import { Actor, recordAudit, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { timeZone } from '../domain/time';
@@ -59,7 +60,7 @@ const MOVES = {
   cancel: { from: ['active', 'paused'], to: 'cancelled' },
 } as const;
 
-export async function changeRunState(db: Database, ref: string, action: keyof typeof MOVES, now: Date): Promise<RunStatus> {
+export async function changeRunState(db: Database, ref: string, action: keyof typeof MOVES, now: Date, actor: Actor = SYSTEM_ACTOR): Promise<RunStatus> {
   const run = await findRun(db, ref);
   const move = MOVES[action];
   const d = db.dialect;
@@ -74,6 +75,7 @@ export async function changeRunState(db: Database, ref: string, action: keyof ty
       await tx.query(`UPDATE sends SET status = 'exited', detail = 'run cancelled' WHERE run_id = ${d.param(0)} AND status IN ('scheduled', 'retry')`, [run.id]);
       await tx.query(`UPDATE enrolments SET exited_at = ${d.param(0)}, exit_reason = 'run-cancelled' WHERE run_id = ${d.param(1)} AND exited_at IS NULL`, [now.toISOString(), run.id]);
     }
+    if (n === 1) await recordAudit(tx, db, now, { actor, action, subject: `run ${run.id}`, detail: { campaign: run.campaign } });
     return n;
   });
   if (changed !== 1) throw new ConflictError(`run ${run.id} is ${run.state}; ${action} needs a run that is ${move.from.join(' or ')}`);

@@ -4,6 +4,8 @@
  * or asked us to stop, and their recent emails for the frequency cap.
  */
 import type { Database } from '../db/database';
+import type { SuppressionReason } from '../db/entities/Campaigns';
+import type { ForgottenAddresses } from '../privacy/forgottenAddresses';
 import { list } from '../db/sqlDialect';
 import { countedOrder } from '../scoring/purchaseLog';
 import type { HistoryFacts } from './audience';
@@ -14,7 +16,7 @@ export interface SendContext {
   email: string | null;
   firstName: string | null;
   consent: 'yes' | 'no' | 'unknown';
-  suppression: 'unsubscribed' | 'bounced' | 'complained' | null;
+  suppression: SuppressionReason | null;
   treatment: 'offer' | 'nostalgia-only' | 'make-good';
   offer: unknown | null;
   offerExpiresAt: string | null;
@@ -30,7 +32,8 @@ export interface SendContext {
   recentSends: Date[];
 }
 
-export async function loadContexts(db: Database, sends: DueSend[], recentSince: Date): Promise<Map<number, SendContext>> {
+/** `forgotten`, when given, marks the addresses erased by `customer forget` (and imported again since) as suppressed. */
+export async function loadContexts(db: Database, sends: DueSend[], recentSince: Date, forgotten?: ForgottenAddresses): Promise<Map<number, SendContext>> {
   const out = new Map<number, SendContext>();
   if (!sends.length) return out;
   const d = db.dialect;
@@ -48,6 +51,10 @@ export async function loadContexts(db: Database, sends: DueSend[], recentSince: 
     `SELECT customer_id, sent_at FROM sends WHERE status = 'sent' AND sent_at > ${d.param(0)} AND customer_id IN (${list(d, customerIds.length, 1)})`,
     [recentSince.toISOString(), ...customerIds],
   );
+  if (forgotten) {
+    const erased = await forgotten.among(rows.filter((r) => r.email && !r.suppression).map((r) => r.email));
+    for (const r of rows) if (erased.has(r.email)) r.suppression = 'forgotten';
+  }
   const byEnrolment = new Map(rows.map((r) => [Number(r.id), r]));
   const recentByCustomer = new Map<number, Date[]>();
   for (const r of recent) {

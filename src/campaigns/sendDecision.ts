@@ -4,6 +4,7 @@
  */
 import { earliestUnderCap } from '../domain/frequencyCap';
 import { insideWindow, nextSendTime } from '../domain/sendWindow';
+import type { SuppressionReason } from '../db/entities/Campaigns';
 import type { CampaignFile } from './definition';
 import type { SendContext } from './sendContext';
 
@@ -11,7 +12,7 @@ export type SendDecision =
   | { kind: 'send' }
   /** `reason`: why the sequence ended (the enrolment's exit reason, as `redemption`), or `purchase` found now. */
   | { kind: 'exit'; reason: string }
-  | { kind: 'suppress'; reason: 'unsubscribed' | 'bounced' | 'complained' | 'no-consent' | 'no-address' }
+  | { kind: 'suppress'; reason: SuppressionReason | 'no-consent' | 'no-address' }
   | { kind: 'defer'; until: Date; reason: 'frequency-cap' | 'quiet-hours' };
 
 export function decideSend(ctx: SendContext, campaign: CampaignFile, now: Date, timeZone: string): SendDecision {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { API_ROLES } from '../auth/apiKeys';
+import { cliActor } from '../audit/auditLog';
 import type { ApiRole } from '../db/entities/ApiKey';
 import { shopStats } from '../db/stats';
 import { NotFoundError } from '../domain/errors';
@@ -35,7 +36,7 @@ export function keysCommands(): Command {
     .option('--json', 'print {id, role, key} as JSON')
     .action(async (opts: { role: ApiRole; label?: string; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const created = await s.apiKeys.create(opts.role, opts.label);
+        const created = await s.apiKeys.create(opts.role, opts.label, cliActor());
         if (opts.json) return printJson(created);
         printLines(`${created.key}`, `(id ${created.id}, role ${created.role}; shown once: store it now)`);
       }),
@@ -58,7 +59,7 @@ export function keysCommands(): Command {
     .option('--json', 'print as JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        if (!(await s.apiKeys.revoke(id))) throw new NotFoundError(`no active key with id ${id}`);
+        if (!(await s.apiKeys.revoke(id, cliActor()))) throw new NotFoundError(`no active key with id ${id}`);
         if (opts.json) return printJson({ id, revoked: true });
         printLines(`revoked ${id}`);
       }),

@@ -5,6 +5,7 @@ import { changeRunState, runStatus } from '../campaigns/runControl';
 import { loadConfig } from '../config';
 import { compileEmail } from '../mail/render';
 import { ConflictError } from '../domain/errors';
+import { cliActor } from '../audit/auditLog';
 import { idOf, withServices } from './context';
 import { printJson, printLines, progressLine, withProgress } from './output';
 
@@ -80,7 +81,7 @@ export function campaignCommands(): Command {
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: { newRun?: boolean; incident?: number; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const r = await withProgress(`launch ${name}`, (progress) => s.campaigns().launch(name, { newRun: opts.newRun, incidentId: opts.incident, progress }));
+        const r = await withProgress(`launch ${name}`, (progress) => s.campaigns().launch(name, { newRun: opts.newRun, incidentId: opts.incident, progress, actor: cliActor() }));
         if (opts.json) return printJson(r);
         printLines(`launched ${name} as run ${r.runId}: ${r.audience} customers, ${r.treated} treated, ${r.holdout} held out`);
       }),
@@ -93,7 +94,7 @@ export function campaignCommands(): Command {
       .option('--json', 'print as JSON')
       .action(async (ref: string, opts: { json?: boolean }, cmd: Command) =>
         withServices(cmd, async (s) => {
-          const status = action === 'status' ? await runStatus(s.db, ref) : await changeRunState(s.db, ref, action, s.clock());
+          const status = action === 'status' ? await runStatus(s.db, ref) : await changeRunState(s.db, ref, action, s.clock(), cliActor());
           if (opts.json) return printJson(status);
           printLines(
             `run ${status.runId} (${status.campaign}): ${status.state}${status.reason ? ` — ${status.reason}` : ''}; ${status.audience} enrolled, ${status.holdout} held out`,

@@ -30,3 +30,11 @@ export function idOf(field: string): (value: string) => number {
     return Number(value);
   };
 }
+
+/** A commander argument parser for `--limit N`-style counts: whole numbers from 1. */
+export function countOf(field: string, unit: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InputError(`"${value}" is not a whole number of ${unit}, 1 or more`, { field });
+    return Number(value);
+  };
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { cliActor } from '../audit/auditLog';
 import { importCustomersFile, importOrdersFile } from '../import/fileImport';
 import { withServices } from './context';
 import { printJson, printLines, progressLine } from './output';
@@ -17,7 +18,7 @@ export function importCommands(): Command {
       withServices(cmd, async (s) => {
         const progress = progressLine(`importing ${path.basename(file)}`);
         const result = await importOrdersFile(file, opts.format, {
-          db: s.db, clock: s.clock, shop: s.config.shop, dryRun: opts.dryRun, onProgress: progress.update,
+          db: s.db, clock: s.clock, shop: s.config.shop, dryRun: opts.dryRun, onProgress: progress.update, actor: cliActor(),
         });
         progress.end();
         if (opts.json) return printJson(result);
@@ -39,7 +40,7 @@ export function importCommands(): Command {
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, opts: { format: 'generic' | 'shopify'; dryRun?: boolean; json?: boolean }, cmd: Command) =>
       withServices(cmd, async (s) => {
-        const result = await importCustomersFile(file, opts.format, { db: s.db, clock: s.clock, shop: s.config.shop, dryRun: opts.dryRun });
+        const result = await importCustomersFile(file, opts.format, { db: s.db, clock: s.clock, shop: s.config.shop, dryRun: opts.dryRun, actor: cliActor() });
         if (opts.json) return printJson(result);
         printLines(
           `${opts.dryRun ? 'Dry run (nothing written): ' : ''}${result.rows} rows read from ${file}`,

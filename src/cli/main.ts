@@ -16,6 +16,7 @@ import { campaignCommands, dispatchCommand } from './campaignCommands';
 import { incidentCommands } from './incidentCommands';
 import { feedbackCommands } from './feedbackCommands';
 import { userCommands } from './userCommands';
+import { auditCommand, customerCommands } from './privacyCommands';
 import { explainCommand, fitCommand, scoreCommand, validateCommand } from './modelCommands';
 
 export function buildProgram(): Command {
@@ -29,6 +30,8 @@ export function buildProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(digestCommand());
   program.addCommand(userCommands());
+  program.addCommand(customerCommands());
+  program.addCommand(auditCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

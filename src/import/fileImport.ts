@@ -1,4 +1,5 @@
 /** Import a file end to end (read, parse, write): what `rekindle import` and the benchmark both run. */
+import { Actor, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import type { Clock } from '../clock';
 import { readCustomersInWorker, readOrdersInWorker } from './readInWorker';
@@ -11,6 +12,8 @@ export interface FileImportOptions {
   shop: { timeZone: string; currency: string };
   dryRun?: boolean;
   onProgress?: (records: number, fractionOfFile: number | undefined) => void;
+  /** Who imported, for the audit log (`cli:<user>`, `console:<email>`). */
+  actor?: Actor;
 }
 
 export async function importOrdersFile(file: string, format: ImportFormat, o: FileImportOptions): Promise<OrderImportSummary> {
@@ -21,6 +24,7 @@ export async function importOrdersFile(file: string, format: ImportFormat, o: Fi
     bulk: true,
     dryRun: o.dryRun,
     now: o.clock,
+    actor: o.actor ?? SYSTEM_ACTOR,
     onProgress: (done) => {
       const { bytesRead, totalBytes } = reader.progress();
       o.onProgress?.(done, totalBytes ? bytesRead / totalBytes : undefined);
@@ -32,6 +36,6 @@ export async function importOrdersFile(file: string, format: ImportFormat, o: Fi
 
 export async function importCustomersFile(file: string, format: 'generic' | 'shopify', o: FileImportOptions): Promise<CustomerImportSummary> {
   const reader = readCustomersInWorker(file, format, { shopTimeZone: o.shop.timeZone });
-  const summary = await importCustomers(o.db, reader.records, { source: `customers:${format}`, file, bulk: true, dryRun: o.dryRun, now: o.clock });
+  const summary = await importCustomers(o.db, reader.records, { source: `customers:${format}`, file, bulk: true, dryRun: o.dryRun, now: o.clock, actor: o.actor ?? SYSTEM_ACTOR });
   return { ...summary, rows: reader.rowsRead() };
 }

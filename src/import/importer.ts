@@ -4,6 +4,7 @@
  * before. A dry run does all the work and then rolls back on purpose.
  */
 import type { EntityManager } from 'typeorm';
+import { Actor, recordAudit } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import { ImportBatch } from '../db/entities';
 import { CustomerFacts, identityOf } from './customerFacts';
@@ -31,6 +32,8 @@ export interface ImportOptions {
   customerCache?: number;
   /** Called after each chunk with the number of records written so far. */
   onProgress?: (records: number) => void;
+  /** Who imported, for the audit log; a batch without one (a webhook's single order) is not audited. */
+  actor?: Actor;
 }
 
 export interface OrderImportSummary {
@@ -140,7 +143,7 @@ export async function importCustomers(db: Database, records: AsyncIterable<Custo
 }
 
 /** Runs `work` in one write transaction with a batch row; rolls back on error or dry run. */
-async function inBatch<T extends { batchId: number | null }>(
+async function inBatch<T extends { batchId: number | null; rows: number }>(
   db: Database,
   options: ImportOptions,
   work: (tx: EntityManager, batchId: number, now: string) => Promise<T>,
@@ -155,9 +158,13 @@ async function inBatch<T extends { batchId: number | null }>(
       });
       const summary = await work(tx, batch.id, now);
       if (options.dryRun) throw new DryRunRollback({ ...summary, batchId: null });
+      const finished = options.now();
       await tx.getRepository(ImportBatch).update(batch.id, {
-        status: 'committed', finishedAt: options.now().toISOString(), counts: JSON.stringify(summary),
+        status: 'committed', finishedAt: finished.toISOString(), counts: JSON.stringify(summary),
       });
+      if (options.actor) {
+        await recordAudit(tx, db, finished, { actor: options.actor, action: 'import', subject: options.file, detail: { batchId: batch.id, source: options.source, rows: summary.rows } });
+      }
       return summary;
     });
   } catch (error) {

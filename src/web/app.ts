@@ -13,6 +13,7 @@ import { loggablePath } from './logPaths';
 import { PublicDeps, publicRoutes } from './routes/public';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/reports';
+import { privacyRoutes } from './routes/privacy';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
 export function createApp(services: Services, options: { publicDeps?: PublicDeps } = {}): Express {
@@ -38,6 +39,7 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.use('/api', checkoutRoutes(services));
   app.use('/api', apiRoutes(services));
   app.use('/api', reportRoutes(services));
+  app.use('/api', privacyRoutes(services));
   app.use('/webhooks', perAddress(limits.perAddress), webhookRoutes(services));
   app.use('/console', consoleRoutes(services));
   app.use(publicRoutes(services, options.publicDeps));

@@ -136,14 +136,17 @@ export class Send {
   detail: string | null;
 }
 
-/** Addresses never to email again: unsubscribed, bounced or complained. */
+/** `forgotten` rows hold no address, only its keyed hash (src/privacy/forgottenAddresses.ts). */
+export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'forgotten';
+
+/** Addresses never to email again: unsubscribed, bounced, complained, or erased on request. */
 @Entity('suppressions')
 export class Suppression {
   @Column({ type: 'varchar', length: 320, primary: true })
   email: string;
 
   @Column({ type: 'varchar', length: 16 })
-  reason: 'unsubscribed' | 'bounced' | 'complained';
+  reason: SuppressionReason;
 
   @Column({ type: 'varchar', length: 40 })
   source: string;

@@ -1,4 +1,5 @@
 import { ApiKey } from './ApiKey';
+import { AuditEntry } from './AuditLog';
 import { CampaignEvent, CampaignRun, Enrolment, Send, Suppression } from './Campaigns';
 import { Code, Feedback, Redemption } from './Codes';
 import { Customer } from './Customer';
@@ -8,5 +9,5 @@ import { CustomerScore, ModelFit } from './Models';
 import { Order } from './Order';
 import { StaffSession, StaffUser } from './Staff';
 
-export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback, StaffUser, StaffSession };
-export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback, StaffUser, StaffSession];
+export { ApiKey, CampaignEvent, CampaignRun, Customer, CustomerScore, Enrolment, ImportBatch, Incident, IncidentCustomer, IncidentUpdate, ModelFit, Order, Send, Suppression, Code, Redemption, Feedback, StaffUser, StaffSession, AuditEntry };
+export const entities = [Customer, Order, ImportBatch, ApiKey, ModelFit, CustomerScore, CampaignRun, Enrolment, Send, Suppression, CampaignEvent, Incident, IncidentCustomer, IncidentUpdate, Code, Redemption, Feedback, StaffUser, StaffSession, AuditEntry];

@@ -7,11 +7,13 @@
  * second lands on the run the first made.
  */
 import express, { Request, Response } from 'express';
+import { consoleActor } from '../../audit/auditLog';
 import { ConflictError, InputError, NotFoundError } from '../../domain/errors';
 import { formatMoney } from '../../domain/money';
 import type { Services } from '../../wiring';
 import { count, dateTimeText, money } from './format';
 import type { ConsoleContext, ConsoleRoute } from './index';
+import { staffOf } from './staff';
 import { framedHtml } from './outbox';
 import { keepEmails, previewEmail, sendEmail, stepOf } from './previewEmails';
 
@@ -116,7 +118,7 @@ async function launch(ctx: ConsoleContext, req: Request, res: Response): Promise
   const expectRuns = Number(expected);
   const at = (runId: number, flag: string) => `${ctx.views.base}/console/runs/${runId}?${flag}=1`;
   try {
-    const result = await ctx.services.campaigns().launch(name, { newRun: expectRuns > 0, expectRuns, incidentId });
+    const result = await ctx.services.campaigns().launch(name, { newRun: expectRuns > 0, expectRuns, incidentId, actor: consoleActor(staffOf(res).email) });
     res.redirect(303, at(result.runId, 'launched'));
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;

@@ -7,11 +7,13 @@
 import express, { Request, Response } from 'express';
 import { changeRunState, findRun, runStatus, RunStatus } from '../../campaigns/runControl';
 import { ConflictError, NotFoundError } from '../../domain/errors';
+import { consoleActor } from '../../audit/auditLog';
 import { reportCsv } from '../../reporting/reportCsv';
 import { runReport } from '../../reporting/runReport';
 import type { Services } from '../../wiring';
 import { count, dateTimeText, instantsInWords } from './format';
 import type { ConsoleContext, ConsoleRoute } from './index';
+import { staffOf } from './staff';
 import { loadReport, reportView } from './runReportView';
 
 const form = express.urlencoded({ extended: false, limit: '8kb' });
@@ -74,7 +76,7 @@ async function steer(ctx: ConsoleContext, req: Request, res: Response, action: A
   const runId = runIdOf(req);
   const { services } = ctx;
   try {
-    await changeRunState(services.db, String(runId), action, services.clock());
+    await changeRunState(services.db, String(runId), action, services.clock(), consoleActor(staffOf(res).email));
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const now = await runStatus(services.db, String(runId));

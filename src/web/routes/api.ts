@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../../wiring';
-import { allow } from '../auth';
+import { allow, callerKeyId } from '../auth';
+import { apiActor } from '../../audit/auditLog';
 import { jsonBody } from '../apiLimits';
 import { importOrders } from '../../import/importer';
 import { ordersFromApiBody } from '../../import/formats/apiOrder';
@@ -17,7 +18,7 @@ export function apiRoutes(services: Services): Router {
   const router = Router();
   router.post('/orders', allow(services.apiKeys, 'marketer'), jsonBody(ORDERS_BODY_LIMIT), async (req, res) => {
     const records = ordersFromApiBody(req.body, { shopTimeZone: services.config.shop.timeZone });
-    const summary = await importOrders(services.db, records, { source: 'api', file: 'request', now: services.clock });
+    const summary = await importOrders(services.db, records, { source: 'api', file: 'request', now: services.clock, actor: apiActor(callerKeyId(res) as string) });
     res.status(200).json(summary);
   });
   router.use(adviceRoutes(services));

@@ -101,6 +101,8 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(text(page.text)).toMatch(/Step 1 100% (\d+) of \1 settled 0 \1 0 0 0 0/);
     for (let i = 0; i < 2; i++) expect((await marketer.post('/console/runs/1/pause')).location).toBe('/console/runs/1');
     expect(await state(1)).toBe('paused');
+    const audit: { actor: string; action: string }[] = await shop.services.db.reader.query("SELECT actor, action FROM audit_log WHERE action IN ('launch', 'pause') ORDER BY id");
+    expect(audit).toEqual([{ actor: 'console:marketer@shop.test', action: 'launch' }, { actor: 'console:marketer@shop.test', action: 'pause' }]);
     const overview = text((await owner.get('/console')).text);
     expect(overview).toMatch(/Run 1 \(spring-hello\) is paused: paused by the marketer at \d+ \w+ \d{4} at \d\d:\d\d Open run 1/);
     expect((await marketer.get('/console/runs/1')).text).toContain('action="/console/runs/1/resume"');
