@@ -13,7 +13,9 @@ import pino from 'pino';
 import { parseSettings } from '../src/config';
 import { createApp } from '../src/web/app';
 import { CONSOLE_TABLES } from '../src/web/console/index';
-import { wire } from '../src/wiring';
+import { IMPORT_JOB } from '../src/web/console/import';
+import { jobBoardOf } from '../src/web/console/jobs';
+import { Services, wire } from '../src/wiring';
 import { seedBigRun } from './bigRun';
 import { fmt, peakRssMb, report } from './support';
 
@@ -25,6 +27,7 @@ const PASSWORD = 'bench bench bench bench';
 /** Values for the path parameters of the seeded shop; a parameter missing here fails the bench. */
 const PARAMS: Record<string, string> = {
   name: 'bench', campaign: 'bench', runId: '1', run: '1', id: '1', customerId: '1', step: '1', sendId: '1', email: 'c1@example.com',
+  incidentId: '1',
 };
 
 /** Pages reached with a query string as well as the bare route. */
@@ -54,6 +57,21 @@ async function signIn(base: string, email: string): Promise<string> {
   return session.split(';')[0];
 }
 
+/**
+ * What the data pages' parameters name (issue 13): incident 1, affecting every customer, and a
+ * finished import job (jobs live in the server's memory, so the bench starts one).
+ */
+async function seedDataPages(services: Services): Promise<void> {
+  await services.db.write(async (tx) => {
+    await tx.query("INSERT INTO incidents (id, title, description, make_good_kind, make_good_value, currency, status, created_at) VALUES (1, 'Late parcels', 'We shipped your order late.', 'amount', '10.00', 'EUR', 'open', '2025-06-01T00:00:00.000Z')");
+    await tx.query('INSERT INTO incident_customers (incident_id, customer_id, harmed_minor) SELECT 1, id, 1000 FROM customers');
+  });
+  const summary = { batchId: 1, dryRun: false, rows: 1, orders: { inserted: 1, updated: 0, unchanged: 0 }, customers: { inserted: 1, updated: 0 }, excluded: { cancelled: 0, refunded: 0, duplicates: 0 } };
+  const job = jobBoardOf(services).start(IMPORT_JOB, 'Orders: generic CSV from bench.csv', async () => summary);
+  while (job.state === 'running') await new Promise((resolve) => setTimeout(resolve, 10));
+  PARAMS.jobId = job.id;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-console-'));
   const config = parseSettings({
@@ -66,6 +84,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const seeded = await seedBigRun(services, CUSTOMERS);
+    await seedDataPages(services);
     await services.staffUsers.create({ email: 'owner@bench.test', role: 'owner', name: 'Bench Owner', password: PASSWORD });
     const cookie = await signIn(base, 'owner@bench.test');
     const urls = [...new Set([...CONSOLE_TABLES.flat().filter((r) => r.method === 'get').map((r) => `/console${fill(r.path)}`.replace(/\/$/, '')), ...EXTRA])];

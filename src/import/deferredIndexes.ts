@@ -20,6 +20,9 @@ export const CUSTOMER_INDEXES: readonly IndexDefinition[] = [
   // Rebuilding the unique index also proves the import created no customer twice.
   { name: 'customers_external_id', table: 'customers', columns: 'external_id', unique: true },
   { name: 'customers_email', table: 'customers', columns: 'email' },
+  // The console's name search (1732397300000-CustomerSearch).
+  { name: 'customers_first_name_lower', table: 'customers', columns: 'lower(first_name)' },
+  { name: 'customers_last_name_lower', table: 'customers', columns: 'lower(last_name)' },
 ];
 
 export class DeferredIndexes {

@@ -17,6 +17,7 @@ import { latestModel, StoredModel } from './modelStore';
 import { loadPurchaseLog } from './purchaseLog';
 import { storeScores } from './scoreStore';
 import { ScoreTable, scoreTable } from './scoreTable';
+import { recordScoreOverview } from './scoreOverview';
 import { budgetPolicy, calendarDay, numberIn, offerLadder } from './settings';
 
 /** Numbers may arrive as text (flags, query strings): each is checked, and named when wrong. */
@@ -91,7 +92,9 @@ export async function scoreCustomers(services: ModelServices, request: ScoreRequ
     harms: await openHarms(db, policy),
     progress,
   });
-  await storeScores(db, table, { modelVersion: model.version, asOf: settings.asOf, scoredAt: services.clock().toISOString() }, progress);
+  const key = { modelVersion: model.version, asOf: settings.asOf, scoredAt: services.clock().toISOString() };
+  await storeScores(db, table, key, progress);
+  await recordScoreOverview(db, config, table, key);
   return { ...settings, table };
 }
 

@@ -39,7 +39,7 @@ describe('a bulk (file) import on a real SQLite file', () => {
 
   it('into an empty shop: builds the deferred indexes as the migration defines them and turns foreign keys back on', async () => {
     const migrated = await indexes();
-    expect(migrated.map((i) => i.name)).toEqual(['customers_email', 'customers_external_id', 'orders_customer_day']);
+    expect(migrated.map((i) => i.name)).toEqual(['customers_email', 'customers_external_id', 'customers_first_name_lower', 'customers_last_name_lower', 'orders_customer_day']);
     const orders = history(CHUNK * 2 + 37, 900);
     const summary = await importOrders(s.db, stream(orders), bulk);
     expect(summary.orders).toEqual({ inserted: orders.length, updated: 0, unchanged: 0 });

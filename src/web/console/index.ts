@@ -9,6 +9,10 @@ import { ConflictError, ForbiddenError as DomainForbidden, InputError, NotFoundE
 import type { Services } from '../../wiring';
 import { closeIfUnread } from '../errors';
 import { loggablePath } from '../logPaths';
+import { customersRoutes } from './customers';
+import { importRoutes } from './import';
+import { incidentsRoutes } from './incidents';
+import { modelRoutes } from './model';
 import { keysRoutes } from './keys';
 import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
@@ -66,6 +70,10 @@ export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
   keysRoutes,
   outboxRoutes,
   campaignsRoutes,
+  modelRoutes,
+  customersRoutes,
+  incidentsRoutes,
+  importRoutes,
 ];
 
 /**

@@ -33,7 +33,7 @@ export interface PageModel {
 }
 
 export class ConsoleRenderer {
-  readonly assets: { stylesheet: Asset; charts: Asset; chartjs: Asset };
+  readonly assets: { stylesheet: Asset; charts: Asset; chartjs: Asset; jobs: Asset };
   private readonly templates = new Map<string, Handlebars.TemplateDelegate>();
   private readonly layout: Handlebars.TemplateDelegate;
 
@@ -54,6 +54,7 @@ export class ConsoleRenderer {
       stylesheet: asset('console', 'css', 'text/css; charset=utf-8', readFileSync(path.join(dir, 'console.css'))),
       charts: asset('charts', 'js', 'text/javascript; charset=utf-8', readFileSync(path.join(dir, 'charts.js'))),
       chartjs: asset('chart', 'js', 'text/javascript; charset=utf-8', chartjs),
+      jobs: asset('jobs', 'js', 'text/javascript; charset=utf-8', readFileSync(path.join(dir, 'jobs.js'))),
     };
   }
 
@@ -83,6 +84,6 @@ export class ConsoleRenderer {
 
   private assetPaths() {
     const at = (a: Asset) => `${this.base}/console${a.path}`;
-    return { stylesheet: at(this.assets.stylesheet), charts: at(this.assets.charts), chartjs: at(this.assets.chartjs) };
+    return { stylesheet: at(this.assets.stylesheet), charts: at(this.assets.charts), chartjs: at(this.assets.chartjs), jobs: at(this.assets.jobs) };
   }
 }

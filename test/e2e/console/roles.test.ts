@@ -36,6 +36,7 @@ describe('every console route, for owners and marketers', () => {
       name: 'nostalgia-winback', campaign: 'nostalgia-winback', runId: String(launched.runId), run: String(launched.runId),
       step: '1', sendId: String(send.id), send: String(send.id), customerId: String(send.customerId),
       userId: String(spare.id), email: spare.email, keyId: key.id,
+      incidentId: '1', jobId: 'no-such-job',
     };
   });
   afterAll(async () => {

@@ -1,0 +1,55 @@
+/**
+ * Finding customers by what support staff know of them: an email (or its start), a name (first,
+ * last, or "first last"), the shop's customer id or our id. Every branch is an index range read
+ * (customers_email, and the lower-cased name indexes of the CustomerSearch migration), so a
+ * search costs the same with a hundred customers or a million.
+ */
+import type { Database } from '../../db/database';
+
+export interface FoundCustomer {
+  id: number;
+  email: string | null;
+  name: string;
+  externalId: string | null;
+}
+
+const LIMIT = 50;
+
+interface Row {
+  id: number;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  external_id: string | null;
+}
+
+export async function searchCustomers(db: Database, query: string): Promise<FoundCustomer[]> {
+  const text = query.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (text === '') return [];
+  const d = db.dialect;
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return d.param(params.length - 1);
+  };
+  // `column >= prefix AND column < prefix + U+FFFF` is the prefix match an index can serve.
+  const starts = (column: string, prefix: string) => `(${column} >= ${p(prefix)} AND ${column} < ${p(`${prefix}\uffff`)})`;
+  const words = text.split(' ');
+  let where: string;
+  if (text.includes('@') || words.length === 1) {
+    const alternatives = [starts('email', text)];
+    if (!text.includes('@')) alternatives.push(starts('lower(first_name)', text), starts('lower(last_name)', text), `external_id = ${p(query.trim())}`);
+    if (/^\d{1,9}$/.test(text)) alternatives.push(`id = ${p(Number(text))}`);
+    where = alternatives.join(' OR ');
+  } else {
+    where = `${starts('lower(first_name)', words[0])} AND ${starts('lower(last_name)', words.slice(1).join(' '))}`;
+  }
+  const rows: Row[] = await db.reader.query(`SELECT id, email, first_name, last_name, external_id FROM customers WHERE ${where} ORDER BY id LIMIT ${LIMIT + 1}`, params);
+  return rows.map((r) => ({ id: Number(r.id), email: r.email, name: nameOf(r), externalId: r.external_id }));
+}
+
+export function nameOf(r: { first_name: string | null; last_name: string | null }): string {
+  return [r.first_name, r.last_name].filter((part) => part).join(' ');
+}
+
+export const SEARCH_LIMIT = LIMIT;
