@@ -115,12 +115,12 @@ export class CampaignService {
     };
   }
 
-  async launch(name: string, options: { newRun?: boolean; incidentId?: number; progress?: Progress; actor?: Actor }): Promise<LaunchResult> {
+  async launch(name: string, options: { newRun?: boolean; expectRuns?: number; incidentId?: number; progress?: Progress; actor?: Actor }): Promise<LaunchResult> {
     const { services } = this.deps;
     const campaign = this.campaign(name);
     const { plan, modelVersion } = await this.plan(campaign, options.incidentId, options.progress);
     return launchCampaign(services.db, campaign, plan, {
-      newRun: options.newRun, incidentId: options.incidentId, modelVersion, currency: services.config.shop.currency, timeZone: services.config.shop.timeZone, now: services.clock(),
+      newRun: options.newRun, expectRuns: options.expectRuns, incidentId: options.incidentId, modelVersion, currency: services.config.shop.currency, timeZone: services.config.shop.timeZone, now: services.clock(),
       progress: options.progress, actor: options.actor,
     });
   }

@@ -22,6 +22,11 @@ export interface LaunchResult {
 
 export interface LaunchOptions {
   newRun?: boolean;
+  /**
+   * Launch only if the campaign has exactly this many runs: the count a confirmation page showed,
+   * so a second submit of the same confirmation finds one run more and launches nothing.
+   */
+  expectRuns?: number;
   incidentId?: number;
   modelVersion?: number | null;
   currency: string;
@@ -44,6 +49,9 @@ export async function launchCampaign(db: Database, campaign: Campaign, plan: Cam
     const [{ runs }] = await tx.query(`SELECT COUNT(*) AS runs FROM campaign_runs WHERE campaign = ${db.dialect.param(0)}`, [campaign.name]);
     if (Number(runs) > 0 && !o.newRun) {
       throw new ConflictError(`campaign "${campaign.name}" was launched already; pass --new-run to launch it again for a new run`);
+    }
+    if (o.expectRuns !== undefined && Number(runs) !== o.expectRuns) {
+      throw new ConflictError(`campaign "${campaign.name}" has ${runs} runs, not the ${o.expectRuns} this launch was confirmed with: it was launched in the meantime, so nothing was launched again`);
     }
     const now = o.now.toISOString();
     const { ladder: _ladder, ...definition } = campaign;

@@ -9,7 +9,7 @@ import { waitingCases, WaitingCases } from '../feedback/inbox';
 import { timeZone } from '../domain/time';
 import { percent, points, shareOf, withInterval } from './figures';
 import type { RunReport } from './reportTypes';
-import { runReport } from './runReport';
+import { DEFAULT_ATTRIBUTION_DAYS, runReport } from './runReport';
 
 /** The outbox folder digests land in, beside the campaigns' folders. */
 export const DIGEST_FOLDER = 'owner-digests';
@@ -47,15 +47,17 @@ export async function collectDigest(services: Services): Promise<DigestContent> 
   const { db, config } = services;
   const now = services.clock().getTime();
   const p = (i: number) => db.dialect.param(i);
-  const candidates: { id: number; state: string }[] = await db.reader.query(
-    `SELECT id, state FROM campaign_runs WHERE launched_at >= ${p(0)} ORDER BY id`,
+  const candidates: { id: number; state: string; launched_at: string; definition: string }[] = await db.reader.query(
+    `SELECT id, state, launched_at, definition FROM campaign_runs WHERE launched_at >= ${p(0)} ORDER BY id`,
     [new Date(now - LOOK_BACK_DAYS * DAY).toISOString()],
   );
   const runs: DigestRun[] = [];
   for (const c of candidates) {
-    const report = await runReport(services, Number(c.id));
     const running = c.state === 'active' || c.state === 'paused';
-    if (running || report.window.open || Date.parse(report.window.to) >= now - RECENT_DAYS * DAY) runs.push({ state: c.state, report });
+    // The report's own window end, known before the report: an ended run long past it is not read at all (the console's overview shows this digest on every visit).
+    const windowTo = Date.parse(c.launched_at) + ((JSON.parse(c.definition) as { attributionWindowDays?: number }).attributionWindowDays ?? DEFAULT_ATTRIBUTION_DAYS) * DAY;
+    if (!running && windowTo < now - RECENT_DAYS * DAY) continue;
+    runs.push({ state: c.state, report: await runReport(services, Number(c.id)) });
   }
   const [counts] = await db.reader.query(`SELECT COUNT(*) AS total, SUM(CASE WHEN at >= ${p(0)} THEN 1 ELSE 0 END) AS recent FROM feedback`, [
     new Date(now - 7 * DAY).toISOString(),

@@ -44,7 +44,7 @@ export async function findReportRun(db: Database, ref: string | number): Promise
 
 const DAY_MS = 86_400_000;
 /** Order days are in the shop's time zone: one day of slack either side covers every zone. */
-const dayBounds = (w: Window) => [new Date(Date.parse(w.from) - DAY_MS).toISOString().slice(0, 10), new Date(Date.parse(w.to) + DAY_MS).toISOString().slice(0, 10)];
+export const dayBounds = (w: Window) => [new Date(Date.parse(w.from) - DAY_MS).toISOString().slice(0, 10), new Date(Date.parse(w.to) + DAY_MS).toISOString().slice(0, 10)];
 
 export interface OutcomeRow {
   holdout: boolean;

@@ -17,6 +17,7 @@ import { modelRoutes } from './model';
 import { keysRoutes } from './keys';
 import { outboxRoutes } from './outbox';
 import { overviewRoutes } from './overview';
+import { campaignsRoutes } from './campaigns';
 import { ConsoleRenderer } from './render';
 import { requireCsrf, requireSession } from './session';
 import { signInRoutes } from './signIn';
@@ -69,6 +70,7 @@ export const CONSOLE_TABLES: readonly (readonly ConsoleRoute[])[] = [
   usersRoutes,
   keysRoutes,
   outboxRoutes,
+  campaignsRoutes,
   modelRoutes,
   customersRoutes,
   incidentsRoutes,

@@ -1,18 +1,12 @@
-/** The console's first page. A placeholder listing the sections until the campaigns overview replaces it. */
+/** /console: the overview (overviewModel.ts): running campaigns, the week's headline figures, feedback waiting, alerts. */
 import type { ConsoleRoute } from './index';
-import { navFor } from './nav';
-import { staffOf } from './staff';
+import { overviewModel } from './overviewModel';
 
 export const overviewRoutes: ConsoleRoute[] = [
   {
     method: 'get',
     path: '/',
     roles: ['marketer'],
-    handlers: (ctx) => [
-      (_req, res) => {
-        const sections = navFor(staffOf(res).role, 'overview', ctx.views.base).slice(1);
-        ctx.views.page(res, 'overview', { title: 'Overview', section: 'overview', sections });
-      },
-    ],
+    handlers: (ctx) => [async (_req, res) => ctx.views.page(res, 'overview', await overviewModel(ctx.services))],
   },
 ];
