@@ -38,7 +38,7 @@ SELECT ${d.param(0)}, e.id, e.customer_id, e.run_id, s.id, e.offer, r.currency, 
 ON CONFLICT DO NOTHING`;
     // All of a group's statements are queued at once: the driver runs them back to back on its
     // one connection, in this order, instead of waiting for this thread between each two.
-    this.inserts = new GroupCommit(db, (tx, attempts) => Promise.all(attempts.map((a) => db.execute(tx, sql, [a.code, a.at, a.sendId, a.at]))));
+    this.inserts = new GroupCommit(db, (exec, attempts) => Promise.all(attempts.map((a) => exec(sql, [a.code, a.at, a.sendId, a.at]))));
   }
 
   async issue(sendId: number, now: Date): Promise<IssueOutcome> {
@@ -54,7 +54,7 @@ ON CONFLICT DO NOTHING`;
 
   /** Null when nothing explains it but a collision of the fresh code: then try another. */
   private async whyNotIssued(sendId: number, now: string): Promise<IssueOutcome | null> {
-    const [row] = await this.db.reader.query(
+    const [row] = await this.db.hot.rows<{ offer: string | null; offer_expires_at: string | null; code: string | null }>(
       `SELECT e.offer, e.offer_expires_at, k.code FROM sends s JOIN enrolments e ON e.id = s.enrolment_id
          LEFT JOIN codes k ON k.enrolment_id = e.id WHERE s.id = ${this.db.dialect.param(0)}`,
       [sendId],

@@ -6,10 +6,10 @@
  * job is committed. If a group fails, its jobs are retried one transaction each, so one bad job
  * never takes the others down with it.
  */
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import type { Exec } from '../db/hotPath';
 
-type Work<J, R> = (tx: EntityManager, jobs: readonly J[]) => Promise<R[]>;
+type Work<J, R> = (exec: Exec, jobs: readonly J[]) => Promise<R[]>;
 
 interface Waiting<J, R> {
   job: J;
@@ -35,7 +35,7 @@ export class GroupCommit<J, R> {
     while (this.pending.length) {
       const group = this.pending.splice(0, this.maxGroup);
       try {
-        const results = await this.db.write((tx) => this.work(tx, group.map((g) => g.job)));
+        const results = await this.db.hot.write((exec) => this.work(exec, group.map((g) => g.job)));
         group.forEach((g, i) => g.resolve(results[i]));
       } catch (error) {
         if (group.length === 1) group[0].reject(error);
@@ -47,7 +47,7 @@ export class GroupCommit<J, R> {
 
   private async alone(g: Waiting<J, R>): Promise<void> {
     try {
-      const [result] = await this.db.write((tx) => this.work(tx, [g.job]));
+      const [result] = await this.db.hot.write((exec) => this.work(exec, [g.job]));
       g.resolve(result);
     } catch (error) {
       g.reject(error);
