@@ -6,7 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { formTo, postForm } from '../../src/demo/pageForms';
+import { anOffer, NOW, tokensFor } from '../support/campaignFixtures';
 import { rekindle } from '../support/cli';
+import { listenCustomer } from '../support/customerApp';
+import { testServices } from '../support/services';
 
 const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
 const SAMPLE = path.resolve(__dirname, '../../samples/cdnow/CDNOW_sample.txt');
@@ -112,5 +116,28 @@ describe('PostgreSQL', () => {
     expect(pg.window).toEqual({ from: expect.stringMatching(/^1998-07-01T10:00/), to: expect.stringMatching(/^1998-07-31T10:00/), open: false });
     expect(pg.predictedVsActual.treated.predictedPurchases).toBeGreaterThan(0);
     expect({ ...pg, runId: 0, window: null }).toEqual({ ...sqlite, runId: 0, window: null });
+  });
+
+  it('serves the hot path (landing views, concurrent redeems, opens) through TypeORM on PostgreSQL', async () => {
+    const s = await testServices({ DATABASE_URL: url }, () => NOW);
+    const http = await listenCustomer(s, { limits: { actions: 1000 } });
+    try {
+      const [one, other] = [await anOffer(s.db), await anOffer(s.db)];
+      const pages = await Promise.all([one, other].map((o) => fetch(http.url(`/w/${tokensFor(s.signer(), o.sendId).landing}`)).then((r) => r.text())));
+      const forms = pages.map((page) => formTo(page, '/r/'));
+      const posts = [...Array(20).fill(forms[0]), forms[1]].map((form) => postForm(http.url(form.action), form.fields));
+      expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(21).fill(303));
+      await fetch(http.url(`/o/${tokensFor(s.signer(), one.sendId).open}`));
+      const codes = await s.db.reader.query('SELECT enrolment_id FROM codes WHERE enrolment_id IN ($1, $2) ORDER BY enrolment_id', [one.enrolmentId, other.enrolmentId]);
+      expect(codes.map((c: { enrolment_id: number }) => Number(c.enrolment_id))).toEqual([one.enrolmentId, other.enrolmentId]);
+      const events = await s.db.reader.query('SELECT type, customer_id, run_id FROM events WHERE send_id = $1 ORDER BY id', [one.sendId]);
+      expect(events.map((e: { type: string; customer_id: number; run_id: number }) => [e.type, Number(e.customer_id), Number(e.run_id)])).toEqual([
+        ['landing', one.customerId, one.runId],
+        ['open', one.customerId, one.runId],
+      ]);
+    } finally {
+      await http.close();
+      await s.dispose();
+    }
   });
 });
