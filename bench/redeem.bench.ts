@@ -1,15 +1,22 @@
 /**
- * The customer's side under load (issue 6). A child process serves the real app (helmet,
+ * The customer's side under load (issues 6 and 16). A child process serves the real app (helmet,
  * request logging into /dev/null, rate limiters with a very high ceiling, the public routes and
- * the checkout API) on a fresh SQLite file with 120,000 offers, and, on a second port, a bare
- * express route doing one SQLite UPDATE through the same write queue: the yardstick. This process
- * drives both with autocannon, 50 connections on loopback, in the same run:
+ * the checkout API) on a fresh SQLite file with 120,000 offers and, on ports of their own, two
+ * bare express routes:
+ *
+ *   bare    one prepared UPDATE per request through plain node-sqlite3 (its own file, WAL,
+ *           synchronous=NORMAL as the app's), no ORM, no queue: the yardstick (issue 16)
+ *   queued  one UPDATE through Rekindle's own stack (TypeORM transaction on the write queue):
+ *           shown for what the stack itself costs, not a target
+ *
+ * This process drives all of them with autocannon, 50 connections on loopback, in the same run:
  *
  *   redeem  POST /r/<token> (CSRF token in the body) on fresh offers, each issuing a code:
- *           at least 70% of the bare route's requests/s, p99 at most 50 ms
- *   landing GET /w/<token> on different customers' pages (each recording a view): at least 2,000/s
+ *           at least 50% of the yardstick's requests/s
+ *   landing GET /w/<token> on different customers' pages (each recording a view): at least 70%
  *
- * Three interleaved rounds each; the best round counts (the box may be shared, as in render.bench).
+ * and both with p99 at most 50 ms. Three interleaved rounds each; the best round counts (the box
+ * may be shared, as in render.bench).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +26,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import express from 'express';
 import pino from 'pino';
+import sqlite3 from 'sqlite3';
 import { parseSettings } from '../src/config';
 import { createCsrf } from '../src/web/customer/csrf';
 import { wire } from '../src/wiring';
@@ -30,13 +38,14 @@ const OFFERS = 120_000;
 const CONNECTIONS = 50;
 const SECONDS = 5;
 const ROUNDS = 3;
-const TARGET_SHARE = 0.7;
+const TARGET_REDEEM = 0.5;
+const TARGET_LANDING = 0.7;
 const TARGET_P99_MS = 50;
-const TARGET_LANDING = 2_000;
 
 interface Plan {
   appPort: number;
   barePort: number;
+  queuedPort: number;
   redeem: { path: string; body: string }[];
   landing: string[];
 }
@@ -54,8 +63,8 @@ async function serve(dir: string): Promise<void> {
   const csrf = createCsrf({ current: services.secret().key });
   const tokens = offers.map((o) => tokensFor(services.signer(), o.sendId, expiresAt));
   const app = customerApp(services, { limits: { pages: 1e9, actions: 1e9, pixels: 1e9 } });
-  const bare = express();
-  bare.post('/bare/:id', async (req, res) => {
+  const queued = express();
+  queued.post('/bare/:id', async (req, res) => {
     const id = Number(req.params.id) % 1000;
     await services.db.write((tx) => services.db.execute(tx, 'UPDATE bench_counter SET hits = hits + 1 WHERE id = ?', [id]));
     res.status(204).end();
@@ -65,7 +74,8 @@ async function serve(dir: string): Promise<void> {
   });
   const plan: Plan = {
     appPort: await listen(app),
-    barePort: await listen(bare),
+    barePort: await listen(await bareApp(path.join(dir, 'bare.sqlite'))),
+    queuedPort: await listen(queued),
     redeem: tokens.map((t) => ({ path: `/r/${t.redeem}`, body: `csrf=${csrf.token('redeem', t.redeem)}` })),
     landing: tokens.slice(0, 5000).map((t) => `/w/${t.landing}`),
   };
@@ -73,6 +83,20 @@ async function serve(dir: string): Promise<void> {
   // An orderly exit, so `node --cpu-prof` can write the server's profile.
   process.once('SIGINT', () => process.exit(0));
   process.stdout.write('ready\n');
+}
+
+/** The yardstick: express and one prepared UPDATE on a plain node-sqlite3 connection, nothing else. */
+async function bareApp(file: string): Promise<express.Express> {
+  const db = new sqlite3.Database(file);
+  const run = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+  await run('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, hits INTEGER NOT NULL)');
+  await run(`INSERT INTO bench_counter (id, hits) SELECT value, 0 FROM json_each('${JSON.stringify(Array.from({ length: 1000 }, (_, i) => i))}')`);
+  const update = db.prepare('UPDATE bench_counter SET hits = hits + 1 WHERE id = ?');
+  const bare = express();
+  bare.post('/bare/:id', (req, res, next) => {
+    update.run(Number(req.params.id) % 1000, (error: Error | null) => (error ? next(error) : res.status(204).end()));
+  });
+  return bare;
 }
 
 interface Measured {
@@ -106,6 +130,7 @@ async function main(): Promise<void> {
     const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as Plan;
     const app = `http://127.0.0.1:${plan.appPort}`;
     const bareUrl = `http://127.0.0.1:${plan.barePort}`;
+    const queuedUrl = `http://127.0.0.1:${plan.queuedPort}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     let next = 0;
     const bare = (request: autocannon.Request, i: number): autocannon.Request => ({ ...request, method: 'POST', path: `/bare/${i}` });
@@ -115,11 +140,12 @@ async function main(): Promise<void> {
     };
     const landing = (request: autocannon.Request, i: number): autocannon.Request => ({ ...request, method: 'GET', path: plan.landing[i % plan.landing.length] });
     await load(bareUrl, bare, 2);
+    await load(queuedUrl, bare, 1);
     await load(app, redeem, 1);
     await load(app, landing, 1);
     const rounds: Round[] = [];
     // Interleaved, so a neighbour's burst on this shared box lands on all three alike.
-    for (let r = 0; r < ROUNDS; r++) rounds.push({ bare: await load(bareUrl, bare), redeem: await load(app, redeem), landing: await load(app, landing) });
+    for (let r = 0; r < ROUNDS; r++) rounds.push({ bare: await load(bareUrl, bare), queued: await load(queuedUrl, bare), redeem: await load(app, redeem), landing: await load(app, landing) });
     if (next > plan.redeem.length) throw new Error(`ran out of fresh offers (${next} requests for ${plan.redeem.length}); raise OFFERS`);
     summarise(rounds);
   } finally {
@@ -130,6 +156,7 @@ async function main(): Promise<void> {
 
 interface Round {
   bare: Measured;
+  queued: Measured;
   redeem: Measured;
   landing: Measured;
 }
@@ -142,31 +169,34 @@ function best(rounds: Round[], endpoint: keyof Round): Measured {
 }
 
 function summarise(rounds: Round[]): void {
-  const [bare, redeemed, landing] = [best(rounds, 'bare'), best(rounds, 'redeem'), best(rounds, 'landing')];
-  const share = redeemed.rps / bare.rps;
+  const [bare, queued, redeemed, landing] = [best(rounds, 'bare'), best(rounds, 'queued'), best(rounds, 'redeem'), best(rounds, 'landing')];
+  const redeemShare = redeemed.rps / bare.rps;
+  const landingShare = landing.rps / bare.rps;
   const clean = (m: Measured, expected: string) => m.errors === 0 && Object.entries(m.statuses).every(([k, n]) => k === expected || n === 0);
   const checks = {
-    share: share >= TARGET_SHARE,
-    p99: redeemed.p99 <= TARGET_P99_MS,
-    landing: landing.rps >= TARGET_LANDING,
-    statuses: rounds.every((r) => clean(r.redeem, '3xx') && clean(r.landing, '2xx') && clean(r.bare, '2xx')),
+    redeem: redeemShare >= TARGET_REDEEM,
+    landing: landingShare >= TARGET_LANDING,
+    p99: redeemed.p99 <= TARGET_P99_MS && landing.p99 <= TARGET_P99_MS,
+    statuses: rounds.every((r) => clean(r.redeem, '3xx') && clean(r.landing, '2xx') && clean(r.bare, '2xx') && clean(r.queued, '2xx')),
   };
-  const row = (name: string, m: Measured, target: string) => `| ${name} | ${fmt(m.rps)} | ${m.p50} | ${m.p99} | ${target} |`;
+  const pct = (share: number) => `${Math.round(share * 100)}%`;
+  const row = (name: string, m: Measured, share: string, target: string) => `| ${name} | ${fmt(m.rps)} | ${share} | ${m.p50} | ${m.p99} | ${target} |`;
   const each = (endpoint: keyof Round) => rounds.map((r) => `${fmt(r[endpoint].rps)}/s p99 ${r[endpoint].p99} ms`).join('; ');
   const markdown = [
-    '## Redeem and landing page (issue 6)',
+    '## Redeem and landing page (issues 6 and 16)',
     '',
-    `${CONNECTIONS} connections on loopback; autocannon in this process, the server (the real app with request logging and rate limiters, SQLite in WAL mode, ${fmt(OFFERS)} offers) in another. ${ROUNDS} interleaved rounds of ${SECONDS} s per endpoint; the best round's requests/s and the best p99 count.`,
+    `${CONNECTIONS} connections on loopback; autocannon in this process, the server (the real app with request logging and rate limiters, SQLite in WAL mode, ${fmt(OFFERS)} offers) in another. ${ROUNDS} interleaved rounds of ${SECONDS} s per endpoint; the best round's requests/s and the best p99 count. The yardstick is a bare express route doing one prepared \`UPDATE\` through plain node-sqlite3 (WAL, no ORM, no queue); "share" is requests/s against it, measured in the same run.`,
     '',
-    '| endpoint | requests/s | p50 ms | p99 ms | target |',
-    '|---|---|---|---|---|',
-    row('bare express route, one SQLite UPDATE through the write queue', bare, 'the yardstick'),
-    row('POST /r/<token>: issue the code of a fresh offer (303)', redeemed, `≥ ${Math.round(TARGET_SHARE * 100)}% of the yardstick, p99 ≤ ${TARGET_P99_MS} ms`),
-    row('GET /w/<token>: the welcome-back page, a view recorded', landing, `≥ ${fmt(TARGET_LANDING)}/s`),
+    '| endpoint | requests/s | share | p50 ms | p99 ms | target |',
+    '|---|---|---|---|---|---|',
+    row('bare express route, one prepared UPDATE through plain sqlite3', bare, '100%', 'the yardstick'),
+    row('bare express route, one UPDATE through TypeORM and the write queue', queued, pct(queued.rps / bare.rps), 'none: what the stack costs'),
+    row('POST /r/<token>: issue the code of a fresh offer (303)', redeemed, pct(redeemShare), `≥ ${pct(TARGET_REDEEM)}, p99 ≤ ${TARGET_P99_MS} ms`),
+    row('GET /w/<token>: the welcome-back page, a view recorded', landing, pct(landingShare), `≥ ${pct(TARGET_LANDING)}, p99 ≤ ${TARGET_P99_MS} ms`),
     '',
-    `Redeem sustains **${Math.round(share * 100)}%** of the bare route (${fmt(redeemed.rps)} of ${fmt(bare.rps)} requests/s), p99 ${redeemed.p99} ms; the landing page ${fmt(landing.rps)} requests/s. Every response as expected: ${checks.statuses ? 'yes' : '**no**'}.`,
+    `Redeem sustains **${pct(redeemShare)}** of the yardstick (${fmt(redeemed.rps)} of ${fmt(bare.rps)} requests/s), p99 ${redeemed.p99} ms; the landing page **${pct(landingShare)}** (${fmt(landing.rps)} requests/s), p99 ${landing.p99} ms. Every response as expected: ${checks.statuses ? 'yes' : '**no**'}.`,
     '',
-    `Rounds: bare ${each('bare')}. Redeem ${each('redeem')}. Landing ${each('landing')}.`,
+    `Rounds: bare ${each('bare')}. Through the write queue ${each('queued')}. Redeem ${each('redeem')}. Landing ${each('landing')}.`,
   ].join('\n');
   report('redeem', Object.values(checks).every(Boolean), markdown);
 }
@@ -179,7 +209,7 @@ if (process.argv[2] === 'serve') {
 } else {
   main().catch((error) => {
     process.stderr.write(`${(error as Error).stack}\n`);
-    report('redeem', false, `## Redeem and landing page (issue 6)\n\nThe bench failed: ${(error as Error).message}`);
+    report('redeem', false, `## Redeem and landing page (issues 6 and 16)\n\nThe bench failed: ${(error as Error).message}`);
     process.exitCode = 1;
   });
 }

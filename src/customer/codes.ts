@@ -1,9 +1,9 @@
 /**
- * Issuing an offer's code on the customer's first redeem. One conditional INSERT per request
- * decides: the unique index on enrolment_id lets exactly one of any number of concurrent first
- * redeems in, and the rows it copies (the frozen rung, the offer's expiry) fix the code's terms
- * at that moment. Concurrent redeems of different offers share a transaction (group commit);
- * each keeps its own statement and its own affected-row count.
+ * Issuing an offer's code on the customer's first redeem. A conditional INSERT decides: the
+ * unique index on enrolment_id lets exactly one of any number of concurrent first redeems in,
+ * and the rows it copies (the frozen rung, the offer's expiry) fix the code's terms at that
+ * moment. Concurrent redeems share one INSERT (group commit), one row each; the rows it returns
+ * say which of them won.
  */
 import type { Database } from '../db/database';
 import { generateCode, RandomIndex } from './codeFormat';
@@ -26,26 +26,30 @@ interface Attempt {
 }
 
 export class CodeIssuer {
-  private readonly inserts: GroupCommit<Attempt, number>;
+  private readonly inserts: GroupCommit<Attempt, boolean>;
 
   constructor(private readonly db: Database, private readonly random?: RandomIndex) {
     const d = db.dialect;
-    // Starts with "INSERT " on purpose: TypeORM's SQLite runner reports affected rows only then.
+    // One statement for a whole group of attempts, each a row of a JSON array; RETURNING names
+    // the rows that went in, so each attempt still learns whether it won.
     const sql = `INSERT INTO codes (code, enrolment_id, customer_id, run_id, send_id, discount, currency, expires_at, issued_at)
-SELECT ${d.param(0)}, e.id, e.customer_id, e.run_id, s.id, e.offer, r.currency, e.offer_expires_at, ${d.param(1)}
-  FROM sends s JOIN enrolments e ON e.id = s.enrolment_id JOIN campaign_runs r ON r.id = e.run_id
- WHERE s.id = ${d.param(2)} AND e.offer IS NOT NULL AND e.offer_expires_at > ${d.param(3)}
-ON CONFLICT DO NOTHING`;
-    // All of a group's statements are queued at once: the driver runs them back to back on its
-    // one connection, in this order, instead of waiting for this thread between each two.
-    this.inserts = new GroupCommit(db, (tx, attempts) => Promise.all(attempts.map((a) => db.execute(tx, sql, [a.code, a.at, a.sendId, a.at]))));
+SELECT ${d.jsonAt(0)}, e.id, e.customer_id, e.run_id, s.id, e.offer, r.currency, e.offer_expires_at, ${d.jsonAt(1)}
+  FROM ${d.jsonRows(0)} JOIN sends s ON s.id = ${d.jsonAt(2, 'int')} JOIN enrolments e ON e.id = s.enrolment_id JOIN campaign_runs r ON r.id = e.run_id
+ WHERE e.offer IS NOT NULL AND e.offer_expires_at > ${d.jsonAt(1)}
+ON CONFLICT DO NOTHING
+RETURNING code, send_id`;
+    this.inserts = new GroupCommit(async (attempts) => {
+      const rows = await db.hot.writeRows<{ code: string; send_id: number }>(sql, [JSON.stringify(attempts.map((a) => [a.code, a.at, a.sendId]))]);
+      const won = new Set(rows.map((r) => `${r.code} ${Number(r.send_id)}`));
+      return attempts.map((a) => won.has(`${a.code} ${a.sendId}`));
+    });
   }
 
   async issue(sendId: number, now: Date): Promise<IssueOutcome> {
     const at = now.toISOString();
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const code = generateCode(this.random);
-      if ((await this.inserts.run({ sendId, code, at })) === 1) return { status: 'issued', code };
+      if (await this.inserts.run({ sendId, code, at })) return { status: 'issued', code };
       const why = await this.whyNotIssued(sendId, at);
       if (why) return why;
     }
@@ -54,7 +58,7 @@ ON CONFLICT DO NOTHING`;
 
   /** Null when nothing explains it but a collision of the fresh code: then try another. */
   private async whyNotIssued(sendId: number, now: string): Promise<IssueOutcome | null> {
-    const [row] = await this.db.reader.query(
+    const [row] = await this.db.hot.rows<{ offer: string | null; offer_expires_at: string | null; code: string | null }>(
       `SELECT e.offer, e.offer_expires_at, k.code FROM sends s JOIN enrolments e ON e.id = s.enrolment_id
          LEFT JOIN codes k ON k.enrolment_id = e.id WHERE s.id = ${this.db.dialect.param(0)}`,
       [sendId],

@@ -28,15 +28,19 @@ export async function insertEvents(tx: EntityManager, db: Database, events: read
 
 /**
  * Views, clicks and opens, in groups (see groupCommit.ts): under load one commit carries dozens
- * of page views. Each request still waits until its event is committed, so nothing is lost to a
- * crash and a test can read the event at once.
+ * of page views, as one statement over a JSON array (one kept statement whatever the group's
+ * size). Each request still waits until its event is committed, so nothing is lost to a crash
+ * and a test can read the event at once.
  */
 export class TrackingLog {
   private readonly group: GroupCommit<CustomerEvent, void>;
 
   constructor(db: Database) {
-    this.group = new GroupCommit<CustomerEvent, void>(db, async (tx, events) => {
-      await insertEvents(tx, db, events);
+    const d = db.dialect;
+    const sql = `INSERT INTO events (type, customer_id, run_id, send_id, at, data)
+SELECT ${d.jsonAt(0)}, ${d.jsonAt(1, 'int')}, ${d.jsonAt(2, 'int')}, ${d.jsonAt(3, 'int')}, ${d.jsonAt(4)}, ${d.jsonAt(5)} FROM ${d.jsonRows(0)}`;
+    this.group = new GroupCommit<CustomerEvent, void>(async (events) => {
+      await db.hot.writeOne(sql, [JSON.stringify(events.map(values))]);
       return events.map(() => undefined);
     });
   }

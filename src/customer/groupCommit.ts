@@ -1,15 +1,14 @@
 /**
- * Group commit on the write queue. SQLite has one writer, and a transaction's cost is mostly
- * its BEGIN/COMMIT round trips, not its statements: jobs that arrive while one transaction is
- * being written all go into the next one. Each job still runs its own statements and gets its
- * own result (a conditional write keeps its own affected-row count); callers wait until their
- * job is committed. If a group fails, its jobs are retried one transaction each, so one bad job
- * never takes the others down with it.
+ * Group commit on the write queue. SQLite has one writer, and a write's cost is mostly its trips
+ * to the driver and its commit, not its rows: jobs that arrive while one group is being written
+ * all go into the next one, written by one statement (see HotPath.writeOne). Each job still gets
+ * its own result (a conditional insert says per job whether it won); callers wait until their
+ * job is committed. If a group fails, its jobs are retried one at a time, so one bad job never
+ * takes the others down with it.
  */
-import type { EntityManager } from 'typeorm';
-import type { Database } from '../db/database';
 
-type Work<J, R> = (tx: EntityManager, jobs: readonly J[]) => Promise<R[]>;
+/** Writes a group of jobs and answers each, in order; it must commit before it resolves. */
+type Work<J, R> = (jobs: readonly J[]) => Promise<R[]>;
 
 interface Waiting<J, R> {
   job: J;
@@ -21,7 +20,7 @@ export class GroupCommit<J, R> {
   private pending: Waiting<J, R>[] = [];
   private writing = false;
 
-  constructor(private readonly db: Database, private readonly work: Work<J, R>, private readonly maxGroup = 500) {}
+  constructor(private readonly work: Work<J, R>, private readonly maxGroup = 500) {}
 
   run(job: J): Promise<R> {
     return new Promise((resolve, reject) => {
@@ -35,7 +34,7 @@ export class GroupCommit<J, R> {
     while (this.pending.length) {
       const group = this.pending.splice(0, this.maxGroup);
       try {
-        const results = await this.db.write((tx) => this.work(tx, group.map((g) => g.job)));
+        const results = await this.work(group.map((g) => g.job));
         group.forEach((g, i) => g.resolve(results[i]));
       } catch (error) {
         if (group.length === 1) group[0].reject(error);
@@ -47,7 +46,7 @@ export class GroupCommit<J, R> {
 
   private async alone(g: Waiting<J, R>): Promise<void> {
     try {
-      const [result] = await this.db.write((tx) => this.work(tx, [g.job]));
+      const [result] = await this.work([g.job]);
       g.resolve(result);
     } catch (error) {
       g.reject(error);

@@ -42,6 +42,25 @@ export function sendRowId(sendId: string): number | null {
   return /^[1-9]\d{0,15}$/.test(sendId) && Number.isSafeInteger(Number(sendId)) ? Number(sendId) : null;
 }
 
+interface TargetRow {
+  id: number;
+  step: number;
+  run_id: number;
+  customer_id: number;
+  enrolment_id: number;
+  treatment: Treatment;
+  offer: string | null;
+  offer_expires_at: string | null;
+  facts: string | null;
+  first_name: string | null;
+  email: string | null;
+  currency: string;
+  incident_id: number | null;
+  code: string | null;
+  code_expires_at: string;
+  redeemed_at: string | null;
+}
+
 export class LinkTargets {
   private readonly definitions = new Map<number, CampaignFile>();
 
@@ -51,7 +70,7 @@ export class LinkTargets {
     const id = sendRowId(sendId);
     if (id === null) return null;
     const d = this.db.dialect;
-    const [row] = await this.db.reader.query(
+    const [row] = await this.db.hot.rows<TargetRow>(
       `SELECT s.id, s.step, s.run_id, s.customer_id, e.id AS enrolment_id, e.treatment, e.offer, e.offer_expires_at, e.facts,
               c.first_name, c.email, r.currency, r.incident_id, k.code, k.expires_at AS code_expires_at, k.redeemed_at
          FROM sends s
@@ -87,14 +106,14 @@ export class LinkTargets {
   async ids(sendId: string): Promise<{ sendId: number; runId: number; customerId: number } | null> {
     const id = sendRowId(sendId);
     if (id === null) return null;
-    const [row] = await this.db.reader.query(`SELECT run_id, customer_id FROM sends WHERE id = ${this.db.dialect.param(0)}`, [id]);
+    const [row] = await this.db.hot.rows<{ run_id: number; customer_id: number }>(`SELECT run_id, customer_id FROM sends WHERE id = ${this.db.dialect.param(0)}`, [id]);
     return row ? { sendId: id, runId: Number(row.run_id), customerId: Number(row.customer_id) } : null;
   }
 
   private async definition(runId: number): Promise<CampaignFile> {
     let campaign = this.definitions.get(runId);
     if (!campaign) {
-      const [row] = await this.db.reader.query(`SELECT definition FROM campaign_runs WHERE id = ${this.db.dialect.param(0)}`, [runId]);
+      const [row] = await this.db.hot.rows<{ definition: string }>(`SELECT definition FROM campaign_runs WHERE id = ${this.db.dialect.param(0)}`, [runId]);
       campaign = JSON.parse(row.definition) as CampaignFile;
       // Runs are few; the bound only guards against a process that lives through thousands.
       if (this.definitions.size >= 500) this.definitions.clear();

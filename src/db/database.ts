@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { HotPath, hotPath } from './hotPath';
 import { dialectOf, SqlDialect } from './sqlDialect';
 import { WriteQueue } from './writeQueue';
 
@@ -11,10 +12,13 @@ export class Database {
   /** Whether writeBulk turns foreign key checks off, so its work must check references itself. */
   readonly bulkSkipsForeignKeys: boolean;
   private readonly queue = new WriteQueue();
+  /** Kept statements for the customer's hot path, on the same connection and write queue (hotPath.ts). */
+  readonly hot: HotPath;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
     this.bulkSkipsForeignKeys = this.dialect.kind === 'sqlite';
+    this.hot = hotPath(dataSource, this.dialect, (job) => this.queue.run(job), (work) => this.write(work));
   }
 
   get reader(): EntityManager {
@@ -51,7 +55,8 @@ export class Database {
     return result.affected ?? 0;
   }
 
-  close(): Promise<void> {
-    return this.dataSource.destroy();
+  async close(): Promise<void> {
+    await this.hot.close();
+    await this.dataSource.destroy();
   }
 }

@@ -1,7 +1,6 @@
 /** The express app: health check, the JSON API, webhooks, the customer's pages; errors mapped in one place. */
 import express, { Express } from 'express';
 import helmet from 'helmet';
-import pinoHttp from 'pino-http';
 import type { Services } from '../wiring';
 import { perAddress, perKey } from './apiLimits';
 import { authenticate } from './auth';
@@ -9,8 +8,8 @@ import { consoleRoutes } from './console';
 import { errorHandler, sendError } from './errors';
 import { apiRoutes } from './routes/api';
 import { checkoutRoutes } from './routes/checkout';
-import { loggablePath } from './logPaths';
 import { PublicDeps, publicRoutes } from './routes/public';
+import { requestLog } from './requestLog';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/reports';
 import { privacyRoutes } from './routes/privacy';
@@ -21,14 +20,9 @@ export function createApp(services: Services, options: { publicDeps?: PublicDeps
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      // The route only (see logPaths): link tokens and customers cut out of the path, no query
-      // string, no body (bodies carry customers' emails).
-      serializers: { req: (req) => ({ method: req.method, path: loggablePath(String(req.url)) }), res: (res) => ({ status: res.statusCode }) },
-    }),
-  );
+  // The route only (see logPaths): link tokens and customers cut out of the path, no query
+  // string, no body (bodies carry customers' emails).
+  app.use(requestLog(services.logger));
   app.get('/healthz', async (_req, res) => {
     await services.db.reader.query('SELECT 1');
     res.json({ status: 'ok' });

@@ -8,6 +8,10 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { spawnSync } from 'node:child_process';
 import { CLI, rekindle } from '../support/cli';
+import { formTo, postForm } from '../../src/demo/pageForms';
+import { anOffer, NOW, tokensFor } from '../support/campaignFixtures';
+import { listenCustomer } from '../support/customerApp';
+import { testServices } from '../support/services';
 
 const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
 const SAMPLE = path.resolve(__dirname, '../../samples/cdnow/CDNOW_sample.txt');
@@ -133,6 +137,29 @@ describe('PostgreSQL', () => {
       expect(await services.staffSessions.resolve(token)).toBeUndefined();
     } finally {
       await services.close();
+    }
+  });
+
+  it('serves the hot path (landing views, concurrent redeems, opens) through TypeORM on PostgreSQL', async () => {
+    const s = await testServices({ DATABASE_URL: url }, () => NOW);
+    const http = await listenCustomer(s, { limits: { actions: 1000 } });
+    try {
+      const [one, other] = [await anOffer(s.db), await anOffer(s.db)];
+      const pages = await Promise.all([one, other].map((o) => fetch(http.url(`/w/${tokensFor(s.signer(), o.sendId).landing}`)).then((r) => r.text())));
+      const forms = pages.map((page) => formTo(page, '/r/'));
+      const posts = [...Array(20).fill(forms[0]), forms[1]].map((form) => postForm(http.url(form.action), form.fields));
+      expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(21).fill(303));
+      await fetch(http.url(`/o/${tokensFor(s.signer(), one.sendId).open}`));
+      const codes = await s.db.reader.query('SELECT enrolment_id FROM codes WHERE enrolment_id IN ($1, $2) ORDER BY enrolment_id', [one.enrolmentId, other.enrolmentId]);
+      expect(codes.map((c: { enrolment_id: number }) => Number(c.enrolment_id))).toEqual([one.enrolmentId, other.enrolmentId]);
+      const events = await s.db.reader.query('SELECT type, customer_id, run_id FROM events WHERE send_id = $1 ORDER BY id', [one.sendId]);
+      expect(events.map((e: { type: string; customer_id: number; run_id: number }) => [e.type, Number(e.customer_id), Number(e.run_id)])).toEqual([
+        ['landing', one.customerId, one.runId],
+        ['open', one.customerId, one.runId],
+      ]);
+    } finally {
+      await http.close();
+      await s.dispose();
     }
   });
 });

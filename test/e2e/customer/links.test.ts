@@ -193,6 +193,27 @@ describe('request logs', () => {
     }
   });
 
+  it('say for every request, once it is answered, the method, the route, the status and the time taken (issue 16)', async () => {
+    const s = await testServices({}, () => NOW);
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const http = await listenCustomer({ ...s, logger });
+    try {
+      const { landing } = tokensFor(s.signer(), (await anOffer(s.db)).sendId);
+      expect((await fetch(http.url(`/w/${landing}?utm_source=mail`))).status).toBe(200);
+      expect((await fetch(http.url(`/r/${landing}`), { method: 'POST' })).status).toBe(404);
+      await http.close();
+      const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.req);
+      expect(logged).toEqual([
+        expect.objectContaining({ level: 30, msg: 'request completed', req: { method: 'GET', path: '/w/:token' }, res: { status: 200 }, responseTime: expect.any(Number) }),
+        expect.objectContaining({ level: 30, msg: 'request completed', req: { method: 'POST', path: '/r/:token' }, res: { status: 404 } }),
+      ]);
+      expect(lines.join('')).not.toContain(landing);
+    } finally {
+      await s.dispose();
+    }
+  });
+
   it('keep the route and drop the token', () => {
     expect(loggablePath('/w/AQFoWQmAHbsnTTa4S2K1hwYPnT0OgzXVWM8C/feedback')).toBe('/w/:token/feedback');
     expect(loggablePath('/u/AQJxrJYAHbsnTTbEZxRuJNANgW2z6SL0buV6')).toBe('/u/:token');

@@ -48,6 +48,25 @@ describe('issuing an offer\'s code', () => {
     expect((second as { code: string }).code).not.toBe('WELCOME-2222-2222-2222-2222-2222');
   });
 
+  it('concurrent redeems of several offers share inserts, and each offer still gets exactly one code (issue 16)', async () => {
+    const offers = [await anOffer(s.db), await anOffer(s.db), await anOffer(s.db)];
+    // The first two fresh codes are the same string: the second loses on the unique code, not on its offer, and must try again.
+    let calls = 0;
+    const twinsFirst = (size: number) => {
+      const k = Math.floor(calls++ / 20);
+      return k < 2 ? 1 : (k * 7 + calls) % size;
+    };
+    const local = new CodeIssuer(s.db, twinsFirst);
+    const outcomes = await Promise.all([...offers, ...offers, ...offers].map((o) => local.issue(o.sendId, NOW)));
+    for (const [i, offer] of offers.entries()) {
+      const mine = [outcomes[i], outcomes[i + 3], outcomes[i + 6]];
+      const [row] = await codesOf(offer.enrolmentId);
+      expect(mine.filter((o) => o.status === 'issued')).toHaveLength(1);
+      expect(mine.map((o) => (o as { code: string }).code)).toEqual([row.code, row.code, row.code]);
+      expect(await codesOf(offer.enrolmentId)).toHaveLength(1);
+    }
+  });
+
   it('200 concurrent first redeems of one offer issue exactly one code', async () => {
     const offer = await anOffer(s.db);
     const outcomes = await Promise.all(Array.from({ length: 200 }, () => issuer.issue(offer.sendId, NOW)));
