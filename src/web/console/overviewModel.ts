@@ -12,7 +12,6 @@ import { percent, points, shareOf } from '../../reporting/figures';
 import type { RunReport } from '../../reporting/reportTypes';
 import { orderImportsSince } from '../../reporting/runQueries';
 import type { Services } from '../../wiring';
-import { feedbackWaiting } from './feedbackWaiting';
 import { chartJson, count, dateText, instantsInWords, money, plural } from './format';
 
 const DAY_MS = 86_400_000;
@@ -72,7 +71,7 @@ export async function overviewModel(services: Services) {
   const zone = services.config.shop.timeZone;
   const running = await listRuns(services.db, { states: ['active', 'paused'] });
   const digest = await collectDigest(services);
-  const waiting = await feedbackWaiting(services.db);
+  const waiting = digest.feedback.waiting;
   const alerts: Alert[] = running
     .filter((r) => r.state === 'paused')
     .map((r) => ({ text: `Run ${r.runId} (${r.campaign}) is paused: ${r.reason ? instantsInWords(r.reason, zone) : 'no reason was recorded'}`, href: `/runs/${r.runId}`, link: `Open run ${r.runId}` }));
@@ -81,6 +80,10 @@ export async function overviewModel(services: Services) {
   for (const d of digest.runs) {
     const text = winbacks.has(d.report.runId) ? holdoutAlert(d.report) : null;
     if (text) alerts.push({ text: text[0].toUpperCase() + text.slice(1), href: `/runs/${d.report.runId}/report`, link: `Report of run ${d.report.runId}` });
+  }
+  if (waiting.count > 0) {
+    const cases = waiting.count === 1 ? '1 case has' : `${count(waiting.count)} cases have`;
+    alerts.push({ text: `${cases} waited longer than ${plural(waiting.reminderDays, 'day')} for a reply (FEEDBACK_REMINDER_DAYS); the longest first:`, href: '/feedback?filter=waiting', link: 'Open the inbox' });
   }
   const stale = await staleModelAlert(services);
   if (stale) alerts.push(stale);
@@ -114,7 +117,12 @@ export async function overviewModel(services: Services) {
     // One currency per chart: runs in different currencies are never drawn on one axis.
     headlineChart: headlines.length && currencies.size === 1 ? chartJson(headlineChart(headlines.map((h) => h.chart), [...currencies][0])) : null,
     charts: headlines.length && currencies.size === 1 ? true : undefined,
-    feedback: { waiting: count(waiting), any: waiting > 0, lastWeek: count(digest.feedback.lastWeek) },
+    feedback: {
+      waiting: count(waiting.waiting),
+      any: waiting.waiting > 0,
+      lastWeek: count(digest.feedback.lastWeek),
+      overdue: waiting.oldest.map((c) => ({ href: `/feedback/${c.id}`, customer: c.customer, subject: c.subject ?? 'no subject', since: dateText(c.waitingSince, zone), assignee: c.assignee ?? 'nobody yet' })),
+    },
   };
 }
 

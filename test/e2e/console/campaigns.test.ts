@@ -6,6 +6,7 @@
  */
 import { renameSync } from 'node:fs';
 import path from 'node:path';
+import { parseForwardedEmail, recordForwardedEmail } from '../../../src/feedback/inbound';
 import { runReport } from '../../../src/reporting/runReport';
 import { reportCsv } from '../../../src/reporting/reportCsv';
 import { lapsedCustomers, openShop, Shop, step, winback } from '../../support/campaignShop';
@@ -41,6 +42,20 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(r.status).toBe(200);
     expect(text(r.text)).toContain('No campaign is running. Preview a campaign and launch it');
     expect(text(r.text)).toContain('Feedback waiting for a reply 0');
+  });
+
+  it('counts the feedback cases waiting for a reply, and names those waiting longer than FEEDBACK_REMINDER_DAYS with a link to each', async () => {
+    const now = shop.services.clock();
+    const email = (from: string, daysAgo: number) =>
+      recordForwardedEmail(shop.services.db, parseForwardedEmail({ from, name: from.split('@')[0], subject: 'My order', text: 'Where is it?', receivedAt: new Date(now.getTime() - daysAgo * 86_400_000).toISOString() }, now));
+    const late = await email('late@example.com', 3);
+    await email('fresh@example.com', 0.5);
+    const r = await marketer.get('/console');
+    expect(text(r.text)).toContain('Feedback waiting for a reply 2');
+    expect(text(r.text)).toContain('1 case has waited longer than 2 days for a reply');
+    expect(r.text).toContain(`href="/console/feedback/${late.caseId}"`);
+    expect(r.text).not.toContain('fresh@example.com');
+    await shop.services.db.write((tx) => tx.query('DELETE FROM feedback_cases'));
   });
 
   it('lists the campaign files with a preview link each', async () => {
