@@ -7,13 +7,15 @@ import type { Services } from '../src/wiring';
 
 export const LAUNCH = '2025-06-02T08:00:00.000Z';
 const HISTORY = 10;
+const STAND_IN = { campaign: 'bench', definition: { name: 'bench', steps: [{ template: 'nostalgia-winback/1-we-miss-you' }, { template: 'nostalgia-winback/2-thank-you' }], budget: {}, attributionWindowDays: 60 } };
 
 /** Seeds with INSERT ... SELECT over a counter: a million rows without a million round trips. */
-export async function seedBigRun(s: Services, customers: number): Promise<{ runId: number; orders: number }> {
+/** `run` names the run's campaign and gives its frozen definition (a launched file's); by default a two-step stand-in. */
+export async function seedBigRun(s: Services, customers: number, run: { campaign: string; definition: object } = STAND_IN): Promise<{ runId: number; orders: number }> {
   const count = (n: number) => `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})`;
   // A well-mixed per-customer draw in 0..999: who comes back, how often, with a code.
   const draw = '((c.id * 2654435761) % 1000)';
-  const definition = JSON.stringify({ name: 'bench', steps: [{ template: 'nostalgia-winback/1-we-miss-you' }, { template: 'nostalgia-winback/2-thank-you' }], budget: {}, attributionWindowDays: 60 });
+  const definition = JSON.stringify(run.definition).replace(/'/g, "''");
   const rung = JSON.stringify({ id: 'pct-15', kind: 'percent_off', label: '15% off', percent: 15, pRedeem: 0.3 });
   const statements = [
     `${count(customers)} INSERT INTO customers (id, email, consent, created_at, updated_at) SELECT i, 'c' || i || '@example.com', 'yes', '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z' FROM k`,
@@ -25,7 +27,7 @@ export async function seedBigRun(s: Services, customers: number): Promise<{ runI
          FROM customers c CROSS JOIN k`,
     `INSERT INTO model_fits (id, fitted_at, calibration_end, time_unit, currency, bgnbd, gamma_gamma, diagnostics, customers, repeat_customers)
        VALUES (1, '2025-06-01T00:00:00.000Z', '2025-06-01', 'week', 'EUR', '{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426}', '{"p":6.25,"q":3.74,"gamma":15.44}', '[]', ${customers}, ${customers})`,
-    `INSERT INTO campaign_runs (id, campaign, definition, state, model_version, currency, launched_at) VALUES (1, 'bench', '${definition}', 'active', 1, 'EUR', '${LAUNCH}')`,
+    `INSERT INTO campaign_runs (id, campaign, definition, state, model_version, currency, launched_at) VALUES (1, '${run.campaign}', '${definition}', 'active', 1, 'EUR', '${LAUNCH}')`,
     `INSERT INTO enrolments (id, run_id, customer_id, holdout, treatment, budget_minor, offer, expected_cost_minor, value_minor, offer_expires_at, enrolled_at)
        SELECT c.id, 1, c.id, c.id % 10 = 0, 'offer', 1500, '${rung}', 200, 3000, '2025-06-23T08:00:00.000Z', '${LAUNCH}' FROM customers c`,
     `INSERT INTO customer_scores (model_version, as_of, customer_id, x, tx, t, monetary, p_alive, expected_purchases, expected_spend, clv_as_is_minor, clv_if_won_minor, value_minor, budget_minor, budget_rule, treatment, offer_id, last_order_day, scored_at)

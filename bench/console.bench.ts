@@ -17,6 +17,7 @@ import { saveFeedback } from '../src/customer/feedback';
 import { IMPORT_JOB } from '../src/web/console/import';
 import { jobBoardOf } from '../src/web/console/jobs';
 import { Services, wire } from '../src/wiring';
+import { findCampaign } from '../src/campaigns/loader';
 import { seedBigRun } from './bigRun';
 import { fmt, peakRssMb, report } from './support';
 
@@ -24,10 +25,11 @@ const CUSTOMERS = Number(process.env.CONSOLE_BENCH_CUSTOMERS ?? 100_000);
 const REQUESTS = 50;
 const TARGET_P95_MS = 200;
 const PASSWORD = 'bench bench bench bench';
+const CAMPAIGN = 'nostalgia-winback';
 
 /** Values for the path parameters of the seeded shop; a parameter missing here fails the bench. */
 const PARAMS: Record<string, string> = {
-  name: 'bench', campaign: 'bench', runId: '1', run: '1', id: '1', customerId: '1', step: '1', sendId: '1', email: 'c1@example.com',
+  name: CAMPAIGN, campaign: CAMPAIGN, runId: '1', run: '1', id: '1', customerId: '1', step: '1', sendId: '1', email: 'c1@example.com',
   caseId: '1',
   incidentId: '1',
 };
@@ -82,12 +84,14 @@ async function main(): Promise<void> {
     REKINDLE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`, SHOP_CURRENCY: 'EUR', SHOP_TIMEZONE: 'Europe/Berlin',
     OUTBOX_DIR: path.join(dir, 'outbox'), SEND_COST: '0.002',
   });
-  const services = await wire(config, { clock: () => new Date('2025-08-15T00:00:00.000Z'), logger: pino({ level: 'silent' }) });
+  const services = await wire(config, { clock: () => new Date('2025-08-15T00:00:00.000Z'), logger: pino({ level: process.env.CONSOLE_BENCH_LOG ?? 'silent' }) });
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const seeded = await seedBigRun(services, CUSTOMERS);
+    // The run is a launch of the shipped win-back, so its emails render and its preview is the real one.
+    const { ladder: _ladder, ...definition } = findCampaign(config.campaignsDir, config.viewsDir, CAMPAIGN);
+    const seeded = await seedBigRun(services, CUSTOMERS, { campaign: CAMPAIGN, definition });
     await seedDataPages(services);
     const writers: { customer_id: number; send_id: number }[] = await services.db.reader.query(
       `SELECT e.customer_id, s.id AS send_id FROM enrolments e JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 ORDER BY e.id LIMIT ${FEEDBACK}`,
