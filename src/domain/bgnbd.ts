@@ -39,8 +39,18 @@ export function logAddExp(p: number, q: number): number {
  */
 export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
+  return aliveFromLogOdds(bgnbdDeadLogOdds(params, x, tx, T));
+}
+
+/** ln((1 − P(alive)) / P(alive)); −Infinity for x = 0, who is alive for sure. */
+export function bgnbdDeadLogOdds(params: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return -Infinity;
   const { r, alpha, a, b } = params;
-  const logOdds = Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx));
+  return Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx));
+}
+
+/** 1 / (1 + e^logOdds), without overflow either way. */
+export function aliveFromLogOdds(logOdds: number): number {
   return logOdds > 0 ? Math.exp(-logOdds) / (1 + Math.exp(-logOdds)) : 1 / (1 + Math.exp(logOdds));
 }
 
