@@ -9,6 +9,7 @@
  * orders table and runs the commands as a shop would: `fit` (reading the orders) and `score`
  * (reading, scoring, storing), to show the purchase log streams within the memory target too.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ import { scoreTable } from '../src/scoring/scoreTable';
 import { budgetPolicy } from '../src/scoring/settings';
 import { Services, wire } from '../src/wiring';
 import { syntheticShop } from './fit.bench';
+import { VARIED_BGNBD } from './syntheticShop';
 import { fmt, peakRssMb, phase, report } from './support';
 
 const CUSTOMERS = 1_000_000;
@@ -37,8 +39,8 @@ const END_DAY = Date.UTC(2025, 11, 31) / 86_400_000;
 
 const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
 
-function summaryOf(customers: number): CustomerSummary {
-  const shop = syntheticShop(customers, SEED);
+function summaryOf(customers: number, bgnbd = TRUE_MODEL.bgnbd): CustomerSummary {
+  const shop = syntheticShop(customers, SEED, bgnbd);
   const firstDay = Int32Array.from(shop.T, (T) => END_DAY - Math.round(T * 7));
   const customer = Int32Array.from({ length: customers }, (_, i) => i);
   return { unit: 'week', calibrationEnd: END, length: customers, customer, firstDay, x: shop.x, tx: shop.tx, T: shop.T, monetary: shop.monetary };
@@ -133,8 +135,37 @@ async function fromOrders(dbFile: string) {
   return { orders: Number(orders), customers: run.table.length, fitSeconds, scoreSeconds, setupRss, rss: peakRssMb(), r: fit.bgnbd.r };
 }
 
+/** A varied shop (VARIED_BGNBD) of `customers` in the orders table, fitted: what `score` reads. */
+async function buildVariedShop(dbFile: string, customers: number) {
+  const summary = summaryOf(customers, VARIED_BGNBD);
+  const s = await openShop(dbFile);
+  await insertRows(s, 'customers', ['id', 'external_id', 'email', 'consent', 'created_at', 'updated_at'], customerRows(customers));
+  const columns = ['order_id', 'customer_id', 'ordered_at', 'ordered_day', 'currency', 'amount_minor', 'refunded_minor', 'status', 'items'];
+  await insertRows(s, 'orders', columns, orderRows(summary));
+  const fit = await fitModels(s, { calibrationEnd: END });
+  const [{ orders }] = await s.db.reader.query('SELECT COUNT(*) AS orders FROM orders');
+  let repeat = 0;
+  for (let i = 0; i < summary.length; i++) if (summary.x[i] > 0) repeat++;
+  await s.close();
+  return { customers, orders: Number(orders), repeat, r: fit.bgnbd.r };
+}
+
+const CLI = path.join(__dirname, '..', 'src', 'cli', 'main.js');
+
+/** `rekindle score` on the shop, as a user runs it; seconds from start to exit. */
+function scoreFromCli(dbFile: string, extra: string[]): number {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [CLI, 'score', ...extra], {
+    encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${dbFile}`, SHOP_CURRENCY: 'USD', SHOP_TIMEZONE: 'UTC' },
+  });
+  if (child.status !== 0) throw new Error(`score ${extra.join(' ')} exited ${child.status}: ${child.stderr}`);
+  return seconds(started);
+}
+
 async function main(): Promise<void> {
-  const [mode, dbFile] = process.argv.slice(2);
+  const [mode, dbFile, count] = process.argv.slice(2);
+  if (mode === 'varied') return void console.log(JSON.stringify(await buildVariedShop(dbFile, Number(count))));
   if (mode === 'memory') return void console.log(JSON.stringify(await scoreAndStore(dbFile)));
   if (mode === 'orders') return void console.log(JSON.stringify(await fromOrders(dbFile)));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-score-'));

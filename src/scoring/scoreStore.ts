@@ -6,7 +6,8 @@
  * Speed: the sqlite3 driver spends ~0.5 µs converting each bound value on the main thread, so
  * 19 bound values per row cost ~9 s at a million rows. Values this module makes itself —
  * numbers, days, enum words — are written into the SQL as literals after a check of their
- * shape; only the offer id, which comes from configuration, is bound.
+ * shape; only the offer id, which comes from configuration, is bound. The ten interval columns
+ * (issue 14) are NULL for a run without intervals.
  */
 import type { Database } from '../db/database';
 import type { SqlDialect } from '../db/sqlDialect';
@@ -20,6 +21,8 @@ const COLUMNS = [
   'model_version', 'as_of', 'customer_id', 'x', 'tx', 't', 'monetary', 'p_alive', 'expected_purchases', 'expected_spend',
   'clv_as_is_minor', 'clv_if_won_minor', 'value_minor', 'budget_minor', 'budget_rule', 'treatment', 'offer_id',
   'last_order_day', 'scored_at',
+  'p_alive_low', 'p_alive_high', 'expected_purchases_low', 'expected_purchases_high', 'clv_as_is_low_minor', 'clv_as_is_high_minor',
+  'clv_if_won_low_minor', 'clv_if_won_high_minor', 'value_low_minor', 'value_high_minor',
 ];
 const KEY = ['model_version', 'as_of', 'customer_id'];
 const UPDATE = COLUMNS.filter((c) => !KEY.includes(c)).map((c) => `${c} = excluded.${c}`).join(', ');
@@ -84,6 +87,7 @@ function statementWriter(dialect: SqlDialect, table: ScoreTable, key: StoreKey):
   const [rules, treatments] = [RULES.map((r) => text(r, WORD)), TREATMENTS.map((t) => text(t, WORD))];
   const days = new Map<number, string>();
   const day = (n: number) => days.get(n) ?? (days.set(n, text(isoDay(n), DAY)).get(n) as string);
+  const ends = intervalLiterals(table, minor);
   const head = `INSERT INTO customer_scores (${COLUMNS.join(', ')}) VALUES `;
   const tail = ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
   return (from, count) => {
@@ -97,10 +101,23 @@ function statementWriter(dialect: SqlDialect, table: ScoreTable, key: StoreKey):
         `(${version}, ${asOf}, ${int(table.customerId[i])}, ${int(summary.x[i])}, ${float(summary.tx[i])}, ${float(summary.T[i])}, ` +
         `${float(summary.monetary[i])}, ${float(scores.pAlive[i])}, ${float(scores.expectedPurchases[i])}, ${float(scores.expectedSpend[i])}, ` +
         `${minor(scores.clvAsIs[i])}, ${minor(scores.clvIfWon[i])}, ${minor(scores.valueOfWinBack[i])}, ${int(table.budgetMinor[i])}, ` +
-        `${rules[table.rule[i]]}, ${treatments[table.treatment[i]]}, ${p()}, ${day(table.lastDay[i])}, ${scoredAt})`;
+        `${rules[table.rule[i]]}, ${treatments[table.treatment[i]]}, ${p()}, ${day(table.lastDay[i])}, ${scoredAt}, ${ends(i)})`;
     }
     return { sql: head + rows.join(', ') + tail, params };
   };
+}
+
+const NO_INTERVALS = new Array(10).fill('NULL').join(', ');
+
+/** Row i's ten interval columns as literals: floats for P(alive) and purchases, minor units for money. */
+function intervalLiterals(table: ScoreTable, minor: (value: number) => string): (i: number) => string {
+  const intervals = table.intervals;
+  if (intervals === undefined) return () => NO_INTERVALS;
+  const { pAlive, expectedPurchases, clvAsIs, clvIfWon, valueOfWinBack } = intervals;
+  return (i) =>
+    `${float(pAlive.low[i])}, ${float(pAlive.high[i])}, ${float(expectedPurchases.low[i])}, ${float(expectedPurchases.high[i])}, ` +
+    `${minor(clvAsIs.low[i])}, ${minor(clvAsIs.high[i])}, ${minor(clvIfWon.low[i])}, ${minor(clvIfWon.high[i])}, ` +
+    `${minor(valueOfWinBack.low[i])}, ${minor(valueOfWinBack.high[i])}`;
 }
 
 /** One stored score, as campaigns read it back. */

@@ -7,6 +7,7 @@ import { ReportIndexes1732390000000 } from './1732390000000-ReportIndexes';
 import { WebhookDeliveries1732391000000 } from './1732391000000-WebhookDeliveries';
 import { OrderNames1732392000000 } from './1732392000000-OrderNames';
 import { Digests1732395000000 } from './1732395000000-Digests';
+import { ScoreIntervals1732396000000 } from './1732396000000-ScoreIntervals';
 
 /** In order. Each later issue appends its migration here. */
-export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, ReportIndexes1732390000000, WebhookDeliveries1732391000000, OrderNames1732392000000, Digests1732395000000];
+export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, ReportIndexes1732390000000, WebhookDeliveries1732391000000, OrderNames1732392000000, Digests1732395000000, ScoreIntervals1732396000000];
