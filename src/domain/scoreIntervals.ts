@@ -81,6 +81,7 @@ export function scoreIntervals(customers: CustomerColumns, model: ValueModel, co
     return at * draws;
   };
 
+  const ends = intervalEnds(draws, INTERVAL_LEVEL);
   const out = Object.fromEntries(INTERVAL_FIGURES.map((f) => [f, { low: new Float64Array(n), high: new Float64Array(n) }])) as ScoreIntervals;
   const values = INTERVAL_FIGURES.map(() => new Float64Array(draws));
   const [pa, ey, asIs, ifWon, value] = values;
@@ -108,6 +109,13 @@ export function scoreIntervals(customers: CustomerColumns, model: ValueModel, co
     const spendAt = spendFor(x);
     for (const end = at + pairs.size[g]; at < end; at++) {
       const i = order[at];
+      // Without a repeat purchase, P(alive) = 1 and the spend is the population's: every
+      // customer of the pair has the first one's intervals.
+      if (x === 0 && at > end - pairs.size[g]) {
+        const like = order[end - pairs.size[g]];
+        for (const figure of INTERVAL_FIGURES) [out[figure].low[i], out[figure].high[i]] = [out[figure].low[like], out[figure].high[like]];
+        continue;
+      }
       const m = customers.monetary[i];
       odds(i, pa);
       for (let d = 0; d < draws; d++) {
@@ -118,10 +126,7 @@ export function scoreIntervals(customers: CustomerColumns, model: ValueModel, co
         asIs[d] = alive * won;
         value[d] = won - alive * won;
       }
-      INTERVAL_FIGURES.forEach((figure, f) => {
-        out[figure].low[i] = quantile(values[f], (1 - INTERVAL_LEVEL) / 2);
-        out[figure].high[i] = quantile(values[f], (1 + INTERVAL_LEVEL) / 2);
-      });
+      INTERVAL_FIGURES.forEach((figure, f) => ends(values[f], out[figure], i));
     }
   }
   return out;
@@ -200,9 +205,49 @@ function rowsByGroup(groupOf: Int32Array, count: number): Int32Array {
 }
 
 /**
- * The p-quantile (type 7, linear between order statistics, as R and numpy by default), for
- * p = 0.05 and 0.95. Reorders `values`. Two partial selections, not a sort: this runs for
- * every customer and figure.
+ * Writes the interval of `values` into row i of `into`: the type-7 quantiles at (1 ∓ level)/2,
+ * as `quantile` gives them, from the few smallest and largest values kept in one pass (insertion
+ * into two short sorted lists) — a third of the work of two selections, for every customer.
+ */
+export function intervalEnds(draws: number, level: number): (values: Float64Array, into: { low: Float64Array; high: Float64Array }, i: number) => void {
+  const h = (draws - 1) * ((1 - level) / 2);
+  const below = Math.floor(h);
+  const fraction = h - below;
+  const keep = below + 2;
+  const small = new Float64Array(keep);
+  const large = new Float64Array(keep);
+  return (values, into, i) => {
+    let filled = 0;
+    for (let d = 0; d < values.length; d++) {
+      const v = values[d];
+      if (filled < keep) {
+        let k = filled++;
+        for (; k > 0 && small[k - 1] > v; k--) small[k] = small[k - 1];
+        small[k] = v;
+        k = filled - 1;
+        for (; k > 0 && large[k - 1] < v; k--) large[k] = large[k - 1];
+        large[k] = v;
+        continue;
+      }
+      if (v < small[keep - 1]) {
+        let k = keep - 1;
+        for (; k > 0 && small[k - 1] > v; k--) small[k] = small[k - 1];
+        small[k] = v;
+      }
+      if (v > large[keep - 1]) {
+        let k = keep - 1;
+        for (; k > 0 && large[k - 1] < v; k--) large[k] = large[k - 1];
+        large[k] = v;
+      }
+    }
+    into.low[i] = small[below] + fraction * (small[below + 1] - small[below]);
+    into.high[i] = large[below] - fraction * (large[below] - large[below + 1]);
+  };
+}
+
+/**
+ * The p-quantile (type 7, linear between order statistics, as R and numpy by default), by two
+ * partial selections; reorders `values`. The definition intervalEnds is checked against.
  */
 export function quantile(values: Float64Array, p: number): number {
   const h = (values.length - 1) * (p < 0.5 ? p : 1 - p);

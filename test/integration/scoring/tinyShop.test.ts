@@ -1,6 +1,8 @@
 import { importOrders } from '../../../src/import/importer';
 import { fitModels } from '../../../src/scoring/fitService';
+import { CustomerScore } from '../../../src/db/entities';
 import { scoreCustomers, ScoreRow, scoreRows } from '../../../src/scoring/scoreService';
+import { storeScores } from '../../../src/scoring/scoreStore';
 import { anOrder } from '../../support/orders';
 import { testServices, TestServices } from '../../support/services';
 
@@ -50,4 +52,15 @@ describe('a tiny shop whose purchase model sits at the box', () => {
       expect(row.budget).toMatch(/^\d+\.\d{2}$/);
     }
   });
+
+  it('stores nothing when a score names a customer who is gone, though foreign keys are checked once per run', async () => {
+    const run = await scoreCustomers(s, { asOf: '2025-06-30' });
+    const customerId = Int32Array.from(run.table.customerId);
+    customerId[1] = 999_999;
+    await expect(storeScores(s.db, { ...run.table, customerId }, { modelVersion: run.modelVersion, asOf: '2025-06-29', scoredAt: '2025-07-02T09:00:00.000Z' })).rejects.toThrow(
+      '1 scores name a customer or model that is gone',
+    );
+    expect(await s.db.reader.getRepository(CustomerScore).countBy({ asOf: '2025-06-29' })).toBe(0);
+  });
 });
+

@@ -8,7 +8,8 @@ import { fitGammaGamma } from '../../../src/domain/gammaGamma';
 import { drawLogOffsets, drawStream, logCovariance, PARAMETER_DRAWS, purchaseFromVector, purchaseVector, spendVector } from '../../../src/domain/parameterDraws';
 import { aliveProbability, purchasesIfAlive } from '../../../src/domain/purchaseModel';
 import { CustomerSummary, summarize } from '../../../src/domain/rfm';
-import { INTERVAL_FIGURES, quantile, scoreIntervals } from '../../../src/domain/scoreIntervals';
+import { INTERVAL_FIGURES, intervalEnds, quantile, scoreIntervals } from '../../../src/domain/scoreIntervals';
+import { mulberry32 } from '../../../src/domain/random';
 import { loadCdnowLog } from './cdnowLog';
 
 const options = { unit: 'week' as const, horizon: 52, months: 12, discountRate: 0.01, margin: 0.4 };
@@ -33,6 +34,19 @@ describe('per-customer 90% intervals on the CDNOW sample', () => {
     // Sorted, the values are 0.5 .. 199.5: h = 199 · 0.05 = 9.95 lies between 9.5 and 10.5.
     expect(quantile(values.slice(), 0.05)).toBeCloseTo(10.45, 12);
     expect(quantile(values.slice(), 0.95)).toBeCloseTo(189.55, 12);
+  });
+
+  it('intervalEnds gives the 5% and 95% quantiles in one pass, ties and all', () => {
+    const random = mulberry32(5);
+    const ends = intervalEnds(PARAMETER_DRAWS, 0.9);
+    const into = { low: new Float64Array(1), high: new Float64Array(1) };
+    for (let t = 0; t < 500; t++) {
+      const values = Float64Array.from({ length: PARAMETER_DRAWS }, () => (t % 3 === 0 ? Math.round(random() * 20) : random()));
+      ends(values, into, 0);
+      // (1 - 0.9) / 2 is 0.04999999999999999 in floats: the ends may differ from quantile's in the last bits.
+      expect(into.low[0]).toBeCloseTo(quantile(values.slice(), 0.05), 12);
+      expect(into.high[0]).toBeCloseTo(quantile(values.slice(), 0.95), 12);
+    }
   });
 
   it('every interval holds its estimate, a one-time buyer has nothing to win back, and a second run gives the same ends', () => {
