@@ -2,6 +2,8 @@ import { CustomerScore } from '../../../src/db/entities';
 import { computeBudget } from '../../../src/domain/budget';
 import { minorToMoney, moneyFromStatistic } from '../../../src/domain/money';
 import { budgetPolicy } from '../../../src/scoring/settings';
+import { adviseCustomer } from '../../../src/scoring/adviceService';
+import { adviceLines } from '../../../src/scoring/text';
 import { scoreCustomers, ScoreRow, scoreRows } from '../../../src/scoring/scoreService';
 import { fitModels } from '../../../src/scoring/fitService';
 import { TestServices } from '../../support/services';
@@ -40,6 +42,16 @@ describe('score with 90% intervals (issue 14 part 2 and 3)', () => {
     expect(again.map((r) => r.valueOfWinBackLow)).toEqual(rows.map((r) => r.valueOfWinBackLow));
   });
 
+  it('explain gives the same intervals as score, in words, and both budgets', async () => {
+    const run = await scoreCustomers(s);
+    const row = (await rowsOf(s, run)).find((r) => r.email === 'cdnow-1234@example.com') as ScoreRow;
+    const advice = await adviseCustomer(s, 'cdnow-1234@example.com');
+    expect(advice.intervals).toMatchObject({ level: 0.9, valueOfWinBack: [row.valueOfWinBackLow, row.valueOfWinBackHigh], clvIfWon: [row.clvIfWonLow, row.clvIfWonHigh] });
+    expect(advice.budgets).toEqual({ basis: 'estimate', estimate: row.budget, lower: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect(advice.sentences.join(' ')).toContain(`Winning them back is worth ${row.valueOfWinBack} USD (90% interval ${row.valueOfWinBackLow} to ${row.valueOfWinBackHigh} USD).`);
+    expect(adviceLines(advice).join('\n')).toContain(`BUDGET_BASIS=estimate applies`);
+  });
+
   it('--no-intervals leaves them null, in the rows and the table', async () => {
     const run = await scoreCustomers(s, { intervals: false });
     expect(run.intervals).toBeNull();
@@ -71,6 +83,16 @@ describe('BUDGET_BASIS=lower', () => {
       if (computeBudget(moneyFromStatistic(table.scores.valueOfWinBack[i]), policy).amount.gt(budget)) cautious++;
     }
     expect(cautious).toBeGreaterThan(100);
+  });
+
+  it('the advisor sizes the offer on the lower end and names both budgets', async () => {
+    const run = await scoreCustomers(s);
+    const row = (await rowsOf(s, run)).find((r) => r.email === 'cdnow-1234@example.com') as ScoreRow;
+    const advice = await adviseCustomer(s, 'cdnow-1234@example.com');
+    expect(advice.budgets.basis).toBe('lower');
+    expect([advice.steps.budget, advice.steps.budgetBasis, advice.offer?.id ?? null]).toEqual([row.budget, 'lower', row.offer]);
+    expect(advice.budgets.lower).toBe(row.budget);
+    expect(advice.sentences.join(' ')).toContain(`We size offers on the cautious end of that interval: the budget is ${row.budget} USD, where the estimate alone would allow ${advice.budgets.estimate} USD.`);
   });
 
   it('falls back to the estimate, and says so, when there are no intervals', async () => {
