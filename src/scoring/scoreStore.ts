@@ -147,6 +147,8 @@ export interface StoredScoreRow {
   expected_spend: number;
   clv_if_won_minor: number | string;
   value_minor: number | string;
+  /** Lower end of the value's 90% interval; null when the run had no intervals. */
+  value_low_minor: number | string | null;
   budget_minor: number | string;
   budget_rule: string;
   treatment: string;
@@ -159,7 +161,7 @@ const READ_PAGE = 10_000;
 /** Pages through the stored scores of one (version, as-of) in customer id order. */
 export async function* readScores(db: Database, modelVersion: number, asOf: string): AsyncGenerator<StoredScoreRow[]> {
   const p = (i: number) => db.dialect.param(i);
-  const sql = `SELECT customer_id, x, p_alive, expected_purchases, expected_spend, clv_if_won_minor, value_minor, budget_minor,
+  const sql = `SELECT customer_id, x, p_alive, expected_purchases, expected_spend, clv_if_won_minor, value_minor, value_low_minor, budget_minor,
                       budget_rule, treatment, offer_id, last_order_day
                  FROM customer_scores WHERE model_version = ${p(0)} AND as_of = ${p(1)} AND customer_id > ${p(2)}
                 ORDER BY customer_id LIMIT ${READ_PAGE}`;

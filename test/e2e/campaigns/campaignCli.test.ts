@@ -16,7 +16,7 @@ const COUNTS = 'SELECT (SELECT COUNT(*) FROM campaign_runs) AS runs, (SELECT COU
 
 describe('rekindle campaign …, played forward with --now', () => {
   let shop: Shop;
-  let preview: { audience: number; treated: number; holdout: number };
+  let preview: { audience: number; treated: number; holdout: number; budgetTotal: string };
   const run = (...args: string[]) => rekindle(args, shop.env);
   const counts = async () => (await queryShop(shop, COUNTS))[0];
 
@@ -34,6 +34,7 @@ describe('rekindle campaign …, played forward with --now', () => {
       campaign: 'nostalgia-winback', audience: 30, treated: expect.any(Number), holdout: expect.any(Number), nobodyToPreview: null, currency: 'EUR',
       budgetTotal: expect.stringMatching(MONEY), expectedCost: expect.stringMatching(MONEY), expectedIncrementalMargin: expect.stringMatching(MONEY),
       expectedRoi: expect.any(Number), steps: expect.any(Array),
+      budgetBasis: 'estimate', budgetTotals: { estimate: p.budgetTotal, lower: expect.stringMatching(MONEY) },
       baselineReactivationRate: expect.any(Number), minimumDetectableLift: expect.any(Number), breakEvenLift: expect.any(Number),
       holdoutWarning: expect.stringMatching(/^the holdout of \d+ customers can only detect/),
     });
@@ -48,6 +49,15 @@ describe('rekindle campaign …, played forward with --now', () => {
     expect(await counts()).toEqual({ runs: 0, enrolments: 0, sends: 0, events: 0 });
     expect(existsSync(shop.env.OUTBOX_DIR)).toBe(false);
     preview = p;
+  });
+
+  it('with BUDGET_BASIS=lower sizes budgets on the lower ends and shows both totals', async () => {
+    const lower = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0, '--json'], { ...shop.env, BUDGET_BASIS: 'lower' }).json();
+    expect(lower.budgetBasis).toBe('lower');
+    expect(lower.budgetTotals).toEqual({ estimate: preview.budgetTotal, lower: lower.budgetTotal });
+    expect(Number(lower.budgetTotal)).toBeLessThan(Number(preview.budgetTotal));
+    const words = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0], { ...shop.env, BUDGET_BASIS: 'lower' });
+    expect(words.stdout).toContain(`budgets on the estimate ${preview.budgetTotal} EUR, on the lower end of the 90% intervals ${lower.budgetTotal} EUR; lower applies`);
   });
 
   it('launches once, with the previewed numbers; a second launch is refused', async () => {
