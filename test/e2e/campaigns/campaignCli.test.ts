@@ -21,7 +21,7 @@ describe('rekindle campaign …, played forward with --now', () => {
   const counts = async () => (await queryShop(shop, COUNTS))[0];
 
   beforeAll(async () => {
-    shop = await openShop({ customers: lapsedCustomers(30) });
+    shop = await openShop({ customers: lapsedCustomers(30), campaigns: { 'cautious-winback': { with: { budget: { share: 0.5, basis: 'lower' } } } } });
     await shop.release();
   });
   afterAll(() => shop?.dispose());
@@ -51,13 +51,17 @@ describe('rekindle campaign …, played forward with --now', () => {
     preview = p;
   });
 
-  it('with BUDGET_BASIS=lower sizes budgets on the lower ends and shows both totals', async () => {
+  it('with BUDGET_BASIS=lower, or budget.basis in the campaign file, sizes budgets on the lower ends and shows both totals', async () => {
     const lower = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0, '--json'], { ...shop.env, BUDGET_BASIS: 'lower' }).json();
     expect(lower.budgetBasis).toBe('lower');
     expect(lower.budgetTotals).toEqual({ estimate: preview.budgetTotal, lower: lower.budgetTotal });
     expect(Number(lower.budgetTotal)).toBeLessThan(Number(preview.budgetTotal));
     const words = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0], { ...shop.env, BUDGET_BASIS: 'lower' });
     expect(words.stdout).toContain(`budgets on the estimate ${preview.budgetTotal} EUR, on the lower end of the 90% intervals ${lower.budgetTotal} EUR; lower applies`);
+    // The same from the campaign file's budget.basis, whatever BUDGET_BASIS says.
+    const cautious = run('campaign', 'preview', 'cautious-winback', '--now', T0, '--json').json();
+    expect([cautious.budgetBasis, cautious.budgetTotal]).toEqual(['lower', cautious.budgetTotals.lower]);
+    expect(Number(cautious.budgetTotals.lower)).toBeLessThan(Number(cautious.budgetTotals.estimate));
   });
 
   it('launches once, with the previewed numbers; a second launch is refused', async () => {
