@@ -182,10 +182,12 @@ function paretoOdds(customers: CustomerColumns, model: PurchaseParams, delta: Fl
     const row = patterns.firstRow[g];
     const [x, tx, T] = [customers.x[row], customers.tx[row], customers.T[row]];
     odds[g] = deadLogOdds(model, x, tx, T);
-    slope(odds[g], (p) => deadLogOdds(p, x, tx, T), oddsSlope, g * k);
+    // A last purchase at T leaves no time to have died in: log-odds −∞, alive at every draw.
+    if (Number.isFinite(odds[g])) slope(odds[g], (p) => deadLogOdds(p, x, tx, T), oddsSlope, g * k);
   }
   return (i, out) => {
     const g = patterns.groupOf[i];
+    if (!Number.isFinite(odds[g])) return void out.fill(aliveFromLogOdds(odds[g]));
     for (let d = 0; d < draws; d++) {
       let lo = odds[g];
       for (let j = 0; j < k; j++) lo += oddsSlope[g * k + j] * delta[d * k + j];

@@ -5,6 +5,7 @@
 import { fitBgNbd } from '../../../src/domain/bgnbdFit';
 import { customerLifetimeValue, scoreAll, ValueModel } from '../../../src/domain/clv';
 import { fitGammaGamma } from '../../../src/domain/gammaGamma';
+import { fitParetoNbd } from '../../../src/domain/paretoNbdFit';
 import { drawLogOffsets, drawStream, logCovariance, PARAMETER_DRAWS, purchaseFromVector, purchaseVector, spendVector } from '../../../src/domain/parameterDraws';
 import { aliveProbability, purchasesIfAlive } from '../../../src/domain/purchaseModel';
 import { CustomerSummary, summarize } from '../../../src/domain/rfm';
@@ -95,5 +96,26 @@ describe('per-customer 90% intervals on the CDNOW sample', () => {
   it('has none when a covariance is not positive definite', () => {
     const flat = covariances.purchase.map((row) => row.map(() => 0));
     expect(scoreIntervals(summary, model, { ...covariances, purchase: flat }, options)).toBeUndefined();
+  });
+});
+
+describe('per-customer intervals under the Pareto/NBD', () => {
+  it('are finite for every CDNOW customer, also those whose last purchase is at the end (P(alive) = 1)', () => {
+    const summary = summarize(loadCdnowLog().log, { calibrationEnd: '1997-09-30', unit: 'week' });
+    const purchase = fitParetoNbd(summary);
+    const spend = fitGammaGamma(summary);
+    const model = { bgnbd: purchase.params, gammaGamma: spend.params };
+    const covariances = {
+      purchase: logCovariance(purchaseVector(purchase.params), purchase.uncertainty.covariance) as number[][],
+      spend: logCovariance(spendVector(spend.params), spend.uncertainty.covariance) as number[][],
+    };
+    const intervals = scoreIntervals(summary, model, covariances, options)!;
+    const atTheEnd = summary.tx.findIndex((tx, i) => summary.x[i] > 0 && tx === summary.T[i]);
+    expect(atTheEnd).toBeGreaterThanOrEqual(0);
+    for (const figure of INTERVAL_FIGURES) {
+      const bad = [...intervals[figure].low, ...intervals[figure].high].filter((v) => !Number.isFinite(v));
+      expect([figure, bad.length]).toEqual([figure, 0]);
+    }
+    expect([intervals.pAlive.low[atTheEnd], intervals.pAlive.high[atTheEnd]]).toEqual([1, 1]);
   });
 });
