@@ -9,6 +9,12 @@ import { GammaGammaParams } from '../src/domain/gammaGamma';
 export const DAYS = 3 * 365;
 export const TRUE_BGNBD: BgNbdParams = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
 export const TRUE_SPEND: GammaGammaParams = { p: 6, q: 4, gamma: 15 };
+/**
+ * A shop whose customers have varied histories (issue 16): most buy again, many often, so
+ * nearly every customer has their own (x, t_x, T) and something to win back — the shape that
+ * makes scoring work per customer, where TRUE_BGNBD's shop is half one-time buyers.
+ */
+export const VARIED_BGNBD: BgNbdParams = { r: 0.9, alpha: 6, a: 0.7, b: 3 };
 
 /** mulberry32: small, fast, seeded; 2^32 distinct draws is plenty for a simulation. */
 function uniforms(seed: number): () => number {

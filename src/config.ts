@@ -51,6 +51,8 @@ const schema = z.object({
   CUSTOMER_BUDGET_CAP: decimalText.optional(),
   ZERO_VALUE_POLICY: z.enum(['nostalgia-only', 'exclude']).default('nostalgia-only'),
   MAKE_GOOD_WITHIN_CAP: z.enum(['true', 'false']).default('false'),
+  /** Which value of winning back the budget rule uses: the estimate, or its 90% interval's lower end. */
+  BUDGET_BASIS: z.enum(['estimate', 'lower']).default('estimate'),
   /** JSON offer ladder used by `score` and the offer advisor; campaigns carry their own. */
   OFFER_LADDER: z.union([z.string(), z.array(z.unknown())]).optional(),
   /** The sending address (on the DKIM domain); replies go to the campaign's spokesperson. */
@@ -113,6 +115,7 @@ export interface Config {
     customerCap?: string;
     zeroValue: Settings['ZERO_VALUE_POLICY'];
     makeGoodWithinCap: boolean;
+    budgetBasis: Settings['BUDGET_BASIS'];
     /** Raw ladder from config (JSON text or array); validated where it is used. */
     offerLadder?: unknown;
   };
@@ -189,6 +192,7 @@ export function parseSettings(raw: Record<string, unknown>): Config {
       customerCap: s.CUSTOMER_BUDGET_CAP,
       zeroValue: s.ZERO_VALUE_POLICY,
       makeGoodWithinCap: s.MAKE_GOOD_WITHIN_CAP === 'true',
+      budgetBasis: s.BUDGET_BASIS,
       offerLadder: typeof s.OFFER_LADDER === 'string' ? parseJsonSetting('OFFER_LADDER', s.OFFER_LADDER) : s.OFFER_LADDER,
     },
     postalAddress: s.SHOP_POSTAL_ADDRESS,

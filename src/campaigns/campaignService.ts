@@ -66,7 +66,7 @@ export class CampaignService {
       const audience = await latestScores(services, { asOf: today, progress });
       progress?.('planning budgets and offers');
       modelVersion = audience.modelVersion;
-      scores = new Map(audience.scores.map((s) => [s.customerId, { pAlive: s.pAlive, valueOfWinBack: s.valueOfWinBack, expectedSpend: s.expectedSpend }]));
+      scores = new Map(audience.scores.map((s) => [s.customerId, { pAlive: s.pAlive, valueOfWinBack: s.valueOfWinBack, valueOfWinBackLow: s.valueOfWinBackLow, expectedSpend: s.expectedSpend }]));
     }
     const plan = planCampaign({
       campaign, candidates, scores, now, today, currency: config.shop.currency, value: config.value,
@@ -107,6 +107,9 @@ export class CampaignService {
       nobodyToPreview: whyNobody(campaign, plan),
       currency,
       budgetTotal: formatMoney(plan.budgetTotal, currency),
+      /** Both budgets' totals and which one applies (BUDGET_BASIS, or the campaign's budget.basis). */
+      budgetBasis: plan.budgetBasis,
+      budgetTotals: { estimate: formatMoney(plan.budgetTotals.estimate, currency), lower: plan.budgetTotals.lower && formatMoney(plan.budgetTotals.lower, currency) },
       expectedCost: formatMoney(plan.expectedCost, currency),
       expectedIncrementalMargin: formatMoney(plan.expectedIncrementalMargin, currency),
       expectedRoi: plan.expectedCost.isZero() ? null : plan.expectedIncrementalMargin.minus(plan.expectedCost).div(plan.expectedCost).toDecimalPlaces(2).toNumber(),

@@ -80,6 +80,8 @@ export const campaignSchema = z
         customerCap: amount.optional(),
         campaignCap: amount.optional(),
         margin: share.optional(),
+        /** BUDGET_BASIS for this campaign: the value of winning back, or its 90% interval's lower end. */
+        basis: z.enum(['estimate', 'lower']).optional(),
       })
       .strict()
       .default({}),

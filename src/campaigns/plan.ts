@@ -2,7 +2,7 @@
  * Who gets what in a launch: the audience rule, the holdout, each customer's budget and offer,
  * and the campaign cap. Pure over its inputs, so `preview` and `launch` compute the same plan.
  */
-import { allocateCampaignBudget, BudgetPolicy, decideOffer, Harm, OfferDecision } from '../domain/budget';
+import { allocateCampaignBudget, BudgetPolicy, computeBudget, decideOffer, Harm, OfferDecision } from '../domain/budget';
 import { InputError } from '../domain/errors';
 import { isHeldOut } from '../domain/holdout';
 import { Money, minorToMoney } from '../domain/money';
@@ -15,6 +15,8 @@ import type { Campaign } from './loader';
 export interface ScoreFacts {
   pAlive: number;
   valueOfWinBack: Money;
+  /** The lower end of its 90% interval; null or absent when the scores have none. */
+  valueOfWinBackLow?: Money | null;
   expectedSpend: Money;
 }
 
@@ -61,6 +63,10 @@ export interface CampaignPlan {
   considered: number;
   /** Of those, the ones the audience rule matched (before a zero-value exclusion). */
   matched: number;
+  /** What the budgets were sized on: `lower` only when asked for and every score has an interval. */
+  budgetBasis: 'estimate' | 'lower';
+  /** The treated customers' budgets summed on each basis; `lower` null without intervals. */
+  budgetTotals: { estimate: Money; lower: Money | null };
 }
 
 const ZERO = new Money(0);
@@ -79,12 +85,25 @@ export function policyFor(campaign: Campaign, currency: string, value: Config['v
   };
 }
 
+/** The campaign's budget.basis, else BUDGET_BASIS; `lower` needs every score's interval, else the estimate. */
+function budgetBasisFor(campaign: Campaign, input: PlanInput): 'estimate' | 'lower' {
+  const wanted = campaign.budget.basis ?? input.value.budgetBasis;
+  return wanted === 'lower' && hasIntervals(input.scores) ? 'lower' : 'estimate';
+}
+
+function hasIntervals(scores: ReadonlyMap<number, ScoreFacts> | undefined): boolean {
+  if (scores === undefined || scores.size === 0) return false;
+  for (const score of scores.values()) if (score.valueOfWinBackLow == null) return false;
+  return true;
+}
+
 export function planCampaign(input: PlanInput): CampaignPlan {
   const { campaign } = input;
   if (campaign.kind === 'winback' && !input.scores?.size) {
     throw new InputError('no customer scores yet: run `rekindle fit` and `rekindle score` first', { field: 'campaign' });
   }
   const policy = policyFor(campaign, input.currency, input.value);
+  const basis = budgetBasisFor(campaign, input);
   // Frozen into each enrolment as the customer will read it, amounts in the shop's currency.
   const ladder = campaign.ladder.map((rung) => ({ ...rung, label: offerLabel(rung, input.currency) }) as OfferRung);
   const decided: { candidate: Candidate; decision: OfferDecision; holdout: boolean }[] = [];
@@ -95,7 +114,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     matched++;
     const harm = input.incident && harmOf(input.incident, candidate, input.currency);
     const decision = decideOffer(
-      { customerId: String(candidate.customerId), valueOfWinBack: score?.valueOfWinBack ?? ZERO, expectedSpend: score?.expectedSpend ?? ZERO, harm },
+      { customerId: String(candidate.customerId), valueOfWinBack: (basis === 'lower' ? score?.valueOfWinBackLow : score?.valueOfWinBack) ?? ZERO, expectedSpend: score?.expectedSpend ?? ZERO, harm },
       ladder,
       policy,
     );
@@ -111,6 +130,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     enrolments: [], treated: 0, holdout: 0, budgetTotal: ZERO, expectedCost: ZERO, expectedIncrementalMargin: ZERO,
     offerExpiresAt: new Date(input.now.getTime() + campaign.offers.expiresAfterDays * DAY_MS),
     considered: input.candidates.length, matched,
+    budgetBasis: basis, budgetTotals: { estimate: ZERO, lower: hasIntervals(input.scores) ? ZERO : null },
   };
   for (const { candidate, decision, holdout } of decided) {
     const entry = allocated.get(decision.customerId);
@@ -132,6 +152,13 @@ export function planCampaign(input: PlanInput): CampaignPlan {
     }
     plan.treated++;
     plan.budgetTotal = plan.budgetTotal.plus(enrolment.budget);
+    const score = input.scores?.get(candidate.customerId);
+    const totals = plan.budgetTotals;
+    // As enrolment.budget is: the budget, raised to a make-good owed.
+    const owed = decision.makeGood?.amount ?? ZERO;
+    const on = (value: Money | null | undefined) => Money.max(computeBudget(value ?? ZERO, policy).amount, owed);
+    totals.estimate = totals.estimate.plus(on(score?.valueOfWinBack));
+    if (totals.lower !== null) totals.lower = totals.lower.plus(on(score?.valueOfWinBackLow));
     plan.expectedCost = plan.expectedCost.plus(offer?.expectedCost ?? ZERO);
     plan.expectedIncrementalMargin = plan.expectedIncrementalMargin.plus(enrolment.expectedMargin);
   }

@@ -51,6 +51,7 @@ export function campaignCommands(): Command {
         printLines(
           `${p.campaign}: ${p.audience} customers (${p.treated} treated, ${p.holdout} held out)`,
           `budget ${p.budgetTotal} ${p.currency}; expected offer cost ${p.expectedCost}; expected incremental margin ${p.expectedIncrementalMargin}${p.expectedRoi === null ? '' : `; expected ROI ${p.expectedRoi}`}`,
+          `budgets on the estimate ${p.budgetTotals.estimate} ${p.currency}, on the lower end of the 90% intervals ${p.budgetTotals.lower === null ? 'unknown (no intervals)' : `${p.budgetTotals.lower} ${p.currency}`}; ${p.budgetBasis} applies (BUDGET_BASIS or the campaign's budget.basis)`,
           ...(p.nobodyToPreview
             ? [`nobody to preview: ${p.nobodyToPreview}`]
             : p.steps.map((st) => (st.subject === null ? `step ${st.step}: nobody in the audience gets this step` : `step ${st.step}: ${st.sendAt ?? 'on demand'}  "${st.subject}"`))),

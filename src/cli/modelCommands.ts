@@ -56,6 +56,7 @@ interface ScoreFlags {
   months?: string;
   discount?: string;
   margin?: string;
+  intervals: boolean;
   json?: boolean;
   csv?: boolean;
 }
@@ -68,13 +69,14 @@ export function scoreCommand(): Command {
     .option('--months <h>', 'CLV horizon in months (default CLV_MONTHS)')
     .option('--discount <d>', 'discount rate per month (default DISCOUNT_RATE)')
     .option('--margin <g>', 'gross margin rate, 0 to 1 (default GROSS_MARGIN)')
+    .option('--no-intervals', "skip the per-customer 90% intervals (the parameters' uncertainty): faster, and BUDGET_BASIS=lower falls back to the estimate")
     .addOption(new Option('--json', 'print every row as one JSON document').conflicts('csv'))
     .addOption(new Option('--csv', 'print every row as CSV with a header').conflicts('json'))
     .action(async (opts: ScoreFlags, cmd: Command) => {
       const asOf = day(opts.asOf, '--as-of');
       await withServices(cmd, async (s) => {
         const run = await withProgress('score', (progress) =>
-          scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin, progress }),
+          scoreCustomers(s, { asOf, horizon: opts.horizon, months: opts.months, discountRate: opts.discount, margin: opts.margin, intervals: opts.intervals, progress }),
         );
         if (opts.json) return writeJson(s, run);
         if (opts.csv) return writeCsv(s, run);

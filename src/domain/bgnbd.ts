@@ -39,8 +39,18 @@ export function logAddExp(p: number, q: number): number {
  */
 export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
+  return aliveFromLogOdds(bgnbdDeadLogOdds(params, x, tx, T));
+}
+
+/** ln((1 − P(alive)) / P(alive)); −Infinity for x = 0, who is alive for sure. */
+export function bgnbdDeadLogOdds(params: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return -Infinity;
   const { r, alpha, a, b } = params;
-  const logOdds = Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx));
+  return Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx));
+}
+
+/** 1 / (1 + e^logOdds), without overflow either way. */
+export function aliveFromLogOdds(logOdds: number): number {
   return logOdds > 0 ? Math.exp(-logOdds) / (1 + Math.exp(-logOdds)) : 1 / (1 + Math.exp(logOdds));
 }
 
@@ -64,9 +74,36 @@ export function expectedPurchasesIfAlive(params: BgNbdParams, t: number, x: numb
   const z = t / (alpha + T + t);
   const logRest = Math.log((alpha + T) / (alpha + T + t));
   const epsilon = a - 1;
+  // A fit at the box (a tiny shop) can put a near 1e6: the transformed series then climbs like
+  // e^(first ratio) before it falls, and overflows. The paper's own series is tame there.
+  if (epsilon > 0 && epsilon * (a + b - 1 - r) * z > TAME_SERIES * c) return paperForm(params, x, c, z, logRest);
   const y = epsilon * logRest;
   const growth = y === 0 ? -logRest : (Math.expm1(y) / y) * -logRest;
   return c * growth - Math.exp(y) * hyp2f1ScaledExcess(a + b - 1 - r, epsilon, c, z);
+}
+
+/** A series whose first term ratio is below this peaks under e^30: no overflow, little cancellation. */
+const TAME_SERIES = 30;
+
+/**
+ * Equation (10)'s bracket as written, for a > 1: c/(a-1) · [1 − (1-z)^(r+x) 2F1(r+x, b+x; c; z)].
+ * When r+x and b+x are large too (every parameter at the box), neither series is tame; both the
+ * purchase rate and the drop-out probability are then nearly certain, and the expectation over
+ * the drop-out probability p ~ Beta(a, b+x) is taken by three-point Gauss–Hermite around its mean.
+ */
+function paperForm(params: BgNbdParams, x: number, c: number, z: number, logRest: number): number {
+  const { r, a, b } = params;
+  if ((r + x) * (b + x) * z <= TAME_SERIES * c) {
+    const head = Math.exp((r + x) * logRest);
+    return (c * -Math.expm1((r + x) * logRest) - head * (b + x) * hyp2f1ScaledExcess(r + x, b + x, c, z)) / (a - 1);
+  }
+  const n = a + b + x;
+  const mean = a / n;
+  const spread = Math.sqrt((3 * mean * (1 - mean)) / (n + 1));
+  // Given p, E[Y(t) | alive, λ-posterior] = (1/p)(1 − (1 + p·t/(α+T))^-(r+x)); t/(α+T) = z/(1-z).
+  const ratio = z / (1 - z);
+  const given = (p: number) => -Math.expm1(-(r + x) * Math.log1p(p * ratio)) / p;
+  return (4 * given(mean) + given(mean - spread) + given(mean + spread)) / 6;
 }
 
 /** E[Y(t) | x, t_x, T], the paper's equation (10). */

@@ -5,7 +5,9 @@
  */
 import { BindingRule, BudgetPolicy, Harm, NoOfferReason, OfferDecision, RejectReason, RejectedRung, Treatment, decideOffer } from './budget';
 import { Money, formatMoney, moneyFromStatistic } from './money';
+import { INTERVAL_LEVEL } from './scoreIntervals';
 import { CostedRung, OfferKind, OfferLadder } from './offers';
+import { BudgetBasis, budgetBasisSentence, BudgetsView, budgetsView, budgetValue, CustomerIntervals, intervalsView, IntervalsView, intervalWords } from './adviceIntervals';
 
 export interface CustomerFacts {
   id: string;
@@ -35,6 +37,10 @@ export interface AdviceInput {
   policy: BudgetPolicy;
   ladder: OfferLadder;
   harm?: Harm;
+  /** The customer's 90% intervals (scoreIntervals), when the model has a covariance. */
+  intervals?: CustomerIntervals;
+  /** BUDGET_BASIS: size the budget on the estimate (default) or the interval's lower end. */
+  budgetBasis?: BudgetBasis;
 }
 
 export interface OfferView {
@@ -67,6 +73,8 @@ export interface AdviceSteps {
   makeGood: { incidentId: string; whatHappened: string; owed: string; amount: string; limitedByCap: boolean } | null;
   /** What the offer may cost in expectation: the budget, or the make-good when it is larger. */
   ceiling: string;
+  /** What valueTimesShare was taken of: the estimate, or the lower end of its 90% interval. */
+  budgetBasis: BudgetBasis;
 }
 
 export interface Advice {
@@ -81,14 +89,21 @@ export interface Advice {
   sentences: string[];
   mayNotPromise: string[];
   toughQuestions: { question: string; answer: string }[];
+  /** 90% intervals (parameter uncertainty only); null when the model has no covariance. */
+  intervals: IntervalsView | null;
+  /** The budget on the estimate and on the interval's lower end, and which one applies. */
+  budgets: BudgetsView;
 }
 
 export function explainAdvice(input: AdviceInput): Advice {
   const { statistics: stats, policy } = input;
-  const valueOfWinBack = moneyFromStatistic(stats.valueOfWinBack);
+  const basis = budgetValue(stats.valueOfWinBack, input.intervals, input.budgetBasis ?? 'estimate');
+  const valueOfWinBack = moneyFromStatistic(basis.value);
   const expectedSpend = moneyFromStatistic(stats.expectedSpend);
   const decision = decideOffer({ customerId: input.customer.id, valueOfWinBack, expectedSpend, harm: input.harm }, input.ladder, policy);
-  const say = new Speaker(input, decision);
+  const intervals = input.intervals && intervalsView(input.intervals, INTERVAL_LEVEL, policy.currency);
+  const budgets = budgetsView(stats.valueOfWinBack, input.intervals, basis.basis, policy);
+  const say = new Speaker(input, decision, intervals, budgets);
   return {
     customer: input.customer,
     currency: policy.currency,
@@ -101,6 +116,8 @@ export function explainAdvice(input: AdviceInput): Advice {
     sentences: say.sentences(),
     mayNotPromise: say.mayNotPromise(),
     toughQuestions: say.toughQuestions(),
+    intervals: intervals ?? null,
+    budgets,
   };
 }
 
@@ -113,7 +130,7 @@ function steps(input: AdviceInput, decision: OfferDecision, say: Speaker): Advic
     expectedSpend: say.money(moneyFromStatistic(stats.expectedSpend)),
     clvAsIs: say.money(moneyFromStatistic(stats.clvAsIs)),
     clvIfWon: say.money(moneyFromStatistic(stats.clvIfWon)),
-    valueOfWinBack: say.money(decision.valueOfWinBack),
+    valueOfWinBack: say.money(moneyFromStatistic(stats.valueOfWinBack)),
     share: policy.share,
     valueTimesShare: say.money(decision.budget.valueTimesShare),
     cac: say.money(policy.cac),
@@ -128,6 +145,7 @@ function steps(input: AdviceInput, decision: OfferDecision, say: Speaker): Advic
       limitedByCap: makeGood.limitedByCap,
     },
     ceiling: say.money(decision.ceiling),
+    budgetBasis: input.budgetBasis === 'lower' && input.intervals !== undefined ? 'lower' : 'estimate',
   };
 }
 
@@ -144,6 +162,8 @@ class Speaker {
   constructor(
     private readonly input: AdviceInput,
     private readonly decision: OfferDecision,
+    private readonly intervals: IntervalsView | undefined,
+    private readonly budgets: BudgetsView,
   ) {
     this.who = input.customer.name ?? 'this customer';
     this.Who = input.customer.name ?? 'This customer';
@@ -183,13 +203,19 @@ class Speaker {
 
   sentences(): string[] {
     const { statistics: stats, horizon, policy } = this.input;
-    const { budget, valueOfWinBack } = this.decision;
-    const worth = valueOfWinBack.gt(0) ? `Winning them back is worth ${this.amount(valueOfWinBack)}.` : 'Winning them back would add nothing.';
+    const { budget } = this.decision;
+    const valueOfWinBack = moneyFromStatistic(stats.valueOfWinBack);
+    const c = this.currency;
+    const worth = valueOfWinBack.gt(0)
+      ? `Winning them back is worth ${this.amount(valueOfWinBack)}${intervalWords(this.intervals, 'valueOfWinBack', c)}.`
+      : 'Winning them back would add nothing.';
+    const basis = budgetBasisSentence(this.budgets, c);
     const capText = policy.perCustomerCap === undefined ? '' : `, and our policy allows at most ${this.amount(policy.perCustomerCap)} for any one customer`;
     return [
       ...this.history(),
       `The model gives a ${percent(stats.pAlive)} chance that ${this.who} still buys from us; as things stand we expect ${stats.expectedPurchases.toFixed(2)} more orders in ${horizon.purchases}, of about ${this.amount(moneyFromStatistic(stats.expectedSpend))} each.`,
-      `Left as is, ${this.who} brings us ${this.amount(moneyFromStatistic(stats.clvAsIs))} in margin over ${horizon.clv}; won back, ${this.amount(moneyFromStatistic(stats.clvIfWon))}. ${worth}`,
+      `Left as is, ${this.who} brings us ${this.amount(moneyFromStatistic(stats.clvAsIs))}${intervalWords(this.intervals, 'clvAsIs', c)} in margin over ${horizon.clv}; won back, ${this.amount(moneyFromStatistic(stats.clvIfWon))}${intervalWords(this.intervals, 'clvIfWon', c)}. ${worth}`,
+      ...(basis === undefined ? [] : [basis]),
       `We invest up to ${percent(policy.share)} of that to win a customer back (${this.amount(budget.valueTimesShare)}); acquiring a new customer costs us ${this.amount(policy.cac)}${capText}.`,
       this.bindingSentence(),
       ...this.makeGoodSentences(),

@@ -60,8 +60,8 @@ export function uncertaintyFromLogHessian(logHessian: number[][], params: ArrayL
   };
 }
 
-/** Inverse by Cholesky; undefined when the matrix is not positive definite. */
-export function invertPositiveDefinite(matrix: number[][]): number[][] | undefined {
+/** Lower Cholesky factor L (A = L Lᵀ); undefined when the matrix is not positive definite. */
+export function cholesky(matrix: readonly (readonly number[])[]): number[][] | undefined {
   const n = matrix.length;
   const l = matrix.map(() => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -76,6 +76,14 @@ export function invertPositiveDefinite(matrix: number[][]): number[][] | undefin
       }
     }
   }
+  return l;
+}
+
+/** Inverse by Cholesky; undefined when the matrix is not positive definite. */
+export function invertPositiveDefinite(matrix: number[][]): number[][] | undefined {
+  const n = matrix.length;
+  const l = cholesky(matrix);
+  if (l === undefined) return undefined;
   // Columns of L^-1, then A^-1 = L^-T L^-1.
   const inv = matrix.map(() => new Array<number>(n).fill(0));
   for (let c = 0; c < n; c++) {

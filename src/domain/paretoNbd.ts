@@ -17,6 +17,7 @@
  * no overflow for heavy buyers, and one pass also yields the derivatives the fit needs.
  * Everything is in logs, as in bgnbd.ts.
  */
+import { aliveFromLogOdds } from './bgnbd';
 import { lnGamma } from './specialFunctions';
 
 export interface ParetoNbdParams {
@@ -112,8 +113,12 @@ export function paretoNbdLogLikelihood(params: ParetoNbdParams, x: number, tx: n
 
 /** P(alive | x, t_x, T) = 1 / (1 + (s/(r+s+x)) (α+T)^(r+x) (β+T)^s A0). */
 export function paretoPAlive(params: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const logOdds = lnDiedTerm(params, x, tx, T) - lnAliveTerm(params, x, T);
-  return logOdds > 0 ? Math.exp(-logOdds) / (1 + Math.exp(-logOdds)) : 1 / (1 + Math.exp(logOdds));
+  return aliveFromLogOdds(paretoDeadLogOdds(params, x, tx, T));
+}
+
+/** ln((1 − P(alive)) / P(alive)). */
+export function paretoDeadLogOdds(params: ParetoNbdParams, x: number, tx: number, T: number): number {
+  return lnDiedTerm(params, x, tx, T) - lnAliveTerm(params, x, T);
 }
 
 /**

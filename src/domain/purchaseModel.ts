@@ -5,8 +5,8 @@
  * told by the parameters' names (a, b for BG/NBD; s, β for Pareto/NBD), which is also how a
  * stored model says which one it is.
  */
-import { BgNbdParams, expectedPurchasesIfAlive, pAlive } from './bgnbd';
-import { paretoExpectedPurchasesIfAlive, ParetoNbdParams, paretoPAlive } from './paretoNbd';
+import { BgNbdParams, bgnbdDeadLogOdds, expectedPurchasesIfAlive, pAlive } from './bgnbd';
+import { paretoDeadLogOdds, paretoExpectedPurchasesIfAlive, ParetoNbdParams, paretoPAlive } from './paretoNbd';
 
 export type PurchaseModelKind = 'bgnbd' | 'pareto-nbd';
 export const PURCHASE_MODELS: readonly PurchaseModelKind[] = ['bgnbd', 'pareto-nbd'];
@@ -28,6 +28,11 @@ export function purchaseModelName(kind: PurchaseModelKind): string {
 /** P(alive | x, t_x, T) under either model. */
 export function aliveProbability(params: PurchaseParams, x: number, tx: number, T: number): number {
   return isParetoNbd(params) ? paretoPAlive(params, x, tx, T) : pAlive(params, x, tx, T);
+}
+
+/** ln((1 − P(alive)) / P(alive)) under either model; −Infinity when alive for sure. */
+export function deadLogOdds(params: PurchaseParams, x: number, tx: number, T: number): number {
+  return isParetoNbd(params) ? paretoDeadLogOdds(params, x, tx, T) : bgnbdDeadLogOdds(params, x, tx, T);
 }
 
 /** E[Y(t) | alive, x, T] under either model. */

@@ -16,7 +16,9 @@ import { openHarms } from './harms';
 import { latestModel } from './modelStore';
 import { minorToText, statisticToMinor } from './minorUnits';
 import { loadPurchaseLog } from './purchaseLog';
-import { ScoreRequest, scoreSettings } from './scoreService';
+import { modelCovariances, ScoreRequest, scoreSettings } from './scoreService';
+import { INTERVAL_FIGURES, scoreIntervals } from '../domain/scoreIntervals';
+import type { CustomerIntervals } from '../domain/adviceIntervals';
 import { budgetPolicy, offerLadder } from './settings';
 
 /** The model's statistics as JSON shows them: money as decimal strings in the shop currency, as in `score --json`. */
@@ -49,6 +51,9 @@ export async function adviseCustomer(services: ModelServices, customer: string, 
   const { horizon, months, discountRate, margin } = settings;
   const scores = scoreAll(summary, model, { unit: timeUnit, horizon, months, discountRate, margin });
   const policy = budgetPolicy(config);
+  const covariances = modelCovariances(model);
+  const ends = covariances && scoreIntervals(summary, model, covariances, { unit: timeUnit, horizon, months, discountRate, margin });
+  const intervals = ends && (Object.fromEntries(INTERVAL_FIGURES.map((f) => [f, [ends[f].low[0], ends[f].high[0]]])) as unknown as CustomerIntervals);
   const statistics = {
     pAlive: scores.pAlive[0],
     expectedPurchases: scores.expectedPurchases[0],
@@ -64,6 +69,8 @@ export async function adviseCustomer(services: ModelServices, customer: string, 
     policy,
     ladder: offerLadder(config),
     harm: (await openHarms(db, policy, [row.id])).get(row.id),
+    intervals,
+    budgetBasis: config.value.budgetBasis,
   });
   const money = (value: number) => minorToText(statisticToMinor(value, currency), currencyExponent(currency));
   return {

@@ -32,6 +32,8 @@ export interface AudienceScore extends AudienceCandidate {
   expectedSpend: Money;
   /** CLV if won back − CLV as is, margin-weighted, rounded to the minor unit as stored. */
   valueOfWinBack: Money;
+  /** The lower end of its 90% interval (BUDGET_BASIS=lower); null when the scores have none. */
+  valueOfWinBackLow: Money | null;
   clvIfWon: Money;
   /** min(value × share, CAC, cap) under the shop's policy; a make-good owed shows in `offerId` (`make-good:<incident>`), not here. */
   budget: Money;
@@ -93,6 +95,7 @@ function toScore(candidate: AudienceCandidate, row: StoredScoreRow, currency: st
     expectedPurchases: row.expected_purchases,
     expectedSpend: moneyFromStatistic(row.expected_spend),
     valueOfWinBack: minorToMoney(Number(row.value_minor), currency),
+    valueOfWinBackLow: row.value_low_minor === null ? null : minorToMoney(Number(row.value_low_minor), currency),
     clvIfWon: minorToMoney(Number(row.clv_if_won_minor), currency),
     budget: minorToMoney(Number(row.budget_minor), currency),
     budgetRule: row.budget_rule as BindingRule,

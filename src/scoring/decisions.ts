@@ -7,6 +7,7 @@
 import { BindingRule, BudgetPolicy, decideOffer, Harm, OfferDecision, Treatment } from '../domain/budget';
 import { currencyExponent, Money, moneyFromStatistic } from '../domain/money';
 import type { OfferLadder } from '../domain/offers';
+import { quickDecider } from './quickDecisions';
 
 export const RULES: readonly BindingRule[] = ['value', 'cac', 'cap', 'zero'];
 export const TREATMENTS: readonly Treatment[] = ['offer', 'nostalgia-only', 'excluded'];
@@ -57,6 +58,7 @@ export function decideRows(input: DecisionInput, from = 0, to = input.customerId
   // a shop. Without a harm their decision does not depend on anything else (no budget, the
   // zero-value treatment), so decideOffer runs once for all of them.
   let nothingToWinBack: Kept | undefined;
+  const quick = quickDecider(policy, ladder);
   for (let i = from; i < to; i++) {
     const customerId = input.customerId[i];
     const value = input.valueOfWinBack[i];
@@ -65,6 +67,7 @@ export function decideRows(input: DecisionInput, from = 0, to = input.customerId
       write(i - from, nothingToWinBack);
       continue;
     }
+    if (harm === undefined && quick !== undefined && quick(value, input.expectedSpend[i], out, i - from, offerIndex)) continue;
     const valueOfWinBack = value === 0 ? ZERO : moneyFromStatistic(value);
     const expectedSpend = moneyFromStatistic(input.expectedSpend[i]);
     const decision = decideOffer({ customerId: String(customerId), valueOfWinBack, expectedSpend, harm }, ladder, policy);

@@ -16,8 +16,10 @@ import { minorToText, statisticToMinor } from './minorUnits';
 import { latestModel, StoredModel } from './modelStore';
 import { loadPurchaseLog } from './purchaseLog';
 import { storeScores } from './scoreStore';
-import { ScoreTable, scoreTable } from './scoreTable';
+import { BudgetBasis, ScoreTable, scoreTable } from './scoreTable';
 import { recordScoreOverview } from './scoreOverview';
+import { DRAW_SEED, logCovariance, PARAMETER_DRAWS, purchaseVector, spendVector } from '../domain/parameterDraws';
+import { INTERVAL_LEVEL, LogCovariances, ScoreIntervals } from '../domain/scoreIntervals';
 import { budgetPolicy, calendarDay, numberIn, offerLadder } from './settings';
 
 /** Numbers may arrive as text (flags, query strings): each is checked, and named when wrong. */
@@ -32,6 +34,8 @@ export interface ScoreRequest {
   discountRate?: number | string;
   /** Gross margin rate; default config.value.margin. */
   margin?: number | string;
+  /** Per-customer 90% intervals (default on); off for the plain figures alone. */
+  intervals?: boolean;
   /** Told each phase (reading, scoring, deciding, storing) as it starts. */
   progress?: Progress;
 }
@@ -50,7 +54,32 @@ export interface ScoreSettings {
 }
 
 export interface ScoreRun extends ScoreSettings {
+  /** What the per-customer intervals are, or null when there are none (`--no-intervals`, or a model without a covariance). */
+  intervals: IntervalNote | null;
+  /** What the budgets were sized on (BUDGET_BASIS; `lower` needs the intervals). */
+  budgetBasis: BudgetBasis;
   table: ScoreTable;
+}
+
+export interface IntervalNote {
+  level: number;
+  draws: number;
+  seed: number;
+  covers: string;
+}
+
+export const INTERVAL_NOTE: IntervalNote = {
+  level: INTERVAL_LEVEL,
+  draws: PARAMETER_DRAWS,
+  seed: DRAW_SEED,
+  covers: "the fitted parameters' uncertainty, not the randomness of one customer's own future purchases",
+};
+
+/** The log-scale covariances of a stored model, or undefined when it has none (fitted before issue 14, or not identified). */
+export function modelCovariances(model: StoredModel): LogCovariances | undefined {
+  const purchase = logCovariance(purchaseVector(model.bgnbd), model.bgnbd.covariance);
+  const spend = logCovariance(spendVector(model.gammaGamma), model.gammaGamma.covariance);
+  return purchase && spend && { purchase, spend };
 }
 
 /** Ten years (520 weeks) at most: the series behind E[Y(t)] still converge fast there. */
@@ -90,19 +119,21 @@ export async function scoreCustomers(services: ModelServices, request: ScoreRequ
     policy,
     ladder: offerLadder(config),
     harms: await openHarms(db, policy),
+    covariances: request.intervals === false ? undefined : modelCovariances(model),
+    budgetBasis: config.value.budgetBasis,
     progress,
   });
   const key = { modelVersion: model.version, asOf: settings.asOf, scoredAt: services.clock().toISOString() };
   await storeScores(db, table, key, progress);
   await recordScoreOverview(db, config, table, key);
-  return { ...settings, table };
+  return { ...settings, intervals: table.intervals ? INTERVAL_NOTE : null, budgetBasis: table.budgetBasis, table };
 }
 
 /** The statistics as the offer advisor shows them too. */
 type Statistics = Pick<AdviceSteps, 'pAlive' | 'expectedPurchases' | 'expectedSpend' | 'clvAsIs' | 'clvIfWon' | 'valueOfWinBack'>;
 
 /** One line of `score --json` / `--csv`: money as decimal strings in the shop currency. */
-export interface ScoreRow extends Statistics {
+export interface ScoreRow extends Statistics, IntervalEnds {
   customerId: number;
   email: string | null;
   x: number;
@@ -113,10 +144,44 @@ export interface ScoreRow extends Statistics {
   offer: string | null;
 }
 
+/** Each figure's 90% interval as two keys after the others (null without intervals); money as decimal strings. */
+export interface IntervalEnds {
+  pAliveLow: number | null;
+  pAliveHigh: number | null;
+  expectedPurchasesLow: number | null;
+  expectedPurchasesHigh: number | null;
+  clvAsIsLow: string | null;
+  clvAsIsHigh: string | null;
+  clvIfWonLow: string | null;
+  clvIfWonHigh: string | null;
+  valueOfWinBackLow: string | null;
+  valueOfWinBackHigh: string | null;
+}
+
 export const SCORE_COLUMNS: readonly (keyof ScoreRow)[] = [
   'customerId', 'email', 'x', 'tx', 'T', 'monetary', 'pAlive', 'expectedPurchases', 'expectedSpend',
   'clvAsIs', 'clvIfWon', 'valueOfWinBack', 'budget', 'offer',
+  'pAliveLow', 'pAliveHigh', 'expectedPurchasesLow', 'expectedPurchasesHigh', 'clvAsIsLow', 'clvAsIsHigh',
+  'clvIfWonLow', 'clvIfWonHigh', 'valueOfWinBackLow', 'valueOfWinBackHigh',
 ];
+
+const NO_ENDS: IntervalEnds = {
+  pAliveLow: null, pAliveHigh: null, expectedPurchasesLow: null, expectedPurchasesHigh: null, clvAsIsLow: null, clvAsIsHigh: null,
+  clvIfWonLow: null, clvIfWonHigh: null, valueOfWinBackLow: null, valueOfWinBackHigh: null,
+};
+
+/** Row i's interval ends as `score --json` shows them. */
+export function intervalEnds(intervals: ScoreIntervals | undefined, i: number, money: (value: number) => string): IntervalEnds {
+  if (intervals === undefined) return NO_ENDS;
+  const { pAlive, expectedPurchases, clvAsIs, clvIfWon, valueOfWinBack } = intervals;
+  return {
+    pAliveLow: round4(pAlive.low[i]), pAliveHigh: round4(pAlive.high[i]),
+    expectedPurchasesLow: round4(expectedPurchases.low[i]), expectedPurchasesHigh: round4(expectedPurchases.high[i]),
+    clvAsIsLow: money(clvAsIs.low[i]), clvAsIsHigh: money(clvAsIs.high[i]),
+    clvIfWonLow: money(clvIfWon.low[i]), clvIfWonHigh: money(clvIfWon.high[i]),
+    valueOfWinBackLow: money(valueOfWinBack.low[i]), valueOfWinBackHigh: money(valueOfWinBack.high[i]),
+  };
+}
 
 const EMAIL_PAGE = 5000;
 
@@ -146,6 +211,7 @@ export async function* scoreRows(db: Database, run: ScoreRun): AsyncGenerator<Sc
         valueOfWinBack: money(scores.valueOfWinBack[i]),
         budget: minorToText(table.budgetMinor[i], exponent),
         offer: offer === -1 ? null : table.offerIds[offer],
+        ...intervalEnds(table.intervals, i, money),
       };
     }
   }

@@ -6,6 +6,7 @@
  */
 import type { BudgetPolicy, Harm } from '../domain/budget';
 import { scoreAll, ScoreOptions, Scores, ValueModel } from '../domain/clv';
+import { LogCovariances, ScoreIntervals, scoreIntervals } from '../domain/scoreIntervals';
 import type { OfferLadder } from '../domain/offers';
 import type { Progress } from '../progress';
 import { CustomerSummary, DAYS_PER_UNIT } from '../domain/rfm';
@@ -23,7 +24,14 @@ export interface ScoreTable extends Readonly<Decisions> {
   readonly scores: Scores;
   /** Day number of the last purchase on or before the as-of day. */
   readonly lastDay: Int32Array;
+  /** The 90% intervals; undefined when not asked for or the model has no covariance. */
+  readonly intervals?: ScoreIntervals;
+  /** What the budgets were sized on: `lower` only where there is an interval. */
+  readonly budgetBasis: BudgetBasis;
 }
+
+/** BUDGET_BASIS: the value of winning back, or the lower end of its 90% interval. */
+export type BudgetBasis = 'estimate' | 'lower';
 
 export interface TableInput {
   summary: CustomerSummary;
@@ -35,6 +43,9 @@ export interface TableInput {
   ladder: OfferLadder;
   /** Harms of open incidents by customer id. */
   harms: ReadonlyMap<number, Harm>;
+  /** The models' log-scale covariances, when intervals are wanted and the model has them. */
+  covariances?: LogCovariances;
+  budgetBasis?: BudgetBasis;
   /** Customers from which the decisions are shared out to worker threads (default PARALLEL_FROM). */
   parallelFrom?: number;
   progress?: Progress;
@@ -51,8 +62,11 @@ export async function scoreTable(input: TableInput): Promise<ScoreTable> {
     customerId[i] = input.logCustomerIds[summary.customer[i]];
     lastDay[i] = summary.firstDay[i] + Math.round(summary.tx[i] * perUnit);
   }
-  const { valueOfWinBack, expectedSpend } = scores;
+  if (input.covariances) input.progress?.('drawing 90% intervals');
+  const intervals = input.covariances && scoreIntervals(summary, input.model, input.covariances, input.options);
+  const budgetBasis = input.budgetBasis === 'lower' && intervals ? 'lower' : 'estimate';
+  const valueOfWinBack = budgetBasis === 'lower' ? (intervals as ScoreIntervals).valueOfWinBack.low : scores.valueOfWinBack;
   input.progress?.('choosing budgets and offers');
-  const decisions = await decideAll({ policy, ladder: input.ladder, harms: input.harms, customerId, valueOfWinBack, expectedSpend }, input.parallelFrom);
-  return { length: n, currency: policy.currency, customerId, summary, scores, lastDay, ...decisions };
+  const decisions = await decideAll({ policy, ladder: input.ladder, harms: input.harms, customerId, valueOfWinBack, expectedSpend: scores.expectedSpend }, input.parallelFrom);
+  return { length: n, currency: policy.currency, customerId, summary, scores, lastDay, intervals, budgetBasis, ...decisions };
 }

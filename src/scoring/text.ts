@@ -96,7 +96,8 @@ export function adviceLines(advice: CustomerAdvice): string[] {
     `  history: first purchase ${fixed(T)} ${unit}s before ${advice.asOf}; ${x === 0 ? 'no repeat purchases' : `${x} repeat purchase${x === 1 ? '' : 's'}, the last ${fixed(tx)} ${unit}s after the first (${fixed(T - tx)} ${unit}s before)`}`,
     `  P(alive) ${s.pAlive.toFixed(4)}, expected purchases ${s.expectedPurchases.toFixed(2)}, expected spend ${s.expectedSpend} ${c}`,
     `  CLV as is ${s.clvAsIs} ${c}, if won back ${s.clvIfWon} ${c}: value of winning back ${s.valueOfWinBack} ${c}`,
-    `  × share ${s.share} = ${s.valueTimesShare} ${c}; CAC ${s.cac} ${c}; cap ${s.cap === null ? 'none' : `${s.cap} ${c}`}`,
+    ...intervalLines(advice),
+    `  ${s.budgetBasis === 'lower' ? 'lower end ' : ''}× share ${s.share} = ${s.valueTimesShare} ${c}; CAC ${s.cac} ${c}; cap ${s.cap === null ? 'none' : `${s.cap} ${c}`}`,
     `  budget ${s.budget} ${c}, bound by ${s.boundBy}${s.makeGood ? `; make-good owed ${s.makeGood.owed} ${c}` : ''}; the offer may cost up to ${s.ceiling} ${c} in expectation`,
     `  offer: ${advice.offer ? `${advice.offer.label} (${advice.offer.id})` : `none (${advice.treatment})`}`,
     '',
@@ -107,6 +108,20 @@ export function adviceLines(advice: CustomerAdvice): string[] {
     ...advice.toughQuestions.flatMap((q) => [`  "${q.question}"`, `    ${q.answer}`]),
     '',
     ...warningLines(advice.caveats),
+  ];
+}
+
+/** The advisor's 90% intervals and both budgets, or why there are none. */
+function intervalLines(advice: CustomerAdvice): string[] {
+  const v = advice.intervals;
+  const c = advice.currency;
+  if (v === null) return ['  no 90% intervals: the model has no covariance (fit again), so budgets use the estimate'];
+  const pct = Math.round(v.level * 100);
+  const { estimate, lower, basis } = advice.budgets;
+  return [
+    `  ${pct}% intervals (parameter uncertainty): P(alive) ${v.pAlive[0].toFixed(4)} to ${v.pAlive[1].toFixed(4)}, expected purchases ${v.expectedPurchases[0].toFixed(2)} to ${v.expectedPurchases[1].toFixed(2)}`,
+    `    CLV as is ${v.clvAsIs[0]} to ${v.clvAsIs[1]} ${c}, if won back ${v.clvIfWon[0]} to ${v.clvIfWon[1]} ${c}, value of winning back ${v.valueOfWinBack[0]} to ${v.valueOfWinBack[1]} ${c}`,
+    `  budget on the estimate ${estimate} ${c}, on the lower end ${lower} ${c}; BUDGET_BASIS=${basis} applies`,
   ];
 }
 

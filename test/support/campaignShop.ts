@@ -223,6 +223,8 @@ function writeCampaigns(dir: string, variants: Record<string, CampaignVariant>):
  * The BG/NBD and Gamma-Gamma parameters published for the CDNOW sample (weeks): a plausible
  * model without the cost of fitting one to a handful of customers. The launch scores with it.
  */
+const diagonal = (se: number[]): number[][] => se.map((a, i) => se.map((_, j) => (i === j ? a * a : 0)));
+
 export async function storeCdnowModel(services: Pick<Services, 'db' | 'config'>): Promise<void> {
   const summary = { logLikelihood: 0, converged: true, hitBound: false, iterations: 0, starts: 1, agreeingStarts: 1, customers: 2357 };
   await saveModel(services.db, {
@@ -230,8 +232,9 @@ export async function storeCdnowModel(services: Pick<Services, 'db' | 'config'>)
     calibrationEnd: '2024-12-31',
     timeUnit: 'week',
     currency: services.config.shop.currency,
-    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, ...summary },
-    gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, ...summary },
+    // Standard errors as `fit` reports them on CDNOW (correlations left out): scores get their 90% intervals.
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, ...summary, covariance: diagonal([0.0126, 0.378, 0.186, 0.705]) },
+    gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, ...summary, covariance: diagonal([1.19, 0.29, 4.16]) },
     warnings: [],
     customers: 2357,
     repeatCustomers: 1000,

@@ -17,6 +17,8 @@ export function rekindle(args: string[], env: Record<string, string> = {}, cwd?:
     cwd,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     timeout: 120_000,
+    // `score --json` on the CDNOW sample is over the 1 MB default since it has intervals.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr, json: () => JSON.parse(child.stdout) };
 }

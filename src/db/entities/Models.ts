@@ -82,4 +82,16 @@ export class CustomerScore {
 
   @Column({ name: 'scored_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH })
   scoredAt: string;
+
+  /** 90% intervals (parameter uncertainty); null when the run had none. */
+  @Column({ name: 'p_alive_low', type: 'double precision', nullable: true }) pAliveLow: number | null;
+  @Column({ name: 'p_alive_high', type: 'double precision', nullable: true }) pAliveHigh: number | null;
+  @Column({ name: 'expected_purchases_low', type: 'double precision', nullable: true }) expectedPurchasesLow: number | null;
+  @Column({ name: 'expected_purchases_high', type: 'double precision', nullable: true }) expectedPurchasesHigh: number | null;
+  @Column({ name: 'clv_as_is_low_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) clvAsIsLowMinor: number | null;
+  @Column({ name: 'clv_as_is_high_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) clvAsIsHighMinor: number | null;
+  @Column({ name: 'clv_if_won_low_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) clvIfWonLowMinor: number | null;
+  @Column({ name: 'clv_if_won_high_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) clvIfWonHighMinor: number | null;
+  @Column({ name: 'value_low_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) valueLowMinor: number | null;
+  @Column({ name: 'value_high_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber }) valueHighMinor: number | null;
 }

@@ -16,12 +16,12 @@ const COUNTS = 'SELECT (SELECT COUNT(*) FROM campaign_runs) AS runs, (SELECT COU
 
 describe('rekindle campaign …, played forward with --now', () => {
   let shop: Shop;
-  let preview: { audience: number; treated: number; holdout: number };
+  let preview: { audience: number; treated: number; holdout: number; budgetTotal: string };
   const run = (...args: string[]) => rekindle(args, shop.env);
   const counts = async () => (await queryShop(shop, COUNTS))[0];
 
   beforeAll(async () => {
-    shop = await openShop({ customers: lapsedCustomers(30) });
+    shop = await openShop({ customers: lapsedCustomers(30), campaigns: { 'cautious-winback': { with: { budget: { share: 0.5, basis: 'lower' } } } } });
     await shop.release();
   });
   afterAll(() => shop?.dispose());
@@ -34,6 +34,7 @@ describe('rekindle campaign …, played forward with --now', () => {
       campaign: 'nostalgia-winback', audience: 30, treated: expect.any(Number), holdout: expect.any(Number), nobodyToPreview: null, currency: 'EUR',
       budgetTotal: expect.stringMatching(MONEY), expectedCost: expect.stringMatching(MONEY), expectedIncrementalMargin: expect.stringMatching(MONEY),
       expectedRoi: expect.any(Number), steps: expect.any(Array),
+      budgetBasis: 'estimate', budgetTotals: { estimate: p.budgetTotal, lower: expect.stringMatching(MONEY) },
       baselineReactivationRate: expect.any(Number), minimumDetectableLift: expect.any(Number), breakEvenLift: expect.any(Number),
       holdoutWarning: expect.stringMatching(/^the holdout of \d+ customers can only detect/),
     });
@@ -48,6 +49,19 @@ describe('rekindle campaign …, played forward with --now', () => {
     expect(await counts()).toEqual({ runs: 0, enrolments: 0, sends: 0, events: 0 });
     expect(existsSync(shop.env.OUTBOX_DIR)).toBe(false);
     preview = p;
+  });
+
+  it('with BUDGET_BASIS=lower, or budget.basis in the campaign file, sizes budgets on the lower ends and shows both totals', async () => {
+    const lower = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0, '--json'], { ...shop.env, BUDGET_BASIS: 'lower' }).json();
+    expect(lower.budgetBasis).toBe('lower');
+    expect(lower.budgetTotals).toEqual({ estimate: preview.budgetTotal, lower: lower.budgetTotal });
+    expect(Number(lower.budgetTotal)).toBeLessThan(Number(preview.budgetTotal));
+    const words = rekindle(['campaign', 'preview', 'nostalgia-winback', '--now', T0], { ...shop.env, BUDGET_BASIS: 'lower' });
+    expect(words.stdout).toContain(`budgets on the estimate ${preview.budgetTotal} EUR, on the lower end of the 90% intervals ${lower.budgetTotal} EUR; lower applies`);
+    // The same from the campaign file's budget.basis, whatever BUDGET_BASIS says.
+    const cautious = run('campaign', 'preview', 'cautious-winback', '--now', T0, '--json').json();
+    expect([cautious.budgetBasis, cautious.budgetTotal]).toEqual(['lower', cautious.budgetTotals.lower]);
+    expect(Number(cautious.budgetTotals.lower)).toBeLessThan(Number(cautious.budgetTotals.estimate));
   });
 
   it('launches once, with the previewed numbers; a second launch is refused', async () => {

@@ -54,12 +54,20 @@ describe('the lifetime-value commands', () => {
     const doc = json.json();
     expect(doc).toMatchObject({ modelVersion: 2, asOf: '1997-09-30', currency: 'USD', customers: 2357 });
     expect(doc.rows).toHaveLength(2357);
-    expect(doc.rows.find((row: { email: string }) => row.email === 'cdnow-1234@example.com')).toMatchObject({ x: 8, pAlive: 0.5177 });
+    expect(doc.rows.find((row: { email: string }) => row.email === 'cdnow-1234@example.com')).toMatchObject({
+      x: 8, pAlive: 0.5177, valueOfWinBack: '57.52', valueOfWinBackLow: expect.stringMatching(/^\d+\.\d{2}$/), valueOfWinBackHigh: expect.stringMatching(/^\d+\.\d{2}$/),
+    });
+    expect(doc).toMatchObject({ intervals: { level: 0.9, draws: 200, seed: 14 }, budgetBasis: 'estimate' });
+    const plain = shop.run('score', '--json', '--no-intervals').json();
+    expect([plain.intervals, plain.rows[0].valueOfWinBackLow]).toEqual([null, null]);
 
     const csv = shop.run('score', '--csv', '--margin', '0.5', '--as-of', '1998-06-30');
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('customerId,email,x,tx,T,monetary,pAlive,expectedPurchases,expectedSpend,clvAsIs,clvIfWon,valueOfWinBack,budget,offer');
+    expect(lines[0]).toBe(
+      'customerId,email,x,tx,T,monetary,pAlive,expectedPurchases,expectedSpend,clvAsIs,clvIfWon,valueOfWinBack,budget,offer,' +
+        'pAliveLow,pAliveHigh,expectedPurchasesLow,expectedPurchasesHigh,clvAsIsLow,clvAsIsHigh,clvIfWonLow,clvIfWonHigh,valueOfWinBackLow,valueOfWinBackHigh',
+    );
     expect(lines).toHaveLength(2358);
     expect(shop.run('score', '--json', '--csv').status).toBe(2);
   });

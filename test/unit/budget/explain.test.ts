@@ -30,6 +30,7 @@ describe('explainAdvice', () => {
       boundBy: 'value',
       makeGood: null,
       ceiling: '3.00',
+      budgetBasis: 'estimate',
     });
     expect(advice.offer).toEqual({ id: 'p15', kind: 'percent_off', label: '15% off your next order', pRedeem: 0.3, costIfRedeemed: '7.23', expectedCost: '2.17' });
     expect(advice.rejected).toEqual([expect.objectContaining({ id: 'c10', reason: 'over-budget', expectedCost: '3.50' })]);

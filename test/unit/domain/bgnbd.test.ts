@@ -12,6 +12,7 @@ import {
   unconditionalExpectedPurchases,
 } from '../../../src/domain/bgnbd';
 import { bgnbdTotalLogLikelihood, fitBgNbd } from '../../../src/domain/bgnbdFit';
+import { lnGamma } from '../../../src/domain/specialFunctions';
 
 const published: BgNbdParams = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 };
 
@@ -104,5 +105,50 @@ describe('fitBgNbd', () => {
     const fit = fitBgNbd(data);
     expect(fit.hitBound || !fit.converged).toBe(true);
     expect(() => fitBgNbd({ length: 0, x: new Float64Array(0), tx: new Float64Array(0), T: new Float64Array(0) })).toThrow(RangeError);
+  });
+});
+
+/**
+ * E[Y(t) | alive] = ∫ (1/p)(1 − ((α+T)/(α+T+pt))^(r+x)) Beta(p; a, b+x) dp, numerically: by
+ * Simpson's rule over ±40 standard deviations of the Beta, or, when b+x < 2 puts a kink in the
+ * density at p = 1, by the midpoint rule in u = (1-p)^(b+x), which takes the kink out.
+ */
+function byIntegration(params: BgNbdParams, t: number, x: number, T: number): number {
+  const [a, b] = [params.a, params.b + x];
+  const mean = a / (a + b);
+  const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+  const logNorm = lnGamma(a + b) - lnGamma(a) - lnGamma(b);
+  const g = (p: number) => -Math.expm1(-(params.r + x) * Math.log1p((p * t) / (params.alpha + T))) / p;
+  const steps = 200_000;
+  if (b < 2) {
+    const top = Math.min(1, 1 - mean + 40 * sd) ** b;
+    let sum = 0;
+    for (let k = 0; k < steps; k++) {
+      const q = (((k + 0.5) / steps) * top) ** (1 / b);
+      sum += (g(1 - q) * Math.exp(logNorm + (a - 1) * Math.log1p(-q))) / b;
+    }
+    return (sum * top) / steps;
+  }
+  const [lo, hi] = [Math.max(1e-300, mean - 40 * sd), Math.min(1, mean + 40 * sd)];
+  const f = (p: number) => {
+    const density = Math.exp(logNorm + (a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p));
+    return Number.isFinite(density) ? g(p) * density : 0;
+  };
+  const h = (hi - lo) / steps;
+  let sum = f(lo) + f(hi);
+  for (let k = 1; k < steps; k++) sum += (k % 2 ? 4 : 2) * f(lo + k * h);
+  return (sum * h) / 3;
+}
+
+describe('BG/NBD at the box (a tiny shop: a and b up to 1e6)', () => {
+  const cases: Array<[BgNbdParams, number, number]> = [
+    [{ r: 1.24044, alpha: 2.00525, a: 254729, b: 1e6 }, 2, 18],
+    [{ r: 0.554, alpha: 1.542, a: 540374.9, b: 999120.2 }, 0, 23],
+    [{ r: 0.842, alpha: 16.82, a: 50694.96, b: 3.16e-4 }, 1, 16],
+    [{ r: 1e6, alpha: 3, a: 1e6, b: 1e6 }, 3, 20],
+    [{ r: 2, alpha: 3, a: 1000, b: 2 }, 1, 10],
+  ];
+  it.each(cases)('E[Y(t) | alive] at %j, x = %d, T = %d agrees with integrating over the drop-out probability', (params, x, T) => {
+    for (const t of [1, 4.345, 52]) close(expectedPurchasesIfAlive(params, t, x, T), byIntegration(params, t, x, T), 1e-6);
   });
 });
