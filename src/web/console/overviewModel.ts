@@ -81,10 +81,8 @@ export async function overviewModel(services: Services) {
     const text = winbacks.has(d.report.runId) ? holdoutAlert(d.report) : null;
     if (text) alerts.push({ text: text[0].toUpperCase() + text.slice(1), href: `/runs/${d.report.runId}/report`, link: `Report of run ${d.report.runId}` });
   }
-  if (waiting.count > 0) {
-    const cases = waiting.count === 1 ? '1 case has' : `${count(waiting.count)} cases have`;
-    alerts.push({ text: `${cases} waited longer than ${plural(waiting.reminderDays, 'day')} for a reply (FEEDBACK_REMINDER_DAYS); the longest first:`, href: '/feedback?filter=waiting', link: 'Open the inbox' });
-  }
+  const cases = waiting.count === 1 ? '1 case has' : `${count(waiting.count)} cases have`;
+  const overdueText = waiting.count > 0 ? `${cases} waited longer than ${plural(waiting.reminderDays, 'day')} for a reply (FEEDBACK_REMINDER_DAYS); the longest first:` : null;
   const stale = await staleModelAlert(services);
   if (stale) alerts.push(stale);
 
@@ -111,6 +109,7 @@ export async function overviewModel(services: Services) {
     title: 'Overview',
     section: 'overview',
     alerts,
+    attention: alerts.length > 0 || overdueText !== null,
     running: running.map((r) => runProgress(r, zone)),
     weekOf: dateText(`${digest.weekOf}T12:00:00Z`, 'UTC'),
     headlines,
@@ -121,6 +120,7 @@ export async function overviewModel(services: Services) {
       waiting: count(waiting.waiting),
       any: waiting.waiting > 0,
       lastWeek: count(digest.feedback.lastWeek),
+      overdueText,
       overdue: waiting.oldest.map((c) => ({ href: `/feedback/${c.id}`, customer: c.customer, subject: c.subject ?? 'no subject', since: dateText(c.waitingSince, zone), assignee: c.assignee ?? 'nobody yet' })),
     },
   };
