@@ -18,6 +18,7 @@ import { IMPORT_JOB } from '../src/web/console/import';
 import { jobBoardOf } from '../src/web/console/jobs';
 import { Services, wire } from '../src/wiring';
 import { findCampaign } from '../src/campaigns/loader';
+import { signIn } from '../test/support/console';
 import { seedBigRun } from './bigRun';
 import { fmt, peakRssMb, report } from './support';
 
@@ -48,20 +49,6 @@ function fill(route: string): string {
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-
-async function signIn(base: string, email: string): Promise<string> {
-  const form = await fetch(`${base}/console/sign-in`);
-  const first = form.headers.getSetCookie().find((c) => c.startsWith('rekindle_sign_in='))?.split(';')[0] ?? '';
-  const csrf = /name="_csrf" value="([^"]*)"/.exec(await form.text())?.[1] ?? '';
-  const response = await fetch(`${base}/console/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
-    body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }).toString(),
-  });
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('rekindle_session='));
-  if (response.status !== 303 || !session) throw new Error(`console bench: sign-in failed with ${response.status}`);
-  return session.split(';')[0];
-}
 
 /**
  * What the data pages' parameters name (issue 13): incident 1, affecting every customer, and a
@@ -100,7 +87,7 @@ async function main(): Promise<void> {
       await saveFeedback(services.db, { customerId: w.customer_id, runId: 1, sendId: w.send_id, incidentId: null }, `The parcel came late (${i}).`, new Date(Date.parse('2025-07-01T00:00:00.000Z') + i * 60_000));
     }
     await services.staffUsers.create({ email: 'owner@bench.test', role: 'owner', name: 'Bench Owner', password: PASSWORD });
-    const cookie = await signIn(base, 'owner@bench.test');
+    const { cookie } = await signIn(base, 'owner@bench.test', PASSWORD);
     const urls = [...new Set([...CONSOLE_TABLES.flat().filter((r) => r.method === 'get').map((r) => `/console${fill(r.path)}`.replace(/\/$/, '')), ...EXTRA])];
     const rows: string[] = [];
     let pass = true;
