@@ -108,7 +108,7 @@ export function explainAdvice(input: AdviceInput): Advice {
     customer: input.customer,
     currency: policy.currency,
     statistics: stats,
-    steps: steps(input, decision, say),
+    steps: steps(input, decision, say, basis.basis),
     treatment: decision.treatment,
     offer: decision.offer && say.offerView(decision.offer),
     noOfferReason: decision.noOfferReason,
@@ -121,7 +121,7 @@ export function explainAdvice(input: AdviceInput): Advice {
   };
 }
 
-function steps(input: AdviceInput, decision: OfferDecision, say: Speaker): AdviceSteps {
+function steps(input: AdviceInput, decision: OfferDecision, say: Speaker, budgetBasis: BudgetBasis): AdviceSteps {
   const { statistics: stats, policy } = input;
   const makeGood = decision.makeGood;
   return {
@@ -145,7 +145,7 @@ function steps(input: AdviceInput, decision: OfferDecision, say: Speaker): Advic
       limitedByCap: makeGood.limitedByCap,
     },
     ceiling: say.money(decision.ceiling),
-    budgetBasis: input.budgetBasis === 'lower' && input.intervals !== undefined ? 'lower' : 'estimate',
+    budgetBasis,
   };
 }
 
