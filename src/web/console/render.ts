@@ -64,10 +64,9 @@ export class ConsoleRenderer {
 
   /** The page in the layout, for the signed-in staff member; `res.locals.csrfToken` goes into every form. */
   page(res: Response, view: string, model: PageModel, status = 200): void {
-    const template = this.templates.get(view);
-    if (!template) throw new Error(`no console view ${view}.hbs`);
+    const template = this.template(view);
     const staff = staffOf(res);
-    const shared = { ...model, base: this.base, console: `${this.base}/console`, csrfToken: res.locals.csrfToken as string | undefined, staff };
+    const shared = { ...this.shared(res, model), staff };
     const body = template(shared);
     res.status(status).type('html').send(
       this.layout({ ...shared, body, nav: navFor(staff.role, model.section, this.base), assets: this.assetPaths(), charts: model.charts !== undefined }),
@@ -76,10 +75,20 @@ export class ConsoleRenderer {
 
   /** A page outside the layout's navigation (sign-in): no staff member yet. */
   bare(res: Response, view: string, model: Record<string, unknown>, status = 200): void {
+    const template = this.template(view);
+    const shared = this.shared(res, model);
+    res.status(status).type('html').send(this.layout({ ...shared, body: template(shared), nav: [], assets: this.assetPaths(), charts: false }));
+  }
+
+  private template(view: string): Handlebars.TemplateDelegate {
     const template = this.templates.get(view);
     if (!template) throw new Error(`no console view ${view}.hbs`);
-    const shared = { ...model, base: this.base, console: `${this.base}/console`, csrfToken: res.locals.csrfToken as string | undefined };
-    res.status(status).type('html').send(this.layout({ ...shared, body: template(shared), nav: [], assets: this.assetPaths(), charts: false }));
+    return template;
+  }
+
+  /** What every template may use besides its model: the URL prefixes and the session's CSRF token. */
+  private shared<M extends object>(res: Response, model: M) {
+    return { ...model, base: this.base, console: `${this.base}/console`, csrfToken: res.locals.csrfToken as string | undefined };
   }
 
   private assetPaths() {
