@@ -14,7 +14,7 @@ import { loadCandidates } from './audience';
 import type { Composer } from './composer';
 import { launchCampaign, LaunchResult } from './launch';
 import { Campaign, findCampaign } from './loader';
-import { CampaignPlan, planCampaign, PlannedEnrolment, ScoreFacts, whyNobody } from './plan';
+import { CampaignPlan, offerExpiry, planCampaign, PlannedEnrolment, ScoreFacts, whyNobody } from './plan';
 import { incidentWords, RunInfo } from './runInfo';
 import type { SendContext } from './sendContext';
 import { projectedSchedule, stepApplies } from './steps';
@@ -78,11 +78,12 @@ export class CampaignService {
   async preview(name: string, incidentId?: number) {
     const { services } = this.deps;
     const campaign = this.campaign(name);
-    const { plan, modelVersion } = await this.plan(campaign, incidentId);
+    const now = services.clock();
+    const planned = await this.previewPlan(campaign, incidentId);
+    const plan = { ...planned.plan, offerExpiresAt: offerExpiry(campaign, now) };
     const currency = services.config.shop.currency;
     const treated = plan.enrolments.filter((e) => !e.holdout);
     const run = await this.previewRun(campaign, incidentId);
-    const now = services.clock();
     const steps: PreviewStep[] = [];
     for (let i = 0; i < campaign.steps.length; i++) {
       // Each step shown for someone who gets it; a step nobody gets has no subject to show.
@@ -113,9 +114,25 @@ export class CampaignService {
       expectedCost: formatMoney(plan.expectedCost, currency),
       expectedIncrementalMargin: formatMoney(plan.expectedIncrementalMargin, currency),
       expectedRoi: plan.expectedCost.isZero() ? null : plan.expectedIncrementalMargin.minus(plan.expectedCost).div(plan.expectedCost).toDecimalPlaces(2).toNumber(),
-      ...(await this.holdoutPower(campaign, plan, modelVersion)),
+      ...planned.power,
       steps,
     };
+  }
+
+  /**
+   * The preview's plan and holdout power, kept until the database changes (db/stampedMemo.ts):
+   * reading 100,000 customers and their scores takes seconds, and the console shows a preview on
+   * every visit. Keyed on the campaign file's content and the shop's day, which the audience rule
+   * reads; the offers' end moves with the minute, so the caller sets it.
+   */
+  private previewPlan(campaign: Campaign, incidentId: number | undefined) {
+    const { services } = this.deps;
+    const today = timeZone(services.config.shop.timeZone).day(services.clock().getTime());
+    const key = JSON.stringify([campaign, incidentId ?? null, today]);
+    return services.db.memo<{ plan: CampaignPlan; power: Awaited<ReturnType<CampaignService['holdoutPower']>> }>('campaignPreview', 4).get(key, async () => {
+      const { plan, modelVersion } = await this.plan(campaign, incidentId);
+      return { plan, power: await this.holdoutPower(campaign, plan, modelVersion) };
+    });
   }
 
   async launch(name: string, options: { newRun?: boolean; expectRuns?: number; incidentId?: number; progress?: Progress; actor?: Actor }): Promise<LaunchResult> {

@@ -72,6 +72,11 @@ export interface CampaignPlan {
 const ZERO = new Money(0);
 const DAY_MS = 86_400_000;
 
+/** When offers made at `now` end: the one thing in a plan that moves with the minute rather than the day. */
+export function offerExpiry(campaign: Campaign, now: Date): Date {
+  return new Date(now.getTime() + campaign.offers.expiresAfterDays * DAY_MS);
+}
+
 export function policyFor(campaign: Campaign, currency: string, value: Config['value']): BudgetPolicy {
   const b = campaign.budget;
   const cap = b.customerCap ?? value.customerCap;
@@ -128,7 +133,7 @@ export function planCampaign(input: PlanInput): CampaignPlan {
 
   const plan: CampaignPlan = {
     enrolments: [], treated: 0, holdout: 0, budgetTotal: ZERO, expectedCost: ZERO, expectedIncrementalMargin: ZERO,
-    offerExpiresAt: new Date(input.now.getTime() + campaign.offers.expiresAfterDays * DAY_MS),
+    offerExpiresAt: offerExpiry(campaign, input.now),
     considered: input.candidates.length, matched,
     budgetBasis: basis, budgetTotals: { estimate: ZERO, lower: hasIntervals(input.scores) ? ZERO : null },
   };

@@ -1,13 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { HotPath, hotPath } from './hotPath';
 import { dialectOf, SqlDialect } from './sqlDialect';
+import { StampedMemo, StampSource } from './stampedMemo';
 import { WriteQueue } from './writeQueue';
 
 /**
  * The app's handle on the database: reads go straight to the pool, writes run as transactions
  * through the write queue on SQLite (one writer) and directly on PostgreSQL (row locks).
  */
-export class Database {
+export class Database implements StampSource {
   readonly dialect: SqlDialect;
   /** Whether writeBulk turns foreign key checks off, so its work must check references itself. */
   readonly bulkSkipsForeignKeys: boolean;
@@ -20,6 +21,8 @@ export class Database {
     this.bulkSkipsForeignKeys = this.dialect.kind === 'sqlite';
     this.hot = hotPath(dataSource, this.dialect, (job) => this.queue.run(job), (work) => this.write(work));
   }
+
+  private readonly memos = new Map<string, StampedMemo<unknown>>();
 
   get reader(): EntityManager {
     return this.dataSource.manager;
@@ -53,6 +56,33 @@ export class Database {
     if (!tx.queryRunner) throw new Error('Database.execute needs the EntityManager of a transaction');
     const result = await tx.queryRunner.query(sql, params, true);
     return result.affected ?? 0;
+  }
+
+  /**
+   * Changes whenever anything is written to the database, by this process or another. SQLite:
+   * the rows this connection (the process's only one) changed, and `data_version`, which moves
+   * when another connection commits. PostgreSQL: the current snapshot, which moves when any
+   * transaction that writes starts or ends (in the whole cluster: more often than needed, never
+   * less).
+   */
+  async changeStamp(): Promise<string> {
+    if (this.dialect.kind === 'postgres') {
+      const [row] = await this.dataSource.query('SELECT txid_current_snapshot()::text AS s');
+      return String(row.s);
+    }
+    const [row] = await this.dataSource.query('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v');
+    return `${row.c}/${row.v}`;
+  }
+
+  get writing(): boolean {
+    return this.queue.busy;
+  }
+
+  /** The process's memo called `name` over this database (stampedMemo.ts), made on first use. */
+  memo<V>(name: string, capacity: number): StampedMemo<V> {
+    let memo = this.memos.get(name);
+    if (!memo) this.memos.set(name, (memo = new StampedMemo<unknown>(this, capacity)));
+    return memo as StampedMemo<V>;
   }
 
   async close(): Promise<void> {

@@ -9,12 +9,22 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly inside = new AsyncLocalStorage<true>();
+  private waiting = 0;
+
+  /**
+   * Whether a write is queued or open. On SQLite's one connection a read made meanwhile sees the
+   * open transaction's uncommitted rows, so nothing read then may be kept (see stampedMemo.ts).
+   */
+  get busy(): boolean {
+    return this.waiting > 0;
+  }
 
   run<T>(job: () => Promise<T>): Promise<T> {
     if (this.inside.getStore()) {
       return Promise.reject(new Error('WriteQueue.run called from inside a queued write: pass the transaction down instead'));
     }
-    const result = this.tail.then(() => this.inside.run(true, job));
+    this.waiting++;
+    const result = this.tail.then(() => this.inside.run(true, job)).finally(() => this.waiting--);
     this.tail = result.catch(() => undefined);
     return result;
   }

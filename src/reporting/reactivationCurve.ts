@@ -41,8 +41,14 @@ export interface CurveInput {
   shopTimeZone: string;
 }
 
-/** First counted order day of each reactivated enrolled customer, counted per group and day. */
-async function firstOrderDays(db: Database, c: CurveInput): Promise<{ holdout: boolean; day: string; n: number }[]> {
+type FirstDays = { holdout: boolean; day: string; n: number }[];
+
+/** First counted order day of each reactivated enrolled customer, counted per group and day; kept until the database changes (db/stampedMemo.ts). */
+function firstOrderDays(db: Database, c: CurveInput): Promise<FirstDays> {
+  return db.memo<FirstDays>('reactivationCurve', 32).get(JSON.stringify([c.runId, c.currency, c.window.from, c.window.to]), () => readFirstOrderDays(db, c));
+}
+
+async function readFirstOrderDays(db: Database, c: CurveInput): Promise<FirstDays> {
   const p = (i: number) => db.dialect.param(i);
   const [fromDay, toDay] = dayBounds(c.window);
   const rows: any[] = await db.reader.query(

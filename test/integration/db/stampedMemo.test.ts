@@ -1,0 +1,147 @@
+/**
+ * Answers kept until the database changes (src/db/stampedMemo.ts), on SQLite and, when
+ * REKINDLE_TEST_POSTGRES_URL is set, PostgreSQL: whatever writes, through whichever path, the
+ * next answer is computed again, and nothing read inside a write that is then rolled back is kept.
+ */
+import { Client } from 'pg';
+import pino from 'pino';
+import { parseSettings } from '../../../src/config';
+import { wire } from '../../../src/wiring';
+import { testServices, TestServices } from '../../support/services';
+
+const pgUrl = process.env.REKINDLE_TEST_POSTGRES_URL;
+const PG_DATABASE = 'rekindle_test_memo';
+
+async function pgAdmin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: pgUrl });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+function pgUrlOf(database: string): string {
+  const url = new URL(pgUrl as string);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const engines: [string, () => Promise<TestServices>][] = [['SQLite', () => testServices()]];
+if (pgUrl) {
+  engines.push([
+    'PostgreSQL',
+    async () => {
+      await pgAdmin(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
+      await pgAdmin(`CREATE DATABASE ${PG_DATABASE}`);
+      return testServices({ DATABASE_URL: pgUrlOf(PG_DATABASE) });
+    },
+  ]);
+}
+
+const insertBatch = "INSERT INTO import_batches (source, status, started_at) VALUES ('test', 'committed', '2025-01-01T00:00:00.000Z')";
+
+describe.each(engines)('answers kept until the database changes, on %s', (engine, open) => {
+  let s: TestServices;
+  let computed: number;
+  const batches = async () => {
+    computed++;
+    const [row] = await s.db.reader.query('SELECT COUNT(*) AS n FROM import_batches');
+    return Number(row.n);
+  };
+
+  beforeEach(async () => {
+    s = await open();
+    computed = 0;
+  });
+  afterEach(async () => {
+    await s.dispose();
+    if (engine === 'PostgreSQL') await pgAdmin(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
+  });
+
+  it('reads a kept answer until a write, then computes again', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    expect(await memo.get('k', batches)).toBe(0);
+    expect(await memo.get('k', batches)).toBe(0);
+    expect(computed).toBe(1);
+    await s.db.write((tx) => tx.query(insertBatch));
+    expect(await memo.get('k', batches)).toBe(1);
+    expect(await memo.get('k', batches)).toBe(1);
+    expect(computed).toBe(2);
+  });
+
+  it('computes again after a write through the hot path', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    await memo.get('k', batches);
+    await s.db.hot.writeOne(insertBatch, []);
+    expect(await memo.get('k', batches)).toBe(1);
+    expect(computed).toBe(2);
+  });
+
+  it("computes again after another connection's commit (another process, say)", async () => {
+    const memo = s.db.memo<number>('test', 4);
+    await memo.get('k', batches);
+    const database = s.config.database;
+    const url = database.kind === 'postgres' ? database.url : `sqlite:${database.path}`;
+    const other = await wire(parseSettings({ DATABASE_URL: url, SHOP_CURRENCY: 'EUR' }), { logger: pino({ level: 'silent' }) });
+    try {
+      await other.db.write((tx) => tx.query(insertBatch));
+    } finally {
+      await other.close();
+    }
+    expect(await memo.get('k', batches)).toBe(1);
+    expect(computed).toBe(2);
+  });
+
+  it('never keeps what was read inside a write that is then rolled back', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const failing = s.db.write(async (tx) => {
+      await tx.query(insertBatch);
+      inserted();
+      await gate;
+      throw new Error('the import failed');
+    });
+    await insertedYet;
+    // On SQLite's one connection this read sees the open transaction's row; on PostgreSQL it does not.
+    await memo.get('k', batches);
+    release();
+    await expect(failing).rejects.toThrow('the import failed');
+    expect(await memo.get('k', batches)).toBe(0);
+    expect(await memo.get('k', batches)).toBe(0);
+  });
+
+  it('does not keep an answer when the database changed while it was computed', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    const racing = async () => {
+      const n = await batches();
+      await s.db.write((tx) => tx.query(insertBatch));
+      return n;
+    };
+    expect(await memo.get('k', racing)).toBe(0);
+    expect(await memo.get('k', batches)).toBe(1);
+    expect(computed).toBe(2);
+  });
+
+  it('keeps no failure, and drops the least recently read answer beyond its capacity', async () => {
+    const memo = s.db.memo<number>('test', 2);
+    await expect(memo.get('k', async () => Promise.reject(new Error('no such run')))).rejects.toThrow('no such run');
+    expect(memo.size).toBe(0);
+    await memo.get('a', batches);
+    await memo.get('b', batches);
+    await memo.get('a', batches);
+    await memo.get('c', batches);
+    expect(computed).toBe(3);
+    await memo.get('a', batches);
+    expect(computed).toBe(3);
+    await memo.get('b', batches);
+    expect(computed).toBe(4);
+  });
+
+  it('shares one computation between requests arriving together', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    expect(await Promise.all([memo.get('k', batches), memo.get('k', batches), memo.get('k', batches)])).toEqual([0, 0, 0]);
+    expect(computed).toBe(1);
+  });
+});
