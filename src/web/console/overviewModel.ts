@@ -22,6 +22,8 @@ const DETECTABLE_LIFT = 0.05;
 
 export interface Alert {
   text: string;
+  /** A command the alert names, shown as code after the text, and the rest of the sentence (its own leading space). */
+  command?: { code: string; then: string };
   href: string | null;
   link: string | null;
 }
@@ -55,13 +57,16 @@ export function holdoutAlert(r: RunReport): string | null {
 export async function staleModelAlert(services: Services): Promise<Alert | null> {
   const [model] = await services.db.reader.query('SELECT id, fitted_at FROM model_fits ORDER BY id DESC LIMIT 1');
   const zone = services.config.shop.timeZone;
-  if (!model) return { text: 'No model has been fitted yet: win-back campaigns need one. Import orders, then run `rekindle fit`.', href: null, link: null };
+  if (!model) {
+    return { text: 'No model has been fitted yet: win-back campaigns need one. Import orders, then fit one on the model page or with', command: { code: 'rekindle fit', then: '.' }, href: '/model', link: 'See the model' };
+  }
   const age = (services.clock().getTime() - Date.parse(model.fitted_at)) / DAY_MS;
   if (age < STALE_MODEL_DAYS) return null;
   const imports = await orderImportsSince(services.db, model.fitted_at);
   if (imports === 0) return null;
   return {
-    text: `The model (version ${model.id}) was fitted on ${dateText(model.fitted_at, zone)}, ${plural(Math.floor(age), 'day')} ago, and ${plural(imports, 'order import')} came in since: fit it again (\`rekindle fit\`) so scores and budgets use them.`,
+    text: `The model (version ${model.id}) was fitted on ${dateText(model.fitted_at, zone)}, ${plural(Math.floor(age), 'day')} ago, and ${plural(imports, 'order import')} came in since: fit it again on the model page or with`,
+    command: { code: 'rekindle fit', then: ' so scores and budgets use them.' },
     href: '/model',
     link: 'See the model',
   };

@@ -44,6 +44,13 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(text(r.text)).toContain('Feedback waiting for a reply 0');
   });
 
+  it('says on the overview that the model is stale, naming the command as code and linking the model page where it can be fitted', async () => {
+    const r = await marketer.get('/console');
+    expect(text(r.text)).toMatch(/The model \(version 1\) was fitted on 1 January 2025, \d+ days ago, and 1 order import came in since: fit it again on the model page or with rekindle fit so scores and budgets use them\. See the model/);
+    expect(r.text).toContain('<code>rekindle fit</code>');
+    expect(r.text).not.toContain('`');
+  });
+
   it('counts the feedback cases waiting for a reply, and names those waiting longer than FEEDBACK_REMINDER_DAYS with a link to each', async () => {
     const now = shop.services.clock();
     const email = (from: string, daysAgo: number) =>
