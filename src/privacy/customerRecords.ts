@@ -9,7 +9,7 @@ import { Actor, recordAudit } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
 import { InputError, NotFoundError } from '../domain/errors';
-import { CUSTOMER_TABLES, ERASE_CUSTOMER } from './customerTables';
+import { CUSTOMER_TABLES, eraseClauseOf, ERASE_CUSTOMER, SENDER_TABLES } from './customerTables';
 import { ForgottenAddresses, normaliseAddress } from './forgottenAddresses';
 
 type Row = Record<string, unknown>;
@@ -27,6 +27,8 @@ export interface CustomerExport {
   customers: Row[];
   /** The address's suppression (unsubscribed, bounced, complained), and its forgotten entry if there is one. */
   suppressions: Row[];
+  /** Forwarded emails from the address, their cases and the replies to it, tied to no customer row (customerTables.ts SENDER_TABLES), by table name in camelCase. */
+  asSender: Row;
 }
 
 export interface ForgetResult {
@@ -72,10 +74,17 @@ export async function exportCustomer(deps: PrivacyDeps, email: string, actor: Ac
       customers.push(record);
     }
     const suppressions = ((await tx.query(`SELECT * FROM suppressions WHERE email IN (${p(0)}, ${p(1)})`, [address, entry])) as Row[]).map(camelRow);
-    if (!customers.length && !suppressions.length) throw new NotFoundError(`nothing is held about ${address}`);
+    const asSender: Row = {};
+    let sent = 0;
+    for (const t of SENDER_TABLES) {
+      const rows = ((await tx.query(`SELECT * FROM ${t.table} WHERE customer_id IS NULL AND ${t.address} = ${p(0)} ORDER BY id`, [address])) as Row[]).map(camelRow);
+      asSender[camel(t.table)] = rows;
+      sent += rows.length;
+    }
+    if (!customers.length && !suppressions.length && !sent) throw new NotFoundError(`nothing is held about ${address}`);
     const ids = customers.map((c) => Number((c.customer as Row).id));
     await recordAudit(tx, db, now, { actor, action: 'export', subject: subjectOf(ids), detail: { customers: ids.length } });
-    return { email: address, exportedAt: now.toISOString(), customers, suppressions };
+    return { email: address, exportedAt: now.toISOString(), customers, suppressions, asSender };
   });
 }
 
@@ -103,6 +112,10 @@ export async function forgetCustomer(deps: PrivacyDeps, email: string, actor: Ac
       };
       for (const t of CUSTOMER_TABLES) if (t.erase !== null) erased[t.table] = await erase(t.table, t.erase, 'customer_id');
       erased.customers = await erase('customers', ERASE_CUSTOMER, 'id');
+    }
+    for (const t of SENDER_TABLES) {
+      const n = await db.execute(tx, `UPDATE ${t.table} SET ${eraseClauseOf(t.table)} WHERE customer_id IS NULL AND ${t.address} = ${d.param(0)}`, [address]);
+      if (n) erased[t.table] = (erased[t.table] ?? 0) + n;
     }
     erased.suppressions = await db.execute(tx, `DELETE FROM suppressions WHERE email = ${d.param(0)}`, [address]);
     await tx.query(`INSERT INTO suppressions (email, reason, source, at) VALUES (${d.param(0)}, 'forgotten', 'forget', ${d.param(1)}) ON CONFLICT (email) DO NOTHING`, [entry, at]);

@@ -35,6 +35,23 @@ export const CUSTOMER_TABLES: readonly CustomerTable[] = [
   { table: 'incident_customers', orderBy: 'id', erase: null, why: 'harmed amounts stay for the incident\'s scope' },
 ];
 
+/**
+ * Rows about an address that no customer row held when they were written: a forwarded email from
+ * a sender the shop has no order from, the case it opened, the replies sent to it. Found by the
+ * address (stored lower case) and erased with the same clause as the customer's own rows.
+ */
+export const SENDER_TABLES: readonly { table: 'feedback' | 'feedback_cases' | 'feedback_replies'; address: string }[] = [
+  { table: 'feedback', address: 'from_email' },
+  { table: 'feedback_cases', address: 'email' },
+  { table: 'feedback_replies', address: 'to_email' },
+];
+
+export function eraseClauseOf(table: string): string {
+  const clause = CUSTOMER_TABLES.find((t) => t.table === table)?.erase;
+  if (!clause) throw new Error(`no erase clause for ${table}`);
+  return clause;
+}
+
 /** Tables keyed by an address rather than a customer id (tables above erase their own address columns). */
 export const ADDRESS_TABLES = ['customers', 'suppressions'] as const;
 

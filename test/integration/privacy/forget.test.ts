@@ -8,6 +8,8 @@ import { saveFeedback } from '../../../src/customer/feedback';
 import { exportCustomer, forgetCustomer } from '../../../src/privacy/customerRecords';
 import { listAudit } from '../../../src/audit/auditLog';
 import { NotFoundError } from '../../../src/domain/errors';
+import { parseForwardedEmail, recordForwardedEmail } from '../../../src/feedback/inbound';
+import { sendReply } from '../../../src/feedback/replies';
 import { DAY_MS, lapsedCustomers, openShop, Shop, suppress, TWO_STEPS } from '../../support/campaignShop';
 import { SmtpSink, startSmtpSink } from '../../support/smtpSink';
 
@@ -131,5 +133,40 @@ describe('customer forget', () => {
     expect(forgets.map((e) => e.subject)).toEqual(['an address not held', `customer ${shop.customerId('c1@example.com')}`]);
     expect(entries.filter((e) => e.action === 'export').map((e) => e.actor)).toEqual(['test:privacy', 'test:privacy']);
     expect(JSON.stringify(entries)).not.toMatch(/@example\.com/);
+  });
+});
+
+describe('customer forget, for a sender who is not a customer', () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await openShop({ customers: lapsedCustomers(2) });
+  });
+  afterAll(async () => shop?.dispose());
+
+  it('exports and erases the forwarded email, its case and the reply sent to the address', async () => {
+    const { db } = shop.services;
+    const now = shop.clock.now();
+    const email = parseForwardedEmail({ from: 'Sam.Stranger@Elsewhere.example', name: 'Sam Stranger', subject: 'Who are you?', text: 'Sam here, call me on 0170 7654321', messageId: '<s-1@elsewhere.example>' }, now);
+    const { caseId } = await recordForwardedEmail(db, email);
+    const staff = await shop.services.staffUsers.create({ email: 'anna@shop.test', name: 'Anna Berger', role: 'marketer', password: 'a long enough password' });
+    expect((await sendReply(shop.services, caseId, { id: staff.id, name: 'Anna Berger' }, 'Dear Sam, we are a coffee roaster.', 'privacy-reply-1')).reply.status).toBe('sent');
+
+    const before = await exportCustomer(shop.services, 'sam.stranger@elsewhere.example', 'test:privacy');
+    expect(before.customers).toEqual([]);
+    expect(before.asSender).toMatchObject({
+      feedback: [expect.objectContaining({ fromEmail: 'sam.stranger@elsewhere.example', message: expect.stringContaining('0170 7654321') })],
+      feedbackCases: [expect.objectContaining({ email: 'sam.stranger@elsewhere.example', name: 'Sam Stranger' })],
+      feedbackReplies: [expect.objectContaining({ toEmail: 'sam.stranger@elsewhere.example', body: expect.stringContaining('coffee roaster') })],
+    });
+
+    const forgotten = await forgetCustomer(shop.services, 'sam.stranger@elsewhere.example', 'test:privacy');
+    expect(forgotten.erased).toMatchObject({ feedback: 1, feedback_cases: 1, feedback_replies: 1 });
+    const text = (await everyText(shop)).join('\n');
+    expect(text).not.toMatch(/stranger|0170 7654321|coffee roaster|Who are you/i);
+    const after = await exportCustomer(shop.services, 'sam.stranger@elsewhere.example', 'test:privacy');
+    expect(after.asSender).toEqual({ feedback: [], feedbackCases: [], feedbackReplies: [] });
+    expect(after.suppressions).toEqual([expect.objectContaining({ reason: 'forgotten' })]);
+    // The case still counts: its state and times stay.
+    expect(await db.reader.query('SELECT COUNT(*) AS n FROM feedback_cases')).toEqual([{ n: 1 }]);
   });
 });
