@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { API_ROLES } from '../auth/apiKeys';
 import { cliActor } from '../audit/auditLog';
 import type { ApiRole } from '../db/entities/ApiKey';
+import { backupDatabase } from '../db/backup';
 import { shopStats } from '../db/stats';
 import { NotFoundError } from '../domain/errors';
 import { withServices } from './context';
@@ -65,4 +66,18 @@ export function keysCommands(): Command {
       }),
     );
   return keys;
+}
+
+export function backupCommand(): Command {
+  return new Command('backup')
+    .description('copy the SQLite database, consistent, while it is in use (PostgreSQL: pg_dump)')
+    .argument('<file>', 'the new file to write; never overwritten')
+    .option('--json', 'print {file, bytes, tookMs} as JSON')
+    .action(async (file: string, opts: { json?: boolean }, cmd: Command) =>
+      withServices(cmd, async (s) => {
+        const result = await backupDatabase(s.db, file);
+        if (opts.json) return printJson(result);
+        printLines(`backed up to ${result.file} (${result.bytes} bytes, ${result.tookMs} ms)`);
+      }),
+    );
 }

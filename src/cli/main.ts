@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { RekindleError } from '../domain/errors';
-import { keysCommands, statsCommand } from './adminCommands';
+import { backupCommand, keysCommands, statsCommand } from './adminCommands';
 import { importCommands } from './importCommands';
 import { serveCommand } from './serveCommand';
 import { reportCommand } from './reportCommand';
@@ -32,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(userCommands());
   program.addCommand(customerCommands());
   program.addCommand(auditCommand());
+  program.addCommand(backupCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

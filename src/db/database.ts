@@ -74,6 +74,14 @@ export class Database implements StampSource {
     return `${row.c}/${row.v}`;
   }
 
+  /**
+   * Runs `job` when no transaction is open on SQLite's one connection (a backup's `VACUUM INTO`
+   * refuses to run inside one); PostgreSQL runs it at once.
+   */
+  alone<T>(job: () => Promise<T>): Promise<T> {
+    return this.dialect.kind === 'sqlite' ? this.queue.run(job) : job();
+  }
+
   get writing(): boolean {
     return this.queue.busy;
   }
