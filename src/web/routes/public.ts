@@ -17,6 +17,7 @@ import { createCsrf } from '../customer/csrf';
 import { feedback, redeem, showLanding } from '../customer/landing';
 import { limiters, PublicLimits } from '../customer/limits';
 import { PageRenderer } from '../customer/pages';
+import { RenderedPages } from '../customer/renderedPages';
 import { click, openPixel } from '../customer/tracking';
 import { confirmUnsubscribe, doUnsubscribe } from '../customer/unsubscribing';
 
@@ -81,6 +82,7 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
     signer: deps.signer ?? services.signer(),
     csrf: createCsrf(deps.keys ?? { current: services.secret().key, previous: config.previousSecretKeys }),
     pages: new PageRenderer(deps.pagesDir ?? path.join(config.viewsDir, 'pages'), { ...shop, home: `${publicUrl.origin}/` }, base),
+    landings: new RenderedPages(),
     targets: new LinkTargets(services.db),
     tracking: new TrackingLog(services.db),
     issuer: new CodeIssuer(services.db),
