@@ -1,6 +1,5 @@
 /** The express app: health check, the JSON API, webhooks, the customer's pages; errors mapped in one place. */
 import express, { Express } from 'express';
-import helmet from 'helmet';
 import type { Services } from '../wiring';
 import { perAddress, perKey } from './apiLimits';
 import { authenticate } from './auth';
@@ -13,13 +12,14 @@ import { requestLog } from './requestLog';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/reports';
 import { privacyRoutes } from './routes/privacy';
+import { securityHeaders } from './securityHeaders';
 
 /** `publicDeps` lets tests and benchmarks set the public routes' rate limits or signer. */
 export function createApp(services: Services, options: { publicDeps?: PublicDeps } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(securityHeaders());
   // The route only (see logPaths): link tokens and customers cut out of the path, no query
   // string, no body (bodies carry customers' emails).
   app.use(requestLog(services.logger));
