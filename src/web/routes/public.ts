@@ -95,7 +95,7 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
 /**
  * A strict CSP of our own, replacing the app's: no scripts at all, styles and images from us
  * only, forms posting only to us. The token is in the path: never hand it to the video host or
- * the shop in a Referer. The app's helmet() has set the other security headers already. Fixed
+ * the shop in a Referer. The app has set helmet's other security headers already. Fixed
  * values, set by one middleware: three (helmet's two and ours) cost three trips through the router.
  */
 const PAGE_HEADERS: readonly (readonly [string, string])[] = [
