@@ -14,6 +14,7 @@ import type { Logger } from '../../logger';
 import type { Csrf } from './csrf';
 import type { Shop } from './models';
 import type { PageName, PageRenderer } from './pages';
+import type { RenderedPages } from './renderedPages';
 
 export interface PublicContext {
   db: Database;
@@ -22,6 +23,8 @@ export interface PublicContext {
   signer: LinkSigner;
   csrf: Csrf;
   pages: PageRenderer;
+  /** Landing pages as last rendered, per link token. */
+  landings: RenderedPages;
   targets: LinkTargets;
   tracking: TrackingLog;
   issuer: CodeIssuer;
@@ -76,8 +79,19 @@ export async function incidentOf(ctx: PublicContext, target: LinkTarget): Promis
 }
 
 export function page(ctx: PublicContext, res: Response, status: number, name: PageName, model: Record<string, unknown>): void {
-  // end(), not send(): a personal, uncacheable page gains nothing from an ETag, which costs a hash per response.
-  res.status(status).set({ 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8' }).end(ctx.pages.render(name, model));
+  sendPage(res, status, Buffer.from(ctx.pages.render(name, model)));
+}
+
+/**
+ * end(), not send(): a personal, uncacheable page gains nothing from an ETag, which costs a hash
+ * per response; and plain setHeader, as express's set() looks the content type up again each time.
+ */
+export function sendPage(res: Response, status: number, body: Buffer): void {
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }
 
 export function notFound(ctx: PublicContext, res: Response): void {

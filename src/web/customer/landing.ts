@@ -7,8 +7,10 @@ import { cleanFeedback, saveFeedback } from '../../customer/feedback';
 import { sendRowId } from '../../customer/linkTarget';
 import { InputError } from '../../domain/errors';
 import { epochSeconds, LINK_ROUTES } from '../../links/tokens';
-import { check, found, Found, ids, incidentOf, mint, notFound, page, problem, PublicContext, resolve, testLink, YEAR_SECONDS } from './context';
+import type { IncidentWords } from '../../campaigns/runInfo';
+import { check, found, Found, ids, incidentOf, mint, notFound, page, problem, PublicContext, resolve, sendPage, testLink, YEAR_SECONDS } from './context';
 import { endedModel, landingModel, personalFields } from './models';
+import { validUntil } from './renderedPages';
 
 export function showLanding(ctx: PublicContext): RequestHandler {
   return async (req, res) => {
@@ -18,18 +20,30 @@ export function showLanding(ctx: PublicContext): RequestHandler {
     const now = ctx.clock();
     // A view is a tracking counter, the only thing a GET writes; a HEAD (link checkers) is not a view.
     if (req.method === 'GET') await ctx.tracking.record({ type: 'landing', ...ids(r.target), at: now });
-    const fields = personalFields(r.target, await incidentOf(ctx, r.target), ctx.shop, now);
-    const { sendId } = r.target;
-    const redeem = mint(ctx, sendId, 'redeem', r.payload.expiresAt);
-    const video = r.target.campaign.spokesperson.videoUrl ? `${mint(ctx, sendId, 'click', r.payload.expiresAt).path}?to=video` : null;
-    const links = {
-      redeem: { action: redeem.path, csrf: ctx.csrf.token('redeem', redeem.token) },
-      feedback: feedbackForm(ctx, r.token),
-      unsubscribe: mint(ctx, sendId, 'unsubscribe', r.payload.expiresAt + 5 * YEAR_SECONDS).path,
-      video,
-    };
-    page(ctx, res, 200, 'landing', landingModel(r.target, fields, links, ctx.shop, now));
+    const incident = await incidentOf(ctx, r.target);
+    // The run's definition is frozen at launch and named by its run id, which the state holds.
+    const state = JSON.stringify([{ ...r.target, campaign: undefined }, incident]);
+    const kept = ctx.landings.get(r.token, state, now.getTime());
+    if (kept) return sendPage(res, 200, kept);
+    const body = Buffer.from(renderLanding(ctx, r, incident, now));
+    const t = r.target;
+    ctx.landings.set(r.token, state, validUntil(now.getTime(), [t.offerExpiresAt, t.code?.expiresAt, r.payload.expiresAt * 1000]), body);
+    sendPage(res, 200, body);
   };
+}
+
+function renderLanding(ctx: PublicContext, r: Found, incident: IncidentWords | null, now: Date): string {
+  const fields = personalFields(r.target, incident, ctx.shop, now);
+  const { sendId } = r.target;
+  const redeem = mint(ctx, sendId, 'redeem', r.payload.expiresAt);
+  const video = r.target.campaign.spokesperson.videoUrl ? `${mint(ctx, sendId, 'click', r.payload.expiresAt).path}?to=video` : null;
+  const links = {
+    redeem: { action: redeem.path, csrf: ctx.csrf.token('redeem', redeem.token) },
+    feedback: feedbackForm(ctx, r.token),
+    unsubscribe: mint(ctx, sendId, 'unsubscribe', r.payload.expiresAt + 5 * YEAR_SECONDS).path,
+    video,
+  };
+  return ctx.pages.render('landing', landingModel(r.target, fields, links, ctx.shop, now));
 }
 
 /** 410: the offer (and its link) ran out; writing to the shop and unsubscribing still work. */

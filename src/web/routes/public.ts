@@ -17,6 +17,7 @@ import { createCsrf } from '../customer/csrf';
 import { feedback, redeem, showLanding } from '../customer/landing';
 import { limiters, PublicLimits } from '../customer/limits';
 import { PageRenderer } from '../customer/pages';
+import { RenderedPages } from '../customer/renderedPages';
 import { click, openPixel } from '../customer/tracking';
 import { confirmUnsubscribe, doUnsubscribe } from '../customer/unsubscribing';
 
@@ -81,6 +82,7 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
     signer: deps.signer ?? services.signer(),
     csrf: createCsrf(deps.keys ?? { current: services.secret().key, previous: config.previousSecretKeys }),
     pages: new PageRenderer(deps.pagesDir ?? path.join(config.viewsDir, 'pages'), { ...shop, home: `${publicUrl.origin}/` }, base),
+    landings: new RenderedPages(),
     targets: new LinkTargets(services.db),
     tracking: new TrackingLog(services.db),
     issuer: new CodeIssuer(services.db),
@@ -93,7 +95,7 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
 /**
  * A strict CSP of our own, replacing the app's: no scripts at all, styles and images from us
  * only, forms posting only to us. The token is in the path: never hand it to the video host or
- * the shop in a Referer. The app's helmet() has set the other security headers already. Fixed
+ * the shop in a Referer. The app has set helmet's other security headers already. Fixed
  * values, set by one middleware: three (helmet's two and ours) cost three trips through the router.
  */
 const PAGE_HEADERS: readonly (readonly [string, string])[] = [
