@@ -48,6 +48,8 @@ interface Plan {
   queuedPort: number;
   redeem: { path: string; body: string }[];
   landing: string[];
+  /** Pages nobody has opened yet, each asked for once: what a campaign's first clicks cost. */
+  firstViews: string[];
 }
 
 async function serve(dir: string): Promise<void> {
@@ -78,6 +80,8 @@ async function serve(dir: string): Promise<void> {
     queuedPort: await listen(queued),
     redeem: tokens.map((t) => ({ path: `/r/${t.redeem}`, body: `csrf=${csrf.token('redeem', t.redeem)}` })),
     landing: tokens.slice(0, 5000).map((t) => `/w/${t.landing}`),
+    // From the far end: redeem walks the offers from the start, the repeated pages are the first 5,000.
+    firstViews: tokens.slice(5000).reverse().map((t) => `/w/${t.landing}`),
   };
   writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
   // An orderly exit, so `node --cpu-prof` can write the server's profile.
@@ -139,14 +143,19 @@ async function main(): Promise<void> {
       return { ...request, method: 'POST', path: r.path, headers: form, body: r.body };
     };
     const landing = (request: autocannon.Request, i: number): autocannon.Request => ({ ...request, method: 'GET', path: plan.landing[i % plan.landing.length] });
+    let unseen = 0;
+    const firstView = (request: autocannon.Request): autocannon.Request => ({ ...request, method: 'GET', path: plan.firstViews[unseen++ % plan.firstViews.length] });
     await load(bareUrl, bare, 2);
     await load(queuedUrl, bare, 1);
     await load(app, redeem, 1);
     await load(app, landing, 1);
     const rounds: Round[] = [];
     // Interleaved, so a neighbour's burst on this shared box lands on all three alike.
-    for (let r = 0; r < ROUNDS; r++) rounds.push({ bare: await load(bareUrl, bare), queued: await load(queuedUrl, bare), redeem: await load(app, redeem), landing: await load(app, landing) });
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.push({ bare: await load(bareUrl, bare), queued: await load(queuedUrl, bare), redeem: await load(app, redeem), landing: await load(app, landing), firstView: await load(app, firstView) });
+    }
     if (next > plan.redeem.length) throw new Error(`ran out of fresh offers (${next} requests for ${plan.redeem.length}); raise OFFERS`);
+    if (unseen > plan.firstViews.length) throw new Error(`ran out of unopened pages (${unseen} requests for ${plan.firstViews.length}); raise OFFERS`);
     summarise(rounds);
   } finally {
     child.kill();
@@ -159,6 +168,7 @@ interface Round {
   queued: Measured;
   redeem: Measured;
   landing: Measured;
+  firstView: Measured;
 }
 
 /** Per endpoint, the best round's throughput and the best round's p99: the slower rounds measure the neighbours. */
@@ -169,7 +179,7 @@ function best(rounds: Round[], endpoint: keyof Round): Measured {
 }
 
 function summarise(rounds: Round[]): void {
-  const [bare, queued, redeemed, landing] = [best(rounds, 'bare'), best(rounds, 'queued'), best(rounds, 'redeem'), best(rounds, 'landing')];
+  const [bare, queued, redeemed, landing, firstView] = [best(rounds, 'bare'), best(rounds, 'queued'), best(rounds, 'redeem'), best(rounds, 'landing'), best(rounds, 'firstView')];
   const redeemShare = redeemed.rps / bare.rps;
   const landingShare = landing.rps / bare.rps;
   const clean = (m: Measured, expected: string) => m.errors === 0 && Object.entries(m.statuses).every(([k, n]) => k === expected || n === 0);
@@ -177,7 +187,7 @@ function summarise(rounds: Round[]): void {
     redeem: redeemShare >= TARGET_REDEEM,
     landing: landingShare >= TARGET_LANDING,
     p99: redeemed.p99 <= TARGET_P99_MS && landing.p99 <= TARGET_P99_MS,
-    statuses: rounds.every((r) => clean(r.redeem, '3xx') && clean(r.landing, '2xx') && clean(r.bare, '2xx') && clean(r.queued, '2xx')),
+    statuses: rounds.every((r) => clean(r.redeem, '3xx') && clean(r.landing, '2xx') && clean(r.firstView, '2xx') && clean(r.bare, '2xx') && clean(r.queued, '2xx')),
   };
   const pct = (share: number) => `${Math.round(share * 100)}%`;
   const row = (name: string, m: Measured, share: string, target: string) => `| ${name} | ${fmt(m.rps)} | ${share} | ${m.p50} | ${m.p99} | ${target} |`;
@@ -192,11 +202,12 @@ function summarise(rounds: Round[]): void {
     row('bare express route, one prepared UPDATE through plain sqlite3', bare, '100%', 'the yardstick'),
     row('bare express route, one UPDATE through TypeORM and the write queue', queued, pct(queued.rps / bare.rps), 'none: what the stack costs'),
     row('POST /r/<token>: issue the code of a fresh offer (303)', redeemed, pct(redeemShare), `≥ ${pct(TARGET_REDEEM)}, p99 ≤ ${TARGET_P99_MS} ms`),
-    row('GET /w/<token>: the welcome-back page, a view recorded', landing, pct(landingShare), `≥ ${pct(TARGET_LANDING)}, p99 ≤ ${TARGET_P99_MS} ms`),
+    row('GET /w/<token>: the welcome-back page, a view recorded (5,000 pages, each opened again and again)', landing, pct(landingShare), `≥ ${pct(TARGET_LANDING)}, p99 ≤ ${TARGET_P99_MS} ms`),
+    row('GET /w/<token>: a page opened for the first time, a view recorded', firstView, pct(firstView.rps / bare.rps), 'none: what a first click costs (rendered, not yet kept)'),
     '',
     `Redeem sustains **${pct(redeemShare)}** of the yardstick (${fmt(redeemed.rps)} of ${fmt(bare.rps)} requests/s), p99 ${redeemed.p99} ms; the landing page **${pct(landingShare)}** (${fmt(landing.rps)} requests/s), p99 ${landing.p99} ms. Every response as expected: ${checks.statuses ? 'yes' : '**no**'}.`,
     '',
-    `Rounds: bare ${each('bare')}. Through the write queue ${each('queued')}. Redeem ${each('redeem')}. Landing ${each('landing')}.`,
+    `Rounds: bare ${each('bare')}. Through the write queue ${each('queued')}. Redeem ${each('redeem')}. Landing ${each('landing')}. First views ${each('firstView')}.`,
   ].join('\n');
   report('redeem', Object.values(checks).every(Boolean), markdown);
 }
