@@ -14,7 +14,7 @@ export type { Progress } from './utf8File';
 
 /** No real value (a name, an address, a list of line items) comes near this. */
 export const MAX_FIELD_CHARS = 64 * 1024;
-/** Bounds csv-parse's buffer when a quote is left open and the rest of the file becomes one value. */
+/** Bounds the record being read when a quote is left open and the rest of the file becomes one value. */
 const MAX_RECORD_CHARS = 1024 * 1024;
 
 export interface CsvRow {
