@@ -2,7 +2,13 @@
  * Issue 3's target: import a 1,000,000-row generic orders CSV (about 250,000 customers) into a
  * fresh SQLite database at >= 100,000 rows/s end to end with peak RSS <= 300 MB; re-import (all
  * unchanged) at least as fast. The ceiling is a bare csv-parse loop over the same file.
+ *
+ * Issue 15's target: the whole `rekindle import orders FILE` process takes at most two thirds of
+ * the time of a plain Python script (bench/importYardstick.py: csv + sqlite3, one transaction)
+ * loading the same rows into equivalent tables. Each pair runs back to back, so both see the same
+ * machine; the median of the pairs' ratios counts.
  */
+import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +21,9 @@ import { wire } from '../src/wiring';
 import { fmt, peakRssMb, phase, report } from './support';
 
 const ROWS = 1_000_000;
+const CLI = path.join(__dirname, '..', 'src', 'cli', 'main.js');
+const YARDSTICK = path.resolve(__dirname, '..', '..', 'bench', 'importYardstick.py');
+const SHOP = { SHOP_CURRENCY: 'EUR', SHOP_TIMEZONE: 'Europe/Berlin' };
 const CUSTOMERS = 250_000;
 /** Runs of each phase; the median counts. */
 const RUNS = 3;
@@ -67,6 +76,23 @@ async function importOnce(file: string, dbFile: string) {
   return { rows: summary.rows, orders: summary.orders, customers: summary.customers, seconds, rss: peakRssMb() };
 }
 
+/** Seconds from start to exit of a whole process, as a user would wait for it. */
+function wholeProcess(command: string, args: string[], env: Record<string, string> = {}): number {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
+  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** The command line (issue 15's `npm run -s rekindle -- import orders FILE`, which runs this script) and the Python yardstick, each into a fresh file. */
+function cliAgainstPython(csv: string, dir: string, run: number) {
+  const python = wholeProcess('python3', [YARDSTICK, csv, path.join(dir, `python-${run}.sqlite`), SHOP.SHOP_TIMEZONE]);
+  const cli = wholeProcess(process.execPath, [CLI, 'import', 'orders', csv], { ...SHOP, LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${path.join(dir, `cli-${run}.sqlite`)}` });
+  rmSync(path.join(dir, `python-${run}.sqlite`), { force: true });
+  rmSync(path.join(dir, `cli-${run}.sqlite`), { force: true });
+  return { python, cli, ratio: cli / python };
+}
+
 async function main(): Promise<void> {
   const [mode, file, dbFile] = process.argv.slice(2);
   if (mode === 'parse') return void console.log(JSON.stringify(await bareParse(file)));
@@ -88,13 +114,15 @@ async function main(): Promise<void> {
       firsts.push(phase<Run>(__filename, ['import', csv, db]));
       agains.push(phase<Run>(__filename, ['import', csv, db]));
     }
+    const pairs = Array.from({ length: RUNS }, (_, i) => cliAgainstPython(csv, dir, i));
+    const pair = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(RUNS / 2)];
     const rate = (r: { rows: number; seconds: number }) => r.rows / r.seconds;
     const median = <T extends { rows: number; seconds: number }>(runs: T[]): T => [...runs].sort((a, b) => rate(a) - rate(b))[Math.floor(runs.length / 2)];
     const [ceiling, first, again] = [median(ceilings), median(firsts), median(agains)];
     const rss = (runs: { rss: number }[]) => Math.max(...runs.map((r) => r.rss));
     const spread = (runs: { rows: number; seconds: number }[]) => runs.map(rate).sort((a, b) => a - b).map(fmt).join(' / ');
     const counted = firsts.every((r) => r.orders.inserted === ROWS) && agains.every((r) => r.orders.unchanged === ROWS);
-    const pass = rate(first) >= 100_000 && rate(again) >= 100_000 && rss(firsts) <= 300 && rss(agains) <= 300 && counted;
+    const pass = pair.ratio <= 2 / 3 && rate(first) >= 100_000 && rate(again) >= 100_000 && rss(firsts) <= 300 && rss(agains) <= 300 && counted;
     report('import', pass, [
       '## Import: 1,000,000-row generic orders CSV into a fresh SQLite file',
       '',
@@ -108,11 +136,25 @@ async function main(): Promise<void> {
       '',
       `Import / ceiling (medians): ${(rate(first) / rate(ceiling)).toFixed(2)} (first), ${(rate(again) / rate(ceiling)).toFixed(2)} (re-import).`,
       '',
+      '### The command line against a plain Python script',
+      '',
+      `\`rekindle import orders FILE\` (the whole process: start, migrations, import, exit) against bench/importYardstick.py (Python ${pythonVersion()}, csv + sqlite3, one transaction, executemany into tables with the same columns, keys and indexes), each into a fresh file, run back to back ${RUNS} times. Target: the command line takes at most two thirds of the script's time.`,
+      '',
+      '| run | Python script, s | rekindle import, s | rekindle / Python |',
+      '|---|---:|---:|---:|',
+      ...pairs.map((p, i) => `| ${i + 1} | ${p.python.toFixed(2)} | ${p.cli.toFixed(2)} | ${p.ratio.toFixed(2)} |`),
+      '',
+      `Median ratio: **${pair.ratio.toFixed(2)}** (target ≤ 0.67).`,
+      '',
       `Load average when the run ended: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (other work on the machine slows every phase, the ceiling included).`,
     ].join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function pythonVersion(): string {
+  return spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^Python /, '');
 }
 
 main().catch((error) => {

@@ -3,21 +3,18 @@
  * Every way a file can be broken (not UTF-8, a quote left open, a wrong field count, an absurd
  * value) stops the read with an InputError saying `FILE:LINE: column: problem`.
  *
- * Why the line numbers are counted here: csv-parse's own `info` costs half its throughput (it
- * copies an object per record) and counts a CRLF inside a quoted value as two lines. Counting
- * the newlines inside values ourselves is exact and nearly free.
+ * Records are split by csvRecords.ts; the line numbers are counted here, from the newlines inside
+ * values (a CRLF inside a quoted value is one line), exactly and nearly free.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
 import { InputError } from '../domain/errors';
+import { CsvProblem, CsvRecords } from './csvRecords';
 import { FileReader } from './utf8File';
 
 export type { Progress } from './utf8File';
 
 /** No real value (a name, an address, a list of line items) comes near this. */
 export const MAX_FIELD_CHARS = 64 * 1024;
-/** Bounds csv-parse's buffer when a quote is left open and the rest of the file becomes one value. */
+/** Bounds the record being read when a quote is left open and the rest of the file becomes one value. */
 const MAX_RECORD_CHARS = 1024 * 1024;
 
 export interface CsvRow {
@@ -37,10 +34,8 @@ const BATCH_ROWS = 2048;
 
 export class CsvSource extends FileReader {
   private started = false;
-  private index = 0;
   private nextLine = 1;
   private header: string[] | undefined;
-  private failure: { error: CsvError | undefined; index: number } | undefined;
 
   /** `expectedHeader` is quoted in the messages for an empty file and a missing column. */
   constructor(file: string, readonly expectedHeader: string) {
@@ -54,39 +49,38 @@ export class CsvSource extends FileReader {
   async *batches(): AsyncGenerator<CsvRow[]> {
     if (this.started) throw new Error(`${this.file} is already being read`);
     this.started = true;
-    const parser = parse({
-      bom: true,
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      max_record_size: MAX_RECORD_CHARS,
-      // A parse error is held back until every record before it has been delivered, so the
-      // first problem in the file is the one reported, with its line counted here.
-      skip_records_with_error: true,
-      on_skip: (error) => {
-        if (this.failure !== undefined) return;
-        this.failure = { error, index: parser.info.records };
-        this.text.stop();
-      },
-    });
-    // Failures surface through the parser; the pipeline's own rejection repeats them.
-    pipeline(Readable.from(this.text.chunks()), parser).catch(() => undefined);
-    try {
-      for (;;) {
-        const rows: CsvRow[] = [];
-        let fields: string[] | null;
-        while (rows.length < BATCH_ROWS && !this.atFailure() && (fields = parser.read()) !== null) {
-          const row = this.accept(fields);
-          if (row !== undefined) rows.push(row);
+    const parser = new CsvRecords(MAX_RECORD_CHARS);
+    let records: string[][] = [];
+    const take = (fields: string[]): void => void records.push(fields);
+    let rows: CsvRow[] = [];
+    // Rows are accepted (and counted) as the reader asks for them: the header goes alone first,
+    // so a format can refuse it before a data row is read.
+    const accepted = function* (this: CsvSource, last: boolean): Generator<CsvRow[]> {
+      for (const fields of records) {
+        const row = this.accept(fields);
+        if (row === undefined) continue;
+        rows.push(row);
+        if (rows.length >= BATCH_ROWS || row.fields === this.header) {
+          yield rows;
+          rows = [];
         }
-        if (rows.length) yield rows;
-        else if (this.atFailure() || parser.readableEnded) break;
-        else await readable(parser);
       }
+      records = [];
+      if (last && rows.length) yield rows;
+    };
+    try {
+      for await (const chunk of this.text.chunks()) {
+        parser.feed(chunk.toString('utf8'), false, take);
+        yield* accepted.call(this, false);
+        if (parser.problem) break;
+      }
+      if (!parser.problem) parser.feed('', true, take);
+      yield* accepted.call(this, true);
     } finally {
       this.text.stop();
-      parser.destroy();
     }
-    if (this.failure !== undefined) throw this.parseProblem(this.failure.error, this.nextLine, this.header);
+    // The first problem in the file is the one reported, after every record before it.
+    if (parser.problem) throw this.parseProblem(parser.problem, this.nextLine, this.header);
     if (this.header === undefined) {
       throw new InputError(`is empty; the first line must be the header: ${this.expectedHeader}`, { file: this.file, line: 1 });
     }
@@ -97,13 +91,8 @@ export class CsvSource extends FileReader {
     return this.header;
   }
 
-  private atFailure(): boolean {
-    return this.failure !== undefined && this.index === this.failure.index;
-  }
-
   /** Counts the lines the record spans and checks its shape; undefined for a blank line. */
   private accept(fields: string[]): CsvRow | undefined {
-    this.index++;
     const line = this.nextLine++;
     if (fields.length === 1 && fields[0] === '') return undefined;
     for (let i = 0; i < fields.length; i++) {
@@ -124,11 +113,10 @@ export class CsvSource extends FileReader {
     return { fields, line };
   }
 
-  private parseProblem(error: CsvError | undefined, line: number, header: string[] | undefined): InputError {
-    const column = error?.column;
-    const field = typeof column === 'number' ? header?.[column] : undefined;
+  private parseProblem(error: CsvProblem, line: number, header: string[] | undefined): InputError {
+    const field = error.column === undefined ? undefined : header?.[error.column];
     const problem = ((): string => {
-      switch (error?.code) {
+      switch (error.code) {
         case 'CSV_QUOTE_NOT_CLOSED':
           return 'a quoted value starts here and is never closed; add the closing "';
         case 'CSV_MAX_RECORD_SIZE':
@@ -137,27 +125,10 @@ export class CsvSource extends FileReader {
           return 'a quoted value is followed by more text before the comma; write a quote inside a quoted value as ""';
         case 'INVALID_OPENING_QUOTE':
           return 'a quote appears inside an unquoted value; quote the whole value and write the inner quote as ""';
-        default:
-          return `is not valid CSV (${error?.message ?? 'unknown error'})`;
       }
     })();
     return new InputError(problem, { file: this.file, line, field });
   }
-}
-
-/** Resolves once `stream` has something to read or has ended; rejects if it failed. */
-function readable(stream: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const settle = (error?: Error | null): void => {
-      stream.off('readable', settle).off('end', settle).off('close', settle).off('error', settle);
-      const failed = error ?? stream.errored;
-      if (failed) reject(failed);
-      else if (stream.destroyed && !stream.readableEnded) reject(new Error('the CSV stream closed before its end'));
-      else resolve();
-    };
-    if (stream.errored || stream.destroyed) settle();
-    else stream.on('readable', settle).on('end', settle).on('close', settle).on('error', settle);
-  });
 }
 
 /** A header read as one column, because its columns are separated by something else, is named as such. */

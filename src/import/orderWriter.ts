@@ -12,6 +12,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { COPY_MIN_ROWS, copyNewOrders } from './pgCopy';
 import { exclusionOf, ORDER_ROW, OrderChunk, orderRepeatedError, rowsJson, unpackOrders } from './orderChunk';
 
 export interface OrderCounts {
@@ -53,6 +54,8 @@ export class OrderWriter {
   private ordersBefore = true;
   /** The chunk statements, built once by prepare(): they differ only in the chunk's JSON. */
   private sql = { insertNew: '', storedNeedingDecision: '', rememberUnchanged: '' };
+  /** Whether a chunk first tries PostgreSQL's COPY (pgCopy.ts): only into a table that was empty, where every row should be new. */
+  private copyOrders = false;
   /** `o` is a row this import wrote. */
   private readonly mine: string;
 
@@ -90,6 +93,7 @@ export class OrderWriter {
       for (const sql of this.db.dialect.scratchTable(SEEN, 'order_id varchar(191) PRIMARY KEY, line integer')) await this.tx.query(sql);
     }
     this.sql = this.statements();
+    this.copyOrders = this.db.dialect.kind === 'postgres' && !this.ordersBefore;
     return { empty: !this.ordersBefore };
   }
 
@@ -105,6 +109,10 @@ export class OrderWriter {
     const unchanged = this.ordersBefore ? await this.db.execute(this.tx, this.sql.rememberUnchanged, params) : 0;
     this.orders.unchanged += unchanged;
     if (unchanged === chunk.count) return;
+    if (this.copyOrders && chunk.count >= COPY_MIN_ROWS && (await copyNewOrders(this.tx, params[ROWS], this.batchId))) {
+      this.orders.inserted += chunk.count;
+      return;
+    }
     const inserted = await this.db.execute(this.tx, this.sql.insertNew, params);
     this.orders.inserted += inserted;
     if (inserted + unchanged === chunk.count) return;

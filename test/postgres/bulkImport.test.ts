@@ -1,0 +1,93 @@
+/**
+ * A file's orders into an empty PostgreSQL shop go in by COPY (issue 15), and keep every
+ * guarantee of the ordinary path: the same stored values, a repeat across chunks counted once,
+ * a conflicting one refused with both lines and nothing written.
+ */
+import { Client } from 'pg';
+import { InputError } from '../../src/domain/errors';
+import { importOrders } from '../../src/import/importer';
+import { CHUNK } from '../../src/import/orderChunk';
+import type { OrderRecord } from '../../src/import/records';
+import { anOrder, stream } from '../support/orders';
+import { testServices, TestServices } from '../support/services';
+
+const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
+const now = () => new Date('2026-01-01T00:00:00Z');
+const bulk = { source: 'csv:generic', file: 'orders.csv', now, bulk: true };
+
+function history(rows: number, customers: number): OrderRecord[] {
+  return Array.from({ length: rows }, (_, i) =>
+    anOrder({ orderId: `P${i}`, line: i + 2, customer: { externalId: `c${i % customers}`, email: `c${i % customers}@example.com` }, orderedAt: '2024-01-01T10:00:00.000Z', orderedDay: '2024-01-01' }),
+  );
+}
+
+describe('a bulk import into an empty PostgreSQL shop', () => {
+  let s: TestServices;
+  /** COPY statements the pg client was given during the test. */
+  let copies: string[];
+  const query = Client.prototype.query;
+
+  beforeEach(async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await client.end();
+    s = await testServices({ DATABASE_URL: url });
+    copies = [];
+    // Watches what reaches the real client; every query still runs.
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const submitted = args[0] as { text?: unknown; submit?: unknown };
+      if (typeof submitted?.submit === 'function' && typeof submitted.text === 'string' && submitted.text.startsWith('COPY')) copies.push(submitted.text);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+  });
+  afterEach(async () => {
+    Client.prototype.query = query;
+    await s?.dispose();
+  });
+
+  const stored = (orderId: string) =>
+    s.db.reader.query(
+      'SELECT o.order_id, c.external_id, o.ordered_at, o.ordered_day, o.currency, o.amount_minor::int AS amount, o.refunded_minor::int AS refunded, o.status, o.discount_code, o.items, o.order_name, o.source_line FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.order_id = $1',
+      [orderId],
+    );
+
+  it('copies the orders in and stores the values the ordinary path stores, backslashes and absent values included', async () => {
+    const orders = history(CHUNK * 2 + 37, 300);
+    orders[5] = { ...orders[5], items: ['Beans \\ dark', 'Mug "big"'], discountCode: 'SAVE\\10', orderName: '#1005', refundedMinor: 100 };
+    const summary = await importOrders(s.db, stream(orders), bulk);
+    expect(summary.orders).toEqual({ inserted: orders.length, updated: 0, unchanged: 0 });
+    // Two full chunks; the last 37 rows are too few to be worth a COPY.
+    expect(copies.length).toBe(2);
+    expect(copies[0]).toMatch(/^COPY orders \(/);
+    expect(await stored('P5')).toEqual([{
+      order_id: 'P5', external_id: 'c5', ordered_at: '2024-01-01T10:00:00.000Z', ordered_day: '2024-01-01', currency: 'EUR', amount: 4250, refunded: 100, status: 'kept',
+      discount_code: 'SAVE\\10', items: JSON.stringify(['Beans \\ dark', 'Mug "big"']), order_name: '#1005', source_line: 7,
+    }]);
+    expect(await stored('P6')).toEqual([expect.objectContaining({ discount_code: null, order_name: null, items: '["Ethiopia Yirgacheffe"]' })]);
+    const [{ n }] = await s.db.reader.query('SELECT count(*)::int AS n FROM orders');
+    expect(n).toBe(orders.length);
+    // A re-import finds every order unchanged (the ordinary path: the table is not empty).
+    copies = [];
+    expect((await importOrders(s.db, stream(orders), bulk)).orders).toEqual({ inserted: 0, updated: 0, unchanged: orders.length });
+    expect(copies).toEqual([]);
+  });
+
+  it('counts an order repeated in a later chunk once, and refuses one repeated with other values, writing nothing', async () => {
+    // The second chunk is large enough to be copied: COPY meets the repeat, and the ordinary path decides.
+    const orders = history(CHUNK + 100, 50);
+    const repeat = { ...orders[3], line: CHUNK + 102 };
+    const summary = await importOrders(s.db, stream([...orders, repeat]), bulk);
+    expect(summary.orders.inserted).toBe(orders.length);
+    expect(summary.excluded.duplicates).toBe(1);
+    expect(copies).toHaveLength(2);
+
+    await s.db.write((tx) => tx.query('DELETE FROM orders'));
+    const conflict = { ...orders[3], amountMinor: 999, line: CHUNK + 102 };
+    const refused = importOrders(s.db, stream([...orders, conflict]), bulk);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(`orders.csv:${CHUNK + 102}: order_id: order "P3" appears again with different values (first at line 5)`);
+    const [{ n }] = await s.db.reader.query('SELECT count(*)::int AS n FROM orders');
+    expect(n).toBe(0);
+  });
+});
