@@ -32,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(userCommands());
   program.addCommand(customerCommands());
   program.addCommand(auditCommand());
+  program.addCommand(require('./workerCommand').workerCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);
