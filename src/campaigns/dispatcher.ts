@@ -128,10 +128,12 @@ export class Dispatcher {
         if (!due.length) break;
         // A full first batch means much to send: worth a thread's start-up (about half a second).
         if (pass === 0 && due.length === this.options.batchSize) this.threads = ComposeThreads.start(this.deps.composer.threadSetup(), this.options.composeThreads);
+        renewal.batch = due.map((s) => s.id);
         try {
           await this.loadMissingRuns(runs, due);
           await this.dispatchBatch(due, runs, summary);
         } finally {
+          renewal.batch = [];
           await this.store.unpick(due.map((s) => s.id), token);
         }
       }
@@ -151,20 +153,24 @@ export class Dispatcher {
   }
 
   /**
-   * Renews this worker's claims every quarter lease while a pass runs, on a timer of its own so a
-   * long SMTP wait cannot starve it. A renewal that fails is logged; the next one tries again, and
-   * three in a row must fail before another worker may take the claims over.
+   * Renews the lease on the batch being worked on (its picked and claimed sends) every quarter
+   * lease, on a timer of its own so a long SMTP wait cannot starve it. Only that batch: a claim an
+   * earlier batch could not settle (its recording failed) is left to run out and be reconciled
+   * like a dead worker's. A renewal that fails is logged; the next one tries again, and three in a
+   * row must fail before another worker may take the claims over.
    */
-  private renewLeases(): { stop: () => void } {
+  private renewLeases(): { batch: number[]; stop: () => void } {
     const { leaseMs } = this.options;
     let renewing: Promise<unknown> = Promise.resolve();
+    const renewal = { batch: [] as number[], stop: () => clearInterval(timer) };
     const timer = setInterval(() => {
+      const ids = renewal.batch;
       renewing = renewing.then(() =>
-        this.store.renew(this.deps.worker, this.deps.clock(), leaseMs).catch((error: unknown) => this.deps.logger.warn({ err: error, worker: this.deps.worker }, 'could not renew the lease on claimed sends')),
+        this.store.renew(ids, this.deps.worker, this.deps.clock(), leaseMs).catch((error: unknown) => this.deps.logger.warn({ err: error, worker: this.deps.worker }, 'could not renew the lease on claimed sends')),
       );
     }, leaseMs / 4);
     timer.unref();
-    return { stop: () => clearInterval(timer) };
+    return renewal;
   }
 
   private async loadMissingRuns(runs: Map<number, RunInfo>, due: DueSend[]): Promise<void> {

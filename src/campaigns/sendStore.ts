@@ -82,9 +82,9 @@ export class SendStore {
   }
 
   /**
-   * Sends a dead worker left `sending`: claimed by another worker whose lease on them ran out
-   * (it renews the lease while it lives), or, for a claim older than leases, claimed longer than
-   * `leaseMs` ago.
+   * Sends a dead worker left `sending`: their lease ran out (a worker renews it while it works on
+   * them; this one too, so its own claims out of lease are ones a failed batch left), or, for a
+   * claim older than leases, claimed longer than `leaseMs` ago by another worker.
    */
   async abandoned(now: Date, leaseMs: number, worker: string): Promise<DueSend[]> {
     const d = this.db.dialect;
@@ -93,8 +93,8 @@ export class SendStore {
     const rows: any[] = await this.db.reader.query(
       `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, s.claimed_at, s.claimed_by, s.lease_until, s.handed_at, r.campaign
          FROM sends s JOIN campaign_runs r ON r.id = s.run_id
-        WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)})
-          AND (s.lease_until <= ${d.param(2)} OR (s.lease_until IS NULL AND s.claimed_at <= ${d.param(1)}))
+        WHERE s.status = 'sending'
+          AND (s.lease_until <= ${d.param(2)} OR (s.lease_until IS NULL AND s.claimed_at <= ${d.param(1)} AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)})))
         ORDER BY s.id`,
       [`${worker}/%`, new Date(now.getTime() - leaseMs).toISOString(), now.toISOString()],
     );
@@ -146,11 +146,24 @@ export class SendStore {
     }
   }
 
-  /** Pushes the lease of every send `worker` holds `sending` to `leaseMs` from now: it is alive and working on them. */
-  async renew(worker: string, now: Date, leaseMs: number): Promise<number> {
+  /**
+   * Pushes the lease of these sends, where `worker` holds them (picked or claimed, not settled), to
+   * `leaseMs` from now: it is alive and working on them. On PostgreSQL it skips the rows locked at
+   * this instant (SKIP LOCKED): those are this worker's own recording or stamping, which settles
+   * them or renews their lease itself; waiting for them would make the stamping of the next sends
+   * wait behind this renewal, and the senders behind the stamping.
+   */
+  async renew(ids: number[], worker: string, now: Date, leaseMs: number): Promise<number> {
+    if (!ids.length) return 0;
     const d = this.db.dialect;
+    const skipLocked = d.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
     return this.db.write((tx) =>
-      this.db.execute(tx, `UPDATE sends SET lease_until = ${d.param(0)} WHERE status = 'sending' AND claimed_by LIKE ${d.param(1)}`, [new Date(now.getTime() + leaseMs).toISOString(), `${worker}/%`]),
+      this.db.execute(
+        tx,
+        `UPDATE sends SET lease_until = ${d.param(0)} WHERE id IN (
+           SELECT id FROM sends WHERE status IN ('scheduled', 'retry', 'sending') AND claimed_by LIKE ${d.param(1)} AND id IN (${list(d, ids.length, 2)}) ${skipLocked})`,
+        [new Date(now.getTime() + leaseMs).toISOString(), `${worker}/%`, ...ids],
+      ),
     );
   }
 
@@ -210,9 +223,11 @@ export class SendStore {
    */
   async apply(moves: Move[], after?: (tx: EntityManager, move: Move) => Promise<void>, finish?: (tx: EntityManager) => Promise<void>): Promise<number> {
     if (!moves.length) return 0;
+    // Row locks taken in id order, as every multi-row statement here takes them: no deadlock between two transactions of this worker.
+    const ordered = [...moves].sort((a, b) => a.sendId - b.sendId);
     return this.db.write(async (tx) => {
       let won = 0;
-      for (const m of moves) {
+      for (const m of ordered) {
         if (!(await this.move(tx, m))) continue;
         won++;
         if (after) await after(tx, m);
