@@ -78,9 +78,9 @@ async function fleet(shop: Shop, sink: SmtpSink, workers: ReturnType<typeof star
     const rows: { id: number; handed_at: string | null }[] = await db.reader.query(`SELECT id, handed_at FROM sends WHERE status = 'sending' AND claimed_by LIKE ${p(0)}`, [`${id}/%`]);
     for (const r of rows) (r.handed_at ? handedAtKill : unhandedAtKill).push(Number(r.id));
   };
-  await waitFor(() => sink.received.length >= sends * 0.2, 120_000);
+  await waitFor(() => sink.received.length >= sends * 0.2, 240_000);
   await kill(0);
-  await waitFor(() => sink.received.length >= sends * 0.45, 120_000);
+  await waitFor(() => sink.received.length >= sends * 0.45, 240_000);
   await kill(1);
   // Until every send is settled: the survivors take over the dead claims once their lease ends.
   const unsettled = async () => Number((await db.reader.query(`SELECT COUNT(*) AS n FROM sends s WHERE s.status IN ('scheduled', 'retry', 'sending')`))[0].n);
@@ -152,7 +152,7 @@ export function fleetTest(label: string, options: Parameters<typeof runFleet>[0]
     } finally {
       await close();
     }
-  }, 300_000);
+  }, 600_000);
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
