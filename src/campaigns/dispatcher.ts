@@ -16,7 +16,7 @@ import { ClaimAhead } from './claimAhead';
 import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
-import { DueSend, Move, outcomeMove, SendStore } from './sendStore';
+import { DueSend, Move, outcomeMove, SendStore, workerOf } from './sendStore';
 import { loadRuns, RunInfo } from './runInfo';
 import { CustomerEvent, insertEvents } from '../customer/events';
 import { insertSends } from './launch';
@@ -27,7 +27,10 @@ export interface DispatchOptions {
   batchSize: number;
   /** Messages in flight at once (the SMTP pool's connections do the rest). */
   concurrency: number;
-  /** A claim older than this, by another worker, is treated as abandoned by a crash. */
+  /**
+   * How long a claim holds unless renewed; a working dispatcher renews its claims every quarter
+   * of it, so a claim whose lease ran out was left by a dead worker and is taken over.
+   */
   leaseMs: number;
   /** Worker threads that compose emails when a pass starts with a full batch; 0: compose in this thread. */
   composeThreads: number;
@@ -35,6 +38,8 @@ export interface DispatchOptions {
 
 /** Sends per claiming, and outcomes per recording, transaction while a batch is sending. */
 const SENDS_PER_WRITE = 50;
+/** Sends stamped as handed to the mailer per statement: a dead worker leaves at most about this many handed and not yet started. */
+const SENDS_PER_HAND = 8;
 
 export const DEFAULT_DISPATCH: DispatchOptions = { batchSize: 500, concurrency: 16, leaseMs: 120_000, composeThreads: 1 };
 
@@ -100,22 +105,40 @@ export class Dispatcher {
     this.options = { ...DEFAULT_DISPATCH, ...deps.options };
   }
 
+  /** This process's worker id: the prefix of its claim tokens, shown in logs and `campaign status`. */
+  get worker(): string {
+    return this.deps.worker;
+  }
+
   /** One pass: everything due now, until nothing is (or until `control.signal` says stop). */
   async dispatchOnce(control: PassControl = {}): Promise<DispatchSummary> {
     const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [], released: 0 };
     this.control = control;
-    await this.reconcile(summary);
+    const renewal = this.renewLeases();
     const runs = new Map<number, RunInfo>();
     try {
+      // Other workers' claims are looked at again every quarter lease: a worker killed meanwhile is taken over while this one keeps sending.
+      let reconciledAt = -Infinity;
       for (let pass = 0; pass < 10_000 && !control.signal?.aborted; pass++) {
-        const due = await this.store.due(this.deps.clock(), this.options.batchSize);
+        if (Date.now() - reconciledAt >= this.options.leaseMs / 4) {
+          await this.reconcile(summary);
+          reconciledAt = Date.now();
+        }
+        const { token, sends: due } = await this.store.pick(this.deps.clock(), this.options.batchSize, this.deps.worker, this.options.leaseMs);
         if (!due.length) break;
         // A full first batch means much to send: worth a thread's start-up (about half a second).
         if (pass === 0 && due.length === this.options.batchSize) this.threads = ComposeThreads.start(this.deps.composer.threadSetup(), this.options.composeThreads);
-        await this.loadMissingRuns(runs, due);
-        await this.dispatchBatch(due, runs, summary);
+        renewal.batch = due.map((s) => s.id);
+        try {
+          await this.loadMissingRuns(runs, due);
+          await this.dispatchBatch(due, runs, summary);
+        } finally {
+          renewal.batch = [];
+          await this.store.unpick(due.map((s) => s.id), token);
+        }
       }
     } finally {
+      renewal.stop();
       await this.threads?.close();
       this.threads = null;
     }
@@ -127,6 +150,27 @@ export class Dispatcher {
       );
     }
     return summary;
+  }
+
+  /**
+   * Renews the lease on the batch being worked on (its picked and claimed sends) every quarter
+   * lease, on a timer of its own so a long SMTP wait cannot starve it. Only that batch: a claim an
+   * earlier batch could not settle (its recording failed) is left to run out and be reconciled
+   * like a dead worker's. A renewal that fails is logged; the next one tries again, and three in a
+   * row must fail before another worker may take the claims over.
+   */
+  private renewLeases(): { batch: number[]; stop: () => void } {
+    const { leaseMs } = this.options;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renewal = { batch: [] as number[], stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      const ids = renewal.batch;
+      renewing = renewing.then(() =>
+        this.store.renew(ids, this.deps.worker, this.deps.clock(), leaseMs).catch((error: unknown) => this.deps.logger.warn({ err: error, worker: this.deps.worker }, 'could not renew the lease on claimed sends')),
+      );
+    }, leaseMs / 4);
+    timer.unref();
+    return renewal;
   }
 
   private async loadMissingRuns(runs: Map<number, RunInfo>, due: DueSend[]): Promise<void> {
@@ -161,7 +205,9 @@ export class Dispatcher {
       if (m.event === 'exit' && m.set?.detail === 'purchase') await this.store.markExited(tx, (contexts.get(m.sendId) as SendContext).send.enrolmentId, 'purchase', now);
     });
     this.reportProgress(summary);
-    const claims = new ClaimAhead(toSend, (ids) => this.store.claim(ids, this.deps.worker, now), SENDS_PER_WRITE, this.options.concurrency);
+    // The lease counts from the claim, not from the batch's start: a long batch must not claim sends already out of lease.
+    const hand = { mark: (ids: number[]) => this.store.hand(ids, this.deps.worker, this.deps.clock(), this.options.leaseMs), chunk: SENDS_PER_HAND };
+    const claims = new ClaimAhead(toSend, (ids) => this.store.claim(ids, this.deps.worker, this.deps.clock(), this.options.leaseMs), SENDS_PER_WRITE, this.options.concurrency, hand);
     await this.sendAll(claims, Math.min(this.options.concurrency, toSend.length), runs, summary);
   }
 
@@ -225,7 +271,7 @@ export class Dispatcher {
 
   /** Back to waiting, unclaimed, with the attempt the claim counted taken back: it never left. */
   private async release(untried: SendContext[], summary: DispatchSummary): Promise<void> {
-    const moves: Move[] = untried.map((ctx) => ({ sendId: ctx.send.id, event: 'release', set: { claimed_by: null, claimed_at: null, attempts: ctx.send.attempts } }));
+    const moves: Move[] = untried.map((ctx) => ({ sendId: ctx.send.id, event: 'release', set: { claimed_by: null, claimed_at: null, lease_until: null, handed_at: null, attempts: ctx.send.attempts } }));
     summary.released += await this.store.apply(moves);
   }
 
@@ -286,9 +332,14 @@ export class Dispatcher {
   }
 
   /**
-   * Claims a crash left behind: the outbox can prove whether the file exists; SMTP cannot,
-   * so those become `uncertain` and are reported, never resent blindly. An uncertain send may
-   * have arrived, so the sequence goes on: the next step is timed from the lost attempt.
+   * Claims a dead worker left behind (its lease ran out), reconciled, never blindly resent:
+   * - never handed to the mailer (`handed_at` empty under a lease): it cannot have left, so it
+   *   goes back to wait, due now, with the attempt its claim counted taken back;
+   * - handed over: the outbox can prove whether the file exists; SMTP cannot, so those become
+   *   `uncertain` and are reported. An uncertain send may have arrived, so the sequence goes
+   *   on: the next step is timed from the lost attempt.
+   * Each move holds only while the claim is still the dead one's and its lease still ended, so two
+   * workers taking over at once, or a worker that was only slow, cannot both act on one send.
    */
   private async reconcile(summary: DispatchSummary): Promise<void> {
     const now = this.deps.clock();
@@ -296,11 +347,15 @@ export class Dispatcher {
     if (!abandoned.length) return;
     const runs = await loadRuns(this.deps.db, [...new Set(abandoned.map((s) => s.runId))], this.deps.viewsDir);
     for (const send of abandoned) {
-      const evidence = await this.deps.mailer.evidence({ campaign: send.campaign, sendId: String(send.id) });
-      const event = evidence === 'delivered' ? 'found' : evidence === 'not-delivered' ? 'notLeft' : 'lost';
+      const neverHanded = send.leaseUntil !== null && send.handedAt === null;
+      const evidence = neverHanded ? 'never handed to the mailer' : await this.deps.mailer.evidence({ campaign: send.campaign, sendId: String(send.id) });
+      const event = evidence === 'delivered' ? 'found' : evidence === 'not-delivered' || neverHanded ? 'notLeft' : 'lost';
       const after = newRowsAfter();
-      const move: Move = { sendId: send.id, event, set: { detail: `reconciled after a crash: ${evidence}`, ...(event === 'notLeft' ? { due_at: now.toISOString() } : {}), ...(event === 'found' ? { sent_at: now.toISOString() } : {}) } };
-      await this.store.apply([move], async (tx) => {
+      const set: Move['set'] = { detail: `reconciled after a crash of ${workerOf(send.claimedBy)}: ${evidence}` };
+      if (event === 'notLeft') Object.assign(set, { due_at: now.toISOString(), claimed_by: null, lease_until: null, ...(neverHanded ? { attempts: Math.max(0, send.attempts - 1) } : {}) });
+      if (event === 'found') set.sent_at = now.toISOString();
+      const move: Move = { sendId: send.id, event, set, takeover: { claimedBy: send.claimedBy ?? null, leaseEndedBy: now.toISOString() } };
+      const won = await this.store.apply([move], async (tx) => {
         if (event === 'notLeft') return void summary.reconciled.resend++;
         const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
         if (event === 'found') {
@@ -311,7 +366,8 @@ export class Dispatcher {
           if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), { due: new Date(send.dueAt), sent: send.claimedAt ? new Date(send.claimedAt) : now });
         }
       }, (tx) => writeRowsAfter(tx, this.deps.db, after));
-      this.deps.logger.warn({ sendId: send.id, evidence }, 'reconciled a send left in flight by a crash');
+      if (won) this.deps.logger.warn({ sendId: send.id, evidence, claimedBy: send.claimedBy, worker: this.deps.worker }, 'reconciled a send a dead worker left claimed');
     }
   }
 }
+

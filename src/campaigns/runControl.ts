@@ -3,6 +3,7 @@ import { Actor, recordAudit, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { timeZone } from '../domain/time';
+import { workerOf } from './sendStore';
 
 export interface RunStatus {
   runId: number;
@@ -13,6 +14,8 @@ export interface RunStatus {
   treated: number;
   holdout: number;
   steps: { step: number; due: number; sent: number; failed: number; suppressed: number; exited: number; uncertain: number }[];
+  /** Sends claimed and not yet settled, per worker: how many, claimed since when, and until when its lease holds (a dead worker's runs out). */
+  claimed: { worker: string; sends: number; since: string; leaseUntil: string | null }[];
 }
 
 /** A run id, or a campaign name meaning its latest run. */
@@ -49,9 +52,30 @@ export async function runStatus(db: Database, ref: string): Promise<RunStatus> {
     if (r.status === 'scheduled' || r.status === 'retry' || r.status === 'sending') s.due += n;
     else if (r.status in s) (s as Record<string, number>)[r.status] += n;
   }
+  const claimed = await claimedSends(db, run.id);
   const audience = Number(counts.audience);
   const holdout = Number(counts.holdout ?? 0);
-  return { runId: run.id, campaign: run.campaign, state: run.state, reason: run.stateReason, audience, treated: audience - holdout, holdout, steps };
+  return { runId: run.id, campaign: run.campaign, state: run.state, reason: run.stateReason, audience, treated: audience - holdout, holdout, steps, claimed };
+}
+
+/** Claim tokens are `worker/n` (sendStore.ts): grouped by the worker before the slash. */
+async function claimedSends(db: Database, runId: number): Promise<RunStatus['claimed']> {
+  const rows: { claimed_by: string | null; n: number | string; since: string; lease: string | null }[] = await db.reader.query(
+    `SELECT claimed_by, COUNT(*) AS n, MIN(claimed_at) AS since, MAX(lease_until) AS lease FROM sends WHERE run_id = ${db.dialect.param(0)} AND status = 'sending' GROUP BY claimed_by`,
+    [runId],
+  );
+  const byWorker = new Map<string, RunStatus['claimed'][number]>();
+  for (const r of rows) {
+    const worker = workerOf(r.claimed_by);
+    const seen = byWorker.get(worker);
+    if (!seen) byWorker.set(worker, { worker, sends: Number(r.n), since: r.since, leaseUntil: r.lease });
+    else {
+      seen.sends += Number(r.n);
+      if (r.since < seen.since) seen.since = r.since;
+      if (r.lease && (!seen.leaseUntil || r.lease > seen.leaseUntil)) seen.leaseUntil = r.lease;
+    }
+  }
+  return [...byWorker.values()].sort((a, b) => a.since.localeCompare(b.since));
 }
 
 const MOVES = {

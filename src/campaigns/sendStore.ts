@@ -20,6 +20,10 @@ export interface DueSend {
   campaign: string;
   /** When it was claimed; read only for claims a crash abandoned. */
   claimedAt?: string;
+  /** Read only for abandoned claims: whose claim it was, its lease, and whether it reached the mailer. */
+  claimedBy?: string | null;
+  leaseUntil?: string | null;
+  handedAt?: string | null;
 }
 
 export interface Move {
@@ -27,6 +31,8 @@ export interface Move {
   event: SendEvent;
   /** Extra columns to set with the move (sent_at, message_id, due_at, detail, ...). */
   set?: Record<string, string | number | null>;
+  /** Only while the claim is still this one and its lease has run out by `leaseEndedBy`: taking over a dead worker's claim. */
+  takeover?: { claimedBy: string | null; leaseEndedBy: string };
 }
 
 /** Where a send's outcome moves it, with the columns recorded beside. */
@@ -36,15 +42,28 @@ export function outcomeMove(sendId: number, outcome: SendOutcome, now: Date): Mo
   }
   const f = outcome.failure;
   if (f.kind === 'permanent') return { sendId, event: 'permanent', set: { detail: f.reason.slice(0, 500) } };
-  if (f.kind === 'fatal') return { sendId, event: 'fatal', set: { detail: f.reason.slice(0, 500) } };
+  // Back to wait: the lease goes with the claim, so any worker may pick it when it is due.
+  if (f.kind === 'fatal') return { sendId, event: 'fatal', set: { detail: f.reason.slice(0, 500), lease_until: null } };
   if (f.retryAfterMs === null) return { sendId, event: 'exhausted', set: { detail: f.reason.slice(0, 500) } };
-  return { sendId, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500) } };
+  return { sendId, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500), lease_until: null } };
 }
 
 /** Sends per claiming statement: well under every engine's parameter limit. */
 const CLAIM_CHUNK = 1000;
 /** Claims made by this process so far: numbers each claim's token. */
 let claims = 0;
+
+/** The worker a claim token `worker/n` belongs to. */
+export function workerOf(token: string | null | undefined): string {
+  if (!token) return 'an unknown worker';
+  const slash = token.lastIndexOf('/');
+  return slash < 0 ? token : token.slice(0, slash);
+}
+
+const dueSend = (r: any): DueSend => ({
+  id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
+  step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign,
+});
 
 export class SendStore {
   constructor(private readonly db: Database) {}
@@ -59,28 +78,116 @@ export class SendStore {
         ORDER BY s.due_at, s.id LIMIT ${Number(limit)}`,
       [now.toISOString()],
     );
-    return rows.map((r) => ({
-      id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
-      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign,
-    }));
+    return rows.map(dueSend);
   }
 
-  /** Sends claimed longer than `leaseMs` ago by another worker: a crash left them `sending`. */
+  /**
+   * Sends a dead worker left `sending`: their lease ran out (a worker renews it while it works on
+   * them; this one too, so its own claims out of lease are ones a failed batch left), or, for a
+   * claim older than leases, claimed longer than `leaseMs` ago by another worker.
+   */
   async abandoned(now: Date, leaseMs: number, worker: string): Promise<DueSend[]> {
     const d = this.db.dialect;
     // Claims are tokens `worker/n` (see claim); worker ids are digits, hex and dashes, so the
     // pattern has no LIKE wildcards of its own.
     const rows: any[] = await this.db.reader.query(
-      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, s.claimed_at, r.campaign
+      `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, s.claimed_at, s.claimed_by, s.lease_until, s.handed_at, r.campaign
          FROM sends s JOIN campaign_runs r ON r.id = s.run_id
-        WHERE s.status = 'sending' AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)}) AND s.claimed_at <= ${d.param(1)}
+        WHERE s.status = 'sending'
+          AND (s.lease_until <= ${d.param(2)} OR (s.lease_until IS NULL AND s.claimed_at <= ${d.param(1)} AND (s.claimed_by IS NULL OR s.claimed_by NOT LIKE ${d.param(0)})))
         ORDER BY s.id`,
-      [`${worker}/%`, new Date(now.getTime() - leaseMs).toISOString()],
+      [`${worker}/%`, new Date(now.getTime() - leaseMs).toISOString(), now.toISOString()],
     );
     return rows.map((r) => ({
-      id: Number(r.id), runId: Number(r.run_id), enrolmentId: Number(r.enrolment_id), customerId: Number(r.customer_id),
-      step: Number(r.step), attempts: Number(r.attempts), dueAt: r.due_at, campaign: r.campaign, claimedAt: r.claimed_at ?? undefined,
+      ...dueSend(r), claimedAt: r.claimed_at ?? undefined, claimedBy: r.claimed_by ?? null, leaseUntil: r.lease_until ?? null, handedAt: r.handed_at ?? null,
     }));
+  }
+
+  /**
+   * Picks the next due sends for `worker` and holds them for it: the lease keeps other workers
+   * off them while this one decides and claims them (claim, still a conditional update, decides).
+   * On PostgreSQL the pick is `SELECT ... FOR UPDATE SKIP LOCKED` inside the transaction, at the
+   * default READ COMMITTED isolation: rows another worker is picking at this instant are skipped,
+   * not waited for, and each row's conditions are checked again on its newest version once
+   * locked. SQLite has one writer at a time (the write queue in a process, the busy timeout
+   * between processes), so the same UPDATE needs no lock clause there.
+   */
+  async pick(now: Date, limit: number, worker: string, leaseMs: number): Promise<{ token: string; sends: DueSend[] }> {
+    const d = this.db.dialect;
+    const token = `${worker}/${++claims}`;
+    const skipLocked = d.kind === 'postgres' ? 'FOR UPDATE OF s SKIP LOCKED' : '';
+    const sends = await this.db.write(async (tx) => {
+      await tx.query(
+        `UPDATE sends SET claimed_by = ${d.param(0)}, lease_until = ${d.param(1)} WHERE id IN (
+           SELECT s.id FROM sends s JOIN campaign_runs r ON r.id = s.run_id
+            WHERE s.status IN ('scheduled', 'retry') AND s.due_at <= ${d.param(2)} AND r.state = 'active'
+              AND (s.lease_until IS NULL OR s.lease_until <= ${d.param(2)})
+            ORDER BY s.due_at, s.id LIMIT ${Number(limit)} ${skipLocked})`,
+        [token, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()],
+      );
+      const rows: any[] = await tx.query(
+        `SELECT s.id, s.run_id, s.enrolment_id, s.customer_id, s.step, s.attempts, s.due_at, r.campaign
+           FROM sends s JOIN campaign_runs r ON r.id = s.run_id WHERE s.claimed_by = ${d.param(0)} ORDER BY s.due_at, s.id`,
+        [token],
+      );
+      return rows.map(dueSend);
+    });
+    return { token, sends };
+  }
+
+  /** Lets go of picked sends nobody claimed (deferred ones, the rest of a stopped batch): any worker may pick them again at once. */
+  async unpick(ids: number[], token: string): Promise<void> {
+    const d = this.db.dialect;
+    for (let i = 0; i < ids.length; i += CLAIM_CHUNK) {
+      const slice = ids.slice(i, i + CLAIM_CHUNK);
+      await this.db.write((tx) =>
+        tx.query(`UPDATE sends SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ${d.param(0)} AND id IN (${list(d, slice.length, 1)})`, [token, ...slice]),
+      );
+    }
+  }
+
+  /**
+   * Pushes the lease of these sends, where `worker` holds them (picked or claimed, not settled), to
+   * `leaseMs` from now: it is alive and working on them. On PostgreSQL it skips the rows locked at
+   * this instant (SKIP LOCKED): those are this worker's own recording or stamping, which settles
+   * them or renews their lease itself; waiting for them would make the stamping of the next sends
+   * wait behind this renewal, and the senders behind the stamping.
+   */
+  async renew(ids: number[], worker: string, now: Date, leaseMs: number): Promise<number> {
+    if (!ids.length) return 0;
+    const d = this.db.dialect;
+    const skipLocked = d.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    return this.db.write((tx) =>
+      this.db.execute(
+        tx,
+        `UPDATE sends SET lease_until = ${d.param(0)} WHERE id IN (
+           SELECT id FROM sends WHERE status IN ('scheduled', 'retry', 'sending') AND claimed_by LIKE ${d.param(1)} AND id IN (${list(d, ids.length, 2)}) ${skipLocked})`,
+        [new Date(now.getTime() + leaseMs).toISOString(), `${worker}/%`, ...ids],
+      ),
+    );
+  }
+
+  /**
+   * Stamps claimed sends as handed to the mailer, just before the SMTP transaction starts;
+   * returns the ids still claimed by `worker` (another worker may have taken over a claim whose
+   * lease ran out: that one must not be sent here).
+   */
+  async hand(ids: number[], worker: string, now: Date, leaseMs: number): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const d = this.db.dialect;
+    const at = now.toISOString();
+    return this.db.write(async (tx) => {
+      // The lease is renewed with the stamp: these are about to be worked on.
+      await tx.query(
+        `UPDATE sends SET handed_at = ${d.param(0)}, lease_until = ${d.param(2)} WHERE status = 'sending' AND claimed_by LIKE ${d.param(1)} AND id IN (${list(d, ids.length, 3)})`,
+        [at, `${worker}/%`, new Date(now.getTime() + leaseMs).toISOString(), ...ids],
+      );
+      const rows: { id: number }[] = await tx.query(
+        `SELECT id FROM sends WHERE status = 'sending' AND claimed_by LIKE ${d.param(0)} AND handed_at = ${d.param(1)} AND id IN (${list(d, ids.length, 2)})`,
+        [`${worker}/%`, at, ...ids],
+      );
+      return new Set(rows.map((r) => Number(r.id)));
+    });
   }
 
   /**
@@ -89,7 +196,7 @@ export class SendStore {
    * moved is read back in the same transaction by a token unique to this claim, so the answer is
    * exact even when another worker, or another pass of this one, claims at the same instant.
    */
-  async claim(ids: number[], worker: string, now: Date): Promise<Set<number>> {
+  async claim(ids: number[], worker: string, now: Date, leaseMs: number): Promise<Set<number>> {
     if (!ids.length) return new Set();
     const d = this.db.dialect;
     const token = `${worker}/${++claims}`;
@@ -99,9 +206,9 @@ export class SendStore {
       for (let i = 0; i < ids.length; i += CLAIM_CHUNK) {
         const slice = ids.slice(i, i + CLAIM_CHUNK);
         await tx.query(
-          `UPDATE sends SET status = ${d.param(0)}, claimed_by = ${d.param(1)}, claimed_at = ${d.param(2)}, attempts = attempts + 1
-            WHERE id IN (${list(d, slice.length, 3)}) AND status IN (${list(d, from.length, 3 + slice.length)})`,
-          [to, token, now.toISOString(), ...slice, ...from],
+          `UPDATE sends SET status = ${d.param(0)}, claimed_by = ${d.param(1)}, claimed_at = ${d.param(2)}, lease_until = ${d.param(3)}, handed_at = NULL, attempts = attempts + 1
+            WHERE id IN (${list(d, slice.length, 4)}) AND status IN (${list(d, from.length, 4 + slice.length)})`,
+          [to, token, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), ...slice, ...from],
         );
         const rows: { id: number }[] = await tx.query(`SELECT id FROM sends WHERE claimed_by = ${d.param(0)} AND id IN (${list(d, slice.length, 1)})`, [token, ...slice]);
         for (const r of rows) won.add(Number(r.id));
@@ -116,9 +223,11 @@ export class SendStore {
    */
   async apply(moves: Move[], after?: (tx: EntityManager, move: Move) => Promise<void>, finish?: (tx: EntityManager) => Promise<void>): Promise<number> {
     if (!moves.length) return 0;
+    // Row locks taken in id order, as every multi-row statement here takes them: no deadlock between two transactions of this worker.
+    const ordered = [...moves].sort((a, b) => a.sendId - b.sendId);
     return this.db.write(async (tx) => {
       let won = 0;
-      for (const m of moves) {
+      for (const m of ordered) {
         if (!(await this.move(tx, m))) continue;
         won++;
         if (after) await after(tx, m);
@@ -138,7 +247,12 @@ export class SendStore {
     const params: unknown[] = Object.values(set);
     const assignments = columns.map((c, i) => `${c} = ${d.param(i)}`);
     params.push(m.sendId, ...t.from);
-    const sql = `UPDATE sends SET ${assignments.join(', ')} WHERE id = ${d.param(columns.length)} AND status IN (${list(d, t.from.length, columns.length + 1)})`;
+    let sql = `UPDATE sends SET ${assignments.join(', ')} WHERE id = ${d.param(columns.length)} AND status IN (${list(d, t.from.length, columns.length + 1)})`;
+    if (m.takeover) {
+      const by = m.takeover.claimedBy === null ? 'claimed_by IS NULL' : `claimed_by = ${d.param(params.length + 1)}`;
+      sql += ` AND (lease_until IS NULL OR lease_until <= ${d.param(params.length)}) AND ${by}`;
+      params.push(m.takeover.leaseEndedBy, ...(m.takeover.claimedBy === null ? [] : [m.takeover.claimedBy]));
+    }
     return (await this.db.execute(tx, sql, params)) === 1;
   }
 

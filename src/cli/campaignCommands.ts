@@ -100,6 +100,7 @@ export function campaignCommands(): Command {
           printLines(
             `run ${status.runId} (${status.campaign}): ${status.state}${status.reason ? ` — ${status.reason}` : ''}; ${status.audience} enrolled, ${status.holdout} held out`,
             ...status.steps.map((st) => `step ${st.step}: ${st.sent} sent, ${st.due} due, ${st.failed} failed, ${st.suppressed} suppressed, ${st.exited} exited, ${st.uncertain} uncertain`),
+            ...status.claimed.map((c) => `claimed, not yet settled: ${c.sends} by worker ${c.worker} since ${c.since}${c.leaseUntil ? `, lease until ${c.leaseUntil}` : ''}`),
           );
         }),
       );

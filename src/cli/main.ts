@@ -33,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(customerCommands());
   program.addCommand(auditCommand());
   program.addCommand(backupCommand());
+  program.addCommand(require('./workerCommand').workerCommand());
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(exitOverride);

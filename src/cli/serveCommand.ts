@@ -11,7 +11,7 @@ import { startScheduler } from '../scheduler/scheduler';
  * How long a stop waits for the sends on their way: one SMTP transaction takes well under a
  * second, and container runtimes send SIGKILL 10 s after SIGTERM.
  */
-const STOP_WAIT_MS = 8_000;
+export const STOP_WAIT_MS = 8_000;
 
 export function serveCommand(): Command {
   return new Command('serve')

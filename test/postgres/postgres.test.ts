@@ -12,19 +12,14 @@ import { formTo, postForm } from '../../src/demo/pageForms';
 import { anOffer, NOW, tokensFor } from '../support/campaignFixtures';
 import { listenCustomer } from '../support/customerApp';
 import { testServices } from '../support/services';
+import { emptyDatabase } from '../support/postgres';
 
 const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
 const SAMPLE = path.resolve(__dirname, '../../samples/cdnow/CDNOW_sample.txt');
 
-async function emptyDatabase(): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  await client.end();
-}
 
 describe('PostgreSQL', () => {
-  beforeAll(emptyDatabase);
+  beforeAll(() => emptyDatabase(url));
 
   it('imports, fits, launches and dispatches exactly as on SQLite', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-pg-'));

@@ -15,8 +15,8 @@ interface ShopFiles {
   env: Record<string, string>;
 }
 
-/** Starts `rekindle ARGS`; `kill` sends SIGKILL, `done` settles when it has exited. */
-export function startRekindle(args: string[], env: Record<string, string>): { kill: () => void; done: Promise<CliResult> } {
+/** Starts `rekindle ARGS`; `kill` sends SIGKILL (or the signal given), `done` settles when it has exited. */
+export function startRekindle(args: string[], env: Record<string, string>): { kill: (signal?: NodeJS.Signals) => void; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -25,7 +25,7 @@ export function startRekindle(args: string[], env: Record<string, string>): { ki
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (status) => resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) })),
   );
-  return { kill: () => void child.kill('SIGKILL'), done };
+  return { kill: (signal = 'SIGKILL') => void child.kill(signal), done };
 }
 
 export const runRekindle = (args: string[], env: Record<string, string>): Promise<CliResult> => startRekindle(args, env).done;

@@ -93,6 +93,7 @@ export class Enrolment {
 @Index('sends_enrolment_step', ['enrolmentId', 'step'], { unique: true })
 @Index('sends_due', ['status', 'dueAt'])
 @Index('sends_run_step', ['runId', 'step', 'status', 'attempts'])
+@Index('sends_claimed_by', ['claimedBy'])
 export class Send {
   @PrimaryGeneratedColumn()
   id: number;
@@ -125,6 +126,14 @@ export class Send {
 
   @Column({ name: 'claimed_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH, nullable: true })
   claimedAt: string | null;
+
+  /** Until when the claim holds; its worker renews it while working (a dead worker's runs out). */
+  @Column({ name: 'lease_until', type: 'varchar', length: ISO_TIMESTAMP_LENGTH, nullable: true })
+  leaseUntil: string | null;
+
+  /** When the claimed send was handed to the mailer: from then on it may have left. */
+  @Column({ name: 'handed_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH, nullable: true })
+  handedAt: string | null;
 
   @Column({ name: 'sent_at', type: 'varchar', length: ISO_TIMESTAMP_LENGTH, nullable: true })
   sentAt: string | null;

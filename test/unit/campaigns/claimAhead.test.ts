@@ -65,4 +65,27 @@ describe('ClaimAhead', () => {
     expect((await given).map((i) => i.send.id)).toEqual([4, 5, 6]);
     expect(claimed).toEqual([[1, 2, 3], [4, 5, 6]]);
   });
+
+  it('with a hand step, stamps a few claimed sends at a time just before handing them out, and drops the ones another worker took over', async () => {
+    const stamped: number[][] = [];
+    const queue = new ClaimAhead(items(10), async (ids) => new Set(ids), 5, 2, {
+      chunk: 2,
+      mark: async (ids) => (stamped.push(ids), new Set(ids.filter((id) => id !== 3))), // send 3's lease ran out: taken over
+    });
+    expect((await queue.next())?.send.id).toBe(1);
+    // Claimed five, stamped only the two about to go (and the next two, at half a stamp left).
+    expect(stamped.flat().length).toBeLessThanOrEqual(4);
+    expect([1, ...(await drain(queue))]).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10]);
+    expect(stamped.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('gives back claimed sends never stamped as handed, after a halt', async () => {
+    const stamped: number[] = [];
+    const queue = new ClaimAhead(items(6), async (ids) => new Set(ids), 6, 0, { chunk: 2, mark: async (ids) => (stamped.push(...ids), new Set(ids)) });
+    expect((await queue.next())?.send.id).toBe(1);
+    queue.halt();
+    const back = (await queue.unclaimed()).map((i) => i.send.id);
+    expect(back.sort()).toEqual([2, 3, 4, 5, 6]);
+    expect(stamped.length).toBeLessThanOrEqual(4); // the rest were never handed to the mailer: a crash now would resend them safely
+  });
 });
