@@ -353,7 +353,8 @@ export class Dispatcher {
       const after = newRowsAfter();
       const set: Move['set'] = { detail: `reconciled after a crash of ${workerOf(send.claimedBy)}: ${evidence}` };
       if (event === 'notLeft') Object.assign(set, { due_at: now.toISOString(), claimed_by: null, lease_until: null, ...(neverHanded ? { attempts: Math.max(0, send.attempts - 1) } : {}) });
-      if (event === 'found') set.sent_at = now.toISOString();
+      // The Message-ID is what ties a customer's reply to this send: read it back from the evidence.
+      if (event === 'found') Object.assign(set, { sent_at: now.toISOString(), message_id: await this.deps.mailer.deliveredMessageId({ campaign: send.campaign, sendId: String(send.id) }) });
       const move: Move = { sendId: send.id, event, set, takeover: { claimedBy: send.claimedBy ?? null, leaseEndedBy: now.toISOString() } };
       const won = await this.store.apply([move], async (tx) => {
         if (event === 'notLeft') return void summary.reconciled.resend++;

@@ -27,6 +27,8 @@ export interface Mailer {
   /** `attempt` is 1-based; it sizes the backoff of a transient failure. Never throws for a send failure. */
   send(message: OutgoingMessage, attempt?: number): Promise<SendOutcome>;
   evidence(ref: { campaign: string; sendId: string }): Promise<DeliveryEvidence>;
+  /** The Message-ID of a send the evidence shows delivered (read back from its outbox file); null when nothing can show it. */
+  deliveredMessageId(ref: { campaign: string; sendId: string }): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -52,8 +54,28 @@ export function createOutboxMailer(options: { dir: string; retry?: RetryPolicy }
     async evidence(ref) {
       return (await exists(fileOf(ref))) ? 'delivered' : 'not-delivered';
     },
+    async deliveredMessageId(ref) {
+      return messageIdInFile(fileOf(ref));
+    },
     async close() {},
   };
+}
+
+/** The Message-ID header of an outbox email, from its head (the headers come first); null if the file or header is missing. */
+async function messageIdInFile(file: string): Promise<string | null> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const head = Buffer.alloc(16 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const headers = head.subarray(0, bytesRead).toString('utf8').split(/\r?\n\r?\n/)[0];
+    return /^Message-ID:[ \t]*(<[^>\r\n]+>)/im.exec(headers)?.[1] ?? null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  } finally {
+    await handle?.close();
+  }
 }
 
 /**
@@ -160,6 +182,9 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     },
     async evidence() {
       return 'unknown';
+    },
+    async deliveredMessageId() {
+      return null;
     },
     /** Idle connections close at once; a message on the wire finishes first. */
     async close() {

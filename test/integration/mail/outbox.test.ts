@@ -49,9 +49,13 @@ describe('the outbox mailer', () => {
 
   it('tells whether a send left, for reconciling after a crash', async () => {
     const mailer = createOutboxMailer({ dir });
-    await mailer.send(await buildMessage(messageFacts(), content('Hi')));
+    const message = await buildMessage(messageFacts(), content('Hi'));
+    await mailer.send(message);
     expect(await mailer.evidence({ campaign: 'nostalgia-winback', sendId: '4711' })).toBe('delivered');
     expect(await mailer.evidence({ campaign: 'nostalgia-winback', sendId: '4712' })).toBe('not-delivered');
+    // And the Message-ID it left with, so a send reconciled as delivered can still be matched to a reply.
+    expect(await mailer.deliveredMessageId({ campaign: 'nostalgia-winback', sendId: '4711' })).toBe(message.messageId);
+    expect(await mailer.deliveredMessageId({ campaign: 'nostalgia-winback', sendId: '4712' })).toBeNull();
   });
 
   it('classifies an outbox it cannot write as fatal, naming OUTBOX_DIR', async () => {
