@@ -60,8 +60,14 @@ export async function loadPurchaseLog(db: Database, options: LoadOptions): Promi
   }
   const [{ top }] = await db.reader.query('SELECT MAX(customer_id) AS top FROM orders');
   const last = Number(top ?? 0);
-  for (let after = 0; after < last; after += PAGE_IDS) {
-    reader.add(await selectRows(db, options, { after, through: Math.min(after + PAGE_IDS, last) }));
+  const page = (after: number) => selectRows(db, options, { after, through: Math.min(after + PAGE_IDS, last) });
+  // The next page is asked for before this one is read, so the database fills it meanwhile.
+  let next = last > 0 ? page(0) : null;
+  for (let after = 0; next !== null; after += PAGE_IDS) {
+    const current = next;
+    next = after + PAGE_IDS < last ? page(after + PAGE_IDS) : null;
+    next?.catch(() => undefined);
+    reader.add(await current);
   }
   return reader.done();
 }
