@@ -3,36 +3,22 @@
  * the cent, writes the hashed suppression and the audit entry, or (failing half-way) nothing.
  * A database of its own, beside REKINDLE_TEST_POSTGRES_URL's, so it runs beside postgres.test.ts.
  */
-import { Client } from 'pg';
 import { listAudit } from '../../src/audit/auditLog';
 import { saveFeedback } from '../../src/customer/feedback';
 import { forgetCustomer } from '../../src/privacy/customerRecords';
 import { runReport } from '../../src/reporting/runReport';
 import { DAY_MS, lapsedCustomers, openShop, Shop, TWO_STEPS } from '../support/campaignShop';
-
-const base = process.env.REKINDLE_TEST_POSTGRES_URL as string;
-const DATABASE = 'rekindle_test_privacy';
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import { ownPostgresDatabase } from '../support/postgresDatabase';
 
 describe('customer forget on PostgreSQL', () => {
   let shop: Shop;
   let runId: number;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
-    await admin(`CREATE DATABASE ${DATABASE}`);
-    const url = new URL(base);
-    url.pathname = `/${DATABASE}`;
-    shop = await openShop({ customers: lapsedCustomers(5), campaigns: { 'two-steps': TWO_STEPS }, settings: { DATABASE_URL: url.toString() } });
+    const database = await ownPostgresDatabase('rekindle_test_privacy');
+    drop = database.drop;
+    shop = await openShop({ customers: lapsedCustomers(5), campaigns: { 'two-steps': TWO_STEPS }, settings: { DATABASE_URL: database.url } });
     runId = (await shop.services.campaigns().launch('two-steps', {})).runId;
     expect(await shop.dispatch()).toMatchObject({ sent: 5 });
     shop.clock.advance(DAY_MS);
@@ -45,7 +31,7 @@ describe('customer forget on PostgreSQL', () => {
   }, 60_000);
   afterAll(async () => {
     await shop?.dispose();
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await drop?.();
   });
 
   const q = (sql: string, params: unknown[] = []) => shop.services.db.reader.query(sql, params);

@@ -30,3 +30,8 @@ export async function freshPostgresDatabase(name: string, template?: string): Pr
 export async function dropPostgresDatabase(name: string): Promise<void> {
   if (POSTGRES_URL) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
+
+/** A fresh, empty database `name`: its URL, and `drop` to remove it. */
+export async function ownPostgresDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  return { url: await freshPostgresDatabase(name), drop: () => dropPostgresDatabase(name) };
+}

@@ -3,39 +3,16 @@
  * REKINDLE_TEST_POSTGRES_URL is set, PostgreSQL: whatever writes, through whichever path, the
  * next answer is computed again, and nothing read inside a write that is then rolled back is kept.
  */
-import { Client } from 'pg';
 import pino from 'pino';
 import { parseSettings } from '../../../src/config';
 import { wire } from '../../../src/wiring';
+import { dropPostgresDatabase, freshPostgresDatabase, POSTGRES_URL } from '../../support/postgresDatabase';
 import { testServices, TestServices } from '../../support/services';
 
-const pgUrl = process.env.REKINDLE_TEST_POSTGRES_URL;
 const PG_DATABASE = 'rekindle_test_memo';
 
-async function pgAdmin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
-function pgUrlOf(database: string): string {
-  const url = new URL(pgUrl as string);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 const engines: [string, () => Promise<TestServices>][] = [['SQLite', () => testServices()]];
-if (pgUrl) {
-  engines.push([
-    'PostgreSQL',
-    async () => {
-      await pgAdmin(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
-      await pgAdmin(`CREATE DATABASE ${PG_DATABASE}`);
-      return testServices({ DATABASE_URL: pgUrlOf(PG_DATABASE) });
-    },
-  ]);
-}
+if (POSTGRES_URL) engines.push(['PostgreSQL', async () => testServices({ DATABASE_URL: await freshPostgresDatabase(PG_DATABASE) })]);
 
 const insertBatch = "INSERT INTO import_batches (source, status, started_at) VALUES ('test', 'committed', '2025-01-01T00:00:00.000Z')";
 
@@ -54,7 +31,7 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
   });
   afterEach(async () => {
     await s.dispose();
-    if (engine === 'PostgreSQL') await pgAdmin(`DROP DATABASE IF EXISTS ${PG_DATABASE}`);
+    if (engine === 'PostgreSQL') await dropPostgresDatabase(PG_DATABASE);
   });
 
   it('reads a kept answer until a write, then computes again', async () => {

@@ -1,0 +1,28 @@
+/**
+ * loadPurchaseLog reads each page of orders as one text built by SQLite (issue 16); the log must
+ * equal, to the last bit of every amount, a plain row-by-row read of the same orders.
+ */
+import { loadPurchaseLog } from '../../../src/scoring/purchaseLog';
+import { expectReferenceLogs, insertShop, THROUGH } from '../../support/purchaseLogShop';
+import { testServices, TestServices } from '../../support/services';
+
+describe('the purchase log on SQLite', () => {
+  let s: TestServices;
+  beforeAll(async () => {
+    s = await testServices();
+    await insertShop(s.db);
+  });
+  afterAll(() => s.dispose());
+
+  it('holds exactly the counted orders, same-day ones in order id order, across id pages, also for a few customers', async () => {
+    await expectReferenceLogs(s.db);
+  });
+
+  it('refuses an ordered day that is not a calendar day, naming it', async () => {
+    await s.db.write((tx) =>
+      tx.query(`INSERT INTO orders (order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, items)
+                VALUES ('bad-day', 1, '2025-02-28T10:00:00.000Z', '2025-02-30', 'EUR', 100, 0, 'kept', '[]')`),
+    );
+    await expect(loadPurchaseLog(s.db, { currency: 'EUR', through: THROUGH })).rejects.toThrow('"2025-02-30" is not a calendar day');
+  });
+});
