@@ -13,6 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { parseSettings } from '../../../src/config';
+import { mulberry32 } from '../../../src/domain/random';
 import { wire } from '../../../src/wiring';
 import { readOutbox, startRekindle } from '../../support/campaignCli';
 import { lapsedCustomers, openShop, Shop } from '../../support/campaignShop';
@@ -24,18 +25,6 @@ const CUSTOMERS = 150;
 const SEED = Number(process.env.FAULT_SEED ?? 20261205);
 const PG_BASE = 'rekindle_test_faults_base';
 const PG_TRIAL = 'rekindle_test_faults_trial';
-
-/** mulberry32: a small seeded generator, so a failing trial can be run again as it was. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type KillPoint = { emails: number } | { ms: number };
 
@@ -99,7 +88,7 @@ describe.each(engines)('dispatch killed at random points on %s', (engine, open) 
   afterAll(async () => base?.close());
 
   it(`sends every customer at most once and loses none over ${TRIALS} trials`, async () => {
-    const next = random(SEED + (engine === 'SQLite' ? 0 : 1));
+    const next = mulberry32(SEED + (engine === 'SQLite' ? 0 : 1));
     const { treated } = base;
     const outcomes: string[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
