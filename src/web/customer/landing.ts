@@ -18,7 +18,7 @@ export function showLanding(ctx: PublicContext): RequestHandler {
     if (!r) return;
     if (r.kind === 'expired') return ended(ctx, res, r);
     const now = ctx.clock();
-    const incident = await incidentOf(ctx, r.target);
+    const incident = r.incident !== undefined ? r.incident : await incidentOf(ctx, r.target);
     // The run's definition is frozen at launch and named by its run id, which the state holds.
     const state = JSON.stringify([{ ...r.target, campaign: undefined }, incident]);
     const kept = ctx.landings.get(r.token, state, now.getTime());
@@ -35,12 +35,15 @@ export function showLanding(ctx: PublicContext): RequestHandler {
  * (landingViews.ts). A view is a tracking counter, the only thing a GET writes; a HEAD (link
  * checkers) is not a view, nor is a visit to an ended offer's page.
  */
-async function viewed(ctx: PublicContext, req: Request, res: Response): Promise<Found | null> {
+async function viewed(ctx: PublicContext, req: Request, res: Response): Promise<(Found & { incident?: IncidentWords | null }) | null> {
   if (req.method !== 'GET') return found(ctx, req, res, 'landing');
   const c = check(ctx, String(req.params.token), 'landing');
   if (c.kind === 'test') testLink(ctx, res);
-  else if (c.kind !== 'bad') {
-    const target = c.kind === 'ok' ? await ctx.views.record(c.payload.sendId, ctx.clock()) : await ctx.targets.load(c.payload.sendId);
+  else if (c.kind === 'ok') {
+    const v = await ctx.views.record(c.payload.sendId, ctx.clock());
+    if (v) return { ...c, ...v };
+  } else if (c.kind === 'expired') {
+    const target = await ctx.targets.load(c.payload.sendId);
     if (target) return { ...c, target };
   }
   if (!res.headersSent) notFound(ctx, res);

@@ -3,6 +3,7 @@
  * views (src/customer/landingViews.ts, issue 16): the read's own trip to the driver's thread
  * pool was most of a repeated page's server CPU.
  */
+import { incidentWords } from '../../../src/campaigns/runInfo';
 import { TrackingLog } from '../../../src/customer/events';
 import { LandingViews } from '../../../src/customer/landingViews';
 import { LinkTargets } from '../../../src/customer/linkTarget';
@@ -50,9 +51,11 @@ describe('landing views', () => {
     // The first view finds the queue idle and goes alone; the other 30 wait and go together. A read
     // and a write per view were 31 reads and two grouped writes.
     expect(trips).toBe(2);
-    expect(got).toEqual([...expected, expected[0]]);
-    expect(got[0]?.code).toEqual({ code: expect.stringMatching(/^WELCOME-/), expiresAt: expect.any(String), redeemedAt: null });
-    expect(got[25]).toMatchObject({ incidentId, treatment: 'make-good', firstName: null, offer: null });
+    expect(got.map((v) => v?.target)).toEqual([...expected, expected[0]]);
+    expect(got[0]?.target.code).toEqual({ code: expect.stringMatching(/^WELCOME-/), expiresAt: expect.any(String), redeemedAt: null });
+    expect(got[25]?.target).toMatchObject({ incidentId, treatment: 'make-good', firstName: null, offer: null });
+    expect(got[25]?.incident).toEqual(await incidentWords(s.db, incidentId));
+    expect(got[0]?.incident).toBeNull();
     for (const o of offers) {
       expect(await recorded(o.sendId)).toEqual(Array.from({ length: o === issued ? 2 : 1 }, () => ({ customer_id: o.customerId, run_id: o.runId, send_id: o.sendId, at: NOW.toISOString(), data: null })));
     }
@@ -63,15 +66,43 @@ describe('landing views', () => {
     const [missing, malformed, there] = await Promise.all([views.record(String(offer.sendId + 500), NOW), views.record('12abc', NOW), views.record(String(offer.sendId), NOW)]);
     expect(missing).toBeNull();
     expect(malformed).toBeNull();
-    expect(there?.sendId).toBe(offer.sendId);
+    expect(there?.target.sendId).toBe(offer.sendId);
     expect(await recorded(offer.sendId + 500)).toEqual([]);
     expect(await recorded(offer.sendId)).toHaveLength(1);
   });
 
   it('reads the target as it is when the view is written: a code issued after an earlier view is on the next one', async () => {
     const [offer] = await seedOffers(s.db, 1);
-    expect((await views.record(String(offer.sendId), NOW))?.code).toBeNull();
+    expect((await views.record(String(offer.sendId), NOW))?.target.code).toBeNull();
     await new CodeIssuer(s.db).issue(offer.sendId, NOW);
-    expect((await views.record(String(offer.sendId), NOW))?.code?.code).toMatch(/^WELCOME-/);
+    expect((await views.record(String(offer.sendId), NOW))?.target.code?.code).toMatch(/^WELCOME-/);
+  });
+
+  it('reads an incident\'s words with the view, updates newest last and the resolution, without reading them again through TypeORM', async () => {
+    const incidentId = await anIncident(s.db, { title: 'Broken grinders' });
+    const [offer] = await seedOffers(s.db, 1, { incidentId, treatment: 'make-good', rung: null });
+    const post = (kind: string, message: string) => s.db.write((tx) => tx.query('INSERT INTO incident_updates (incident_id, kind, message, at) VALUES (?, ?, ?, ?)', [incidentId, kind, message, NOW.toISOString()]));
+    await post('update', 'The first batch is fixed.');
+    await post('update', 'The second batch is fixed.');
+    const reader = s.db.reader as unknown as { query: (...args: unknown[]) => unknown };
+    const query = reader.query;
+    let reads = 0;
+    reader.query = (...args: unknown[]) => {
+      reads++;
+      return query.apply(s.db.reader, args);
+    };
+    let first;
+    try {
+      first = await views.record(String(offer.sendId), NOW);
+    } finally {
+      reader.query = query;
+    }
+    expect(reads).toBe(0);
+    expect(first?.incident).toEqual(await incidentWords(s.db, incidentId));
+    expect(first?.incident).toMatchObject({ title: 'Broken grinders', update: 'The second batch is fixed.', updates: ['The first batch is fixed.', 'The second batch is fixed.'], whatChanged: null });
+    await post('resolution', 'Every grinder is replaced.');
+    const second = await views.record(String(offer.sendId), NOW);
+    expect(second?.incident).toEqual(await incidentWords(s.db, incidentId));
+    expect(second?.incident?.whatChanged).toBe('Every grinder is replaced.');
   });
 });
