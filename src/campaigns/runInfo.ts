@@ -56,6 +56,11 @@ export async function incidentWords(db: Database, incidentId: number): Promise<I
     `SELECT kind, message FROM incident_updates WHERE incident_id = ${d.param(0)} ORDER BY id DESC`,
     [incidentId],
   );
+  return wordsOf(incident, updates);
+}
+
+/** The words from an incident's row and its updates, newest first (also read with a landing view: landingViews.ts). */
+export function wordsOf(incident: { id: unknown; title: string; description: string; plan: string | null }, updates: readonly { kind: string; message: string }[]): IncidentWords {
   const posted = updates.filter((u) => u.kind === 'update').map((u) => u.message).reverse();
   return {
     id: Number(incident.id),

@@ -42,7 +42,7 @@ export function sendRowId(sendId: string): number | null {
   return /^[1-9]\d{0,15}$/.test(sendId) && Number.isSafeInteger(Number(sendId)) ? Number(sendId) : null;
 }
 
-interface TargetRow {
+export interface TargetRow {
   id: number;
   step: number;
   run_id: number;
@@ -61,6 +61,20 @@ interface TargetRow {
   redeemed_at: string | null;
 }
 
+/** What a link target reads, as [row key, column]: one list for load()'s SELECT and a landing view's json_object. */
+export const TARGET_COLUMNS: readonly (readonly [keyof TargetRow, string])[] = [
+  ['id', 's.id'], ['step', 's.step'], ['run_id', 's.run_id'], ['customer_id', 's.customer_id'], ['enrolment_id', 'e.id'], ['treatment', 'e.treatment'],
+  ['offer', 'e.offer'], ['offer_expires_at', 'e.offer_expires_at'], ['facts', 'e.facts'], ['first_name', 'c.first_name'], ['email', 'c.email'],
+  ['currency', 'r.currency'], ['incident_id', 'r.incident_id'], ['code', 'k.code'], ['code_expires_at', 'k.expires_at'], ['redeemed_at', 'k.redeemed_at'],
+];
+
+/** The tables a link target is read from, `s` being the send. */
+export const TARGET_FROM = `FROM sends s
+  JOIN enrolments e ON e.id = s.enrolment_id
+  JOIN customers c ON c.id = s.customer_id
+  JOIN campaign_runs r ON r.id = s.run_id
+  LEFT JOIN codes k ON k.enrolment_id = e.id`;
+
 export class LinkTargets {
   private readonly definitions = new Map<number, CampaignFile>();
 
@@ -69,19 +83,12 @@ export class LinkTargets {
   async load(sendId: string): Promise<LinkTarget | null> {
     const id = sendRowId(sendId);
     if (id === null) return null;
-    const d = this.db.dialect;
-    const [row] = await this.db.hot.rows<TargetRow>(
-      `SELECT s.id, s.step, s.run_id, s.customer_id, e.id AS enrolment_id, e.treatment, e.offer, e.offer_expires_at, e.facts,
-              c.first_name, c.email, r.currency, r.incident_id, k.code, k.expires_at AS code_expires_at, k.redeemed_at
-         FROM sends s
-         JOIN enrolments e ON e.id = s.enrolment_id
-         JOIN customers c ON c.id = s.customer_id
-         JOIN campaign_runs r ON r.id = s.run_id
-         LEFT JOIN codes k ON k.enrolment_id = e.id
-        WHERE s.id = ${d.param(0)}`,
-      [id],
-    );
-    if (!row) return null;
+    const [row] = await this.db.hot.rows<TargetRow>(`SELECT ${TARGET_COLUMNS.map(([name, column]) => `${column} AS ${name}`).join(', ')} ${TARGET_FROM} WHERE s.id = ${this.db.dialect.param(0)}`, [id]);
+    return row ? this.target(row) : null;
+  }
+
+  /** A link target from its row, as read by load() or returned by a landing view (landingViews.ts). */
+  async target(row: TargetRow): Promise<LinkTarget> {
     const runId = Number(row.run_id);
     return {
       sendId: Number(row.id),

@@ -91,11 +91,48 @@ export function createLinkSigner(keys: SigningKeys): LinkSigner {
     }
     byId.set(id, key);
   }
+  const authentic = new AuthenticTokens();
   return {
     currentKeyId: current.id.toString('hex'),
     sign: (claims) => sign(current, claims),
-    verify: (token, now, purpose) => verify(byId, token, now, purpose),
+    verify: (token, now, purpose) => {
+      let payload = authentic.get(token);
+      if (!payload) {
+        const checked = authenticate(byId, token);
+        if (checked === 'tampered' || checked === 'unknown-key') return { status: checked };
+        authentic.set(token, (payload = checked));
+      }
+      if (purpose !== undefined && payload.purpose !== purpose) return { status: 'tampered' };
+      return Math.floor(now.getTime() / 1000) >= payload.expiresAt ? { status: 'expired', payload } : { status: 'ok', payload };
+    },
   };
+}
+
+/**
+ * Tokens whose MAC has been checked, with what they say, most recently used last (issue 16: a
+ * reloaded page, a redeem's redirect back and a scanner's visit check the same token again, and
+ * the HMAC was the largest part of a repeated page's own code). A token's authenticity cannot
+ * change while this signer's keys do not; purpose and expiry are still checked on every call.
+ * Only authentic tokens are kept, so forged ones cannot fill it; the bound keeps it small.
+ */
+class AuthenticTokens {
+  private readonly tokens = new Map<string, Readonly<TokenPayload>>();
+
+  constructor(private readonly max = 10_000) {}
+
+  get(token: string): Readonly<TokenPayload> | undefined {
+    const payload = this.tokens.get(token);
+    if (payload) {
+      this.tokens.delete(token);
+      this.tokens.set(token, payload);
+    }
+    return payload;
+  }
+
+  set(token: string, payload: TokenPayload): void {
+    if (this.tokens.size >= this.max) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(token, Object.freeze(payload));
+  }
 }
 
 function sign(key: Key, claims: TokenClaims): string {
@@ -115,24 +152,18 @@ function sign(key: Key, claims: TokenClaims): string {
   return Buffer.concat([body, mac(key, body)]).toString('base64url');
 }
 
-function verify(keys: Map<string, Key>, token: string, now: Date, expected?: LinkPurpose): VerifyResult {
+/** The token's claims if its MAC is right under one of the keys; nothing about purpose or expiry. */
+function authenticate(keys: Map<string, Key>, token: string): TokenPayload | 'tampered' | 'unknown-key' {
   const bytes = decode(token);
-  if (!bytes || bytes.length < HEADER + 1 + MAC_BYTES || bytes[0] !== VERSION) return { status: 'tampered' };
+  if (!bytes || bytes.length < HEADER + 1 + MAC_BYTES || bytes[0] !== VERSION) return 'tampered';
   const purpose = LINK_PURPOSES[bytes[1]];
-  if (purpose === undefined) return { status: 'tampered' };
+  if (purpose === undefined) return 'tampered';
   const keyId = bytes.subarray(6, 10).toString('hex');
   const key = keys.get(keyId);
-  if (!key) return { status: 'unknown-key' };
+  if (!key) return 'unknown-key';
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
-  if (!timingSafeEqual(mac(key, body), bytes.subarray(bytes.length - MAC_BYTES))) return { status: 'tampered' };
-  if (expected !== undefined && purpose !== expected) return { status: 'tampered' };
-  const payload: TokenPayload = {
-    sendId: body.subarray(HEADER).toString('utf8'),
-    purpose,
-    expiresAt: body.readUInt32BE(2),
-    keyId,
-  };
-  return Math.floor(now.getTime() / 1000) >= payload.expiresAt ? { status: 'expired', payload } : { status: 'ok', payload };
+  if (!timingSafeEqual(mac(key, body), bytes.subarray(bytes.length - MAC_BYTES))) return 'tampered';
+  return { sendId: body.subarray(HEADER).toString('utf8'), purpose, expiresAt: body.readUInt32BE(2), keyId };
 }
 
 const mac = (key: Key, body: Buffer): Buffer => createHmac('sha256', key.macKey).update(body).digest().subarray(0, MAC_BYTES);

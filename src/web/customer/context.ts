@@ -8,6 +8,7 @@ import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
 import type { CodeIssuer } from '../../customer/codes';
 import type { TrackingLog } from '../../customer/events';
+import type { LandingViews } from '../../customer/landingViews';
 import { isTestSend, LinkTarget, LinkTargets } from '../../customer/linkTarget';
 import { LINK_ROUTES, LinkPurpose, LinkSigner, TokenPayload } from '../../links/tokens';
 import type { Logger } from '../../logger';
@@ -27,6 +28,8 @@ export interface PublicContext {
   landings: RenderedPages;
   targets: LinkTargets;
   tracking: TrackingLog;
+  /** Landing views recorded with their link targets read (landingViews.ts). */
+  views: LandingViews;
   issuer: CodeIssuer;
   shop: Shop;
   /** Where `to=shop` leads: the shop's home page, PUBLIC_URL's origin. */

@@ -14,13 +14,11 @@ import { validUntil } from './renderedPages';
 
 export function showLanding(ctx: PublicContext): RequestHandler {
   return async (req, res) => {
-    const r = await found(ctx, req, res, 'landing');
+    const r = await viewed(ctx, req, res);
     if (!r) return;
     if (r.kind === 'expired') return ended(ctx, res, r);
     const now = ctx.clock();
-    // A view is a tracking counter, the only thing a GET writes; a HEAD (link checkers) is not a view.
-    if (req.method === 'GET') await ctx.tracking.record({ type: 'landing', ...ids(r.target), at: now });
-    const incident = await incidentOf(ctx, r.target);
+    const incident = r.incident !== undefined ? r.incident : await incidentOf(ctx, r.target);
     // The run's definition is frozen at launch and named by its run id, which the state holds.
     const state = JSON.stringify([{ ...r.target, campaign: undefined }, incident]);
     const kept = ctx.landings.get(r.token, state, now.getTime());
@@ -30,6 +28,26 @@ export function showLanding(ctx: PublicContext): RequestHandler {
     ctx.landings.set(r.token, state, validUntil(now.getTime(), [t.offerExpiresAt, t.code?.expiresAt, r.payload.expiresAt * 1000]), body);
     sendPage(res, 200, body);
   };
+}
+
+/**
+ * The landing link's target, a view recorded for it on a GET of a live link, in one statement
+ * (landingViews.ts). A view is a tracking counter, the only thing a GET writes; a HEAD (link
+ * checkers) is not a view, nor is a visit to an ended offer's page.
+ */
+async function viewed(ctx: PublicContext, req: Request, res: Response): Promise<(Found & { incident?: IncidentWords | null }) | null> {
+  if (req.method !== 'GET') return found(ctx, req, res, 'landing');
+  const c = check(ctx, String(req.params.token), 'landing');
+  if (c.kind === 'test') testLink(ctx, res);
+  else if (c.kind === 'ok') {
+    const v = await ctx.views.record(c.payload.sendId, ctx.clock());
+    if (v) return { ...c, ...v };
+  } else if (c.kind === 'expired') {
+    const target = await ctx.targets.load(c.payload.sendId);
+    if (target) return { ...c, target };
+  }
+  if (!res.headersSent) notFound(ctx, res);
+  return null;
 }
 
 function renderLanding(ctx: PublicContext, r: Found, incident: IncidentWords | null, now: Date): string {

@@ -8,6 +8,7 @@ import express, { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import path from 'node:path';
 import { CodeIssuer } from '../../customer/codes';
 import { TrackingLog } from '../../customer/events';
+import { LandingViews } from '../../customer/landingViews';
 import { LinkTargets } from '../../customer/linkTarget';
 import { LINK_ROUTES, LinkSigner, SigningKeys } from '../../links/tokens';
 import type { Services } from '../../wiring';
@@ -75,6 +76,8 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
   const publicUrl = new URL(config.publicUrl);
   const shop = { name: config.shop.name, postalAddress: config.postalAddress, timeZone: config.shop.timeZone };
   const base = publicUrl.pathname.replace(/\/+$/, '');
+  const targets = new LinkTargets(services.db);
+  const tracking = new TrackingLog(services.db);
   return {
     db: services.db,
     clock: services.clock,
@@ -83,8 +86,9 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
     csrf: createCsrf(deps.keys ?? { current: services.secret().key, previous: config.previousSecretKeys }),
     pages: new PageRenderer(deps.pagesDir ?? path.join(config.viewsDir, 'pages'), { ...shop, home: `${publicUrl.origin}/` }, base),
     landings: new RenderedPages(),
-    targets: new LinkTargets(services.db),
-    tracking: new TrackingLog(services.db),
+    targets,
+    tracking,
+    views: new LandingViews(services.db, targets, tracking),
     issuer: new CodeIssuer(services.db),
     shop,
     shopHome: `${publicUrl.origin}/`,

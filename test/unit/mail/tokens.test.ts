@@ -102,3 +102,41 @@ describe('link tokens', () => {
     expect(linkUrl('https://shop.example/rekindle/', 'unsubscribe', 'TOKEN')).toBe('https://shop.example/rekindle/u/TOKEN');
   });
 });
+
+describe('verifying a token again (issue 16)', () => {
+  // A spy on node:crypto's real createHmac, which counts the MACs computed and changes nothing.
+  const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  afterEach(() => jest.restoreAllMocks());
+
+  it('checks the MAC of a token once, yet its purpose and expiry on every call', () => {
+    const signer = createLinkSigner({ current: KEY_A });
+    const token = signer.sign(claims({ expiresAt: nowSec + 60 }));
+    const hmac = jest.spyOn(crypto, 'createHmac');
+    expect(signer.verify(token, NOW, 'landing').status).toBe('ok');
+    const first = hmac.mock.calls.length;
+    expect(first).toBeGreaterThan(0);
+    expect(signer.verify(token, NOW, 'landing')).toEqual({ status: 'ok', payload: { ...claims({ expiresAt: nowSec + 60 }), keyId: signer.currentKeyId } });
+    expect(signer.verify(token, NOW, 'redeem').status).toBe('tampered');
+    expect(signer.verify(token, new Date((nowSec + 60) * 1000), 'landing').status).toBe('expired');
+    expect(hmac.mock.calls.length).toBe(first);
+  });
+
+  it('keeps no forged token: each is checked again, and stays tampered', () => {
+    const signer = createLinkSigner({ current: KEY_A });
+    const token = signer.sign(claims());
+    const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'AB' : 'AA');
+    const hmac = jest.spyOn(crypto, 'createHmac');
+    expect(signer.verify(forged, NOW).status).toBe('tampered');
+    expect(signer.verify(forged, NOW).status).toBe('tampered');
+    expect(hmac).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not let a caller change what a kept token says', () => {
+    const signer = createLinkSigner({ current: KEY_A });
+    const token = signer.sign(claims());
+    const first = signer.verify(token, NOW);
+    if (first.status === 'ok') expect(() => Object.assign(first.payload, { sendId: '1' })).toThrow(TypeError);
+    const again = signer.verify(token, NOW);
+    expect(again.status === 'ok' && again.payload.sendId).toBe('4711');
+  });
+});
