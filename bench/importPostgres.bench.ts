@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     report('importPostgres', pass, [
       '## Import into PostgreSQL: 1,000,000-row generic orders CSV',
       '',
-      `File: ${fmt(ROWS)} rows, ${fmt(first.customers.inserted)} customers, ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB (the SQLite import bench's file), through \`importOrdersFile\` as \`rekindle import orders\` runs it, into a fresh database on a local PostgreSQL ${process.env.BENCH_POSTGRES_URL ? '(BENCH_POSTGRES_URL)' : ''}. Times include opening the database and running migrations. CPU: this process (its reader thread included), and the server backends of the import.`,
+      `File: ${fmt(ROWS)} rows, ${fmt(first.customers.inserted)} customers, ${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB (the SQLite import bench's file), through \`importOrdersFile\` as \`rekindle import orders\` runs it, into a fresh database on a local PostgreSQL${process.env.BENCH_POSTGRES_URL ? ' (BENCH_POSTGRES_URL)' : ''}. Times include opening the database and running migrations. CPU: this process (its reader thread included), and the server backends of the import.`,
       '',
       '| phase | rows/s | seconds | CPU s, import process | CPU s, PostgreSQL | peak RSS | target |',
       '|---|---:|---:|---:|---:|---:|---|',
