@@ -9,15 +9,15 @@
  * machine; the median of the pairs' ratios counts.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import pino from 'pino';
 import { parseSettings } from '../src/config';
 import { importOrdersFile } from '../src/import/fileImport';
 import { wire } from '../src/wiring';
+import { writeOrdersCsv } from './ordersCsv';
 import { fmt, peakRssMb, phase, report } from './support';
 
 const ROWS = 1_000_000;
@@ -27,31 +27,6 @@ const SHOP = { SHOP_CURRENCY: 'EUR', SHOP_TIMEZONE: 'Europe/Berlin' };
 const CUSTOMERS = 250_000;
 /** Runs of each phase; the median counts. */
 const RUNS = 3;
-
-/** Deterministic xorshift so every run imports the same file. */
-function prng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
-
-async function generate(file: string): Promise<void> {
-  const out = createWriteStream(file);
-  const random = prng(42);
-  out.write('order_id,customer_id,email,ordered_at,amount,currency,first_name,items\n');
-  const start = Date.parse('2023-01-01T00:00:00Z');
-  for (let i = 0; i < ROWS; i++) {
-    const customer = Math.floor(random() * CUSTOMERS);
-    const at = new Date(start + Math.floor(random() * 3 * 365 * 86400) * 1000).toISOString().replace('.000Z', '+01:00');
-    const amount = (5 + random() * 120).toFixed(2);
-    const line = `B${i},C${customer},c${customer}@example.com,${at},${amount},EUR,Kim,"Beans, dark|Mug"\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 async function bareParse(file: string) {
   const started = process.hrtime.bigint();
@@ -101,7 +76,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-import-'));
   try {
     const csv = path.join(dir, 'orders.csv');
-    await generate(csv);
+    await writeOrdersCsv(csv, ROWS, CUSTOMERS);
     type Run = { rows: number; seconds: number; rss: number; orders: Record<string, number>; customers: Record<string, number> };
     // This machine's speed swings by about 15% from run to run, the ceiling's too: each phase
     // runs RUNS times (in its own process, a first import into a fresh file each time) and the

@@ -6,8 +6,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { list } from '../db/sqlDialect';
-import { SendEvent, SendStatus, TRANSITIONS } from '../domain/sendStatus';
-import type { SendOutcome } from '../mail/transport';
+import { TRANSITIONS } from '../domain/sendStatus';
+import { Move, moveAll, movedIds, ROWS_BACK } from './sendMoves';
+
+export type { Move } from './sendMoves';
+export { outcomeMove } from './sendMoves';
 
 export interface DueSend {
   id: number;
@@ -24,28 +27,6 @@ export interface DueSend {
   claimedBy?: string | null;
   leaseUntil?: string | null;
   handedAt?: string | null;
-}
-
-export interface Move {
-  sendId: number;
-  event: SendEvent;
-  /** Extra columns to set with the move (sent_at, message_id, due_at, detail, ...). */
-  set?: Record<string, string | number | null>;
-  /** Only while the claim is still this one and its lease has run out by `leaseEndedBy`: taking over a dead worker's claim. */
-  takeover?: { claimedBy: string | null; leaseEndedBy: string };
-}
-
-/** Where a send's outcome moves it, with the columns recorded beside. */
-export function outcomeMove(sendId: number, outcome: SendOutcome, now: Date): Move {
-  if (outcome.status !== 'failed') {
-    return { sendId, event: 'delivered', set: { sent_at: now.toISOString(), message_id: outcome.messageId, detail: outcome.detail.slice(0, 500) } };
-  }
-  const f = outcome.failure;
-  if (f.kind === 'permanent') return { sendId, event: 'permanent', set: { detail: f.reason.slice(0, 500) } };
-  // Back to wait: the lease goes with the claim, so any worker may pick it when it is due.
-  if (f.kind === 'fatal') return { sendId, event: 'fatal', set: { detail: f.reason.slice(0, 500), lease_until: null } };
-  if (f.retryAfterMs === null) return { sendId, event: 'exhausted', set: { detail: f.reason.slice(0, 500) } };
-  return { sendId, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500), lease_until: null } };
 }
 
 /** Sends per claiming statement: well under every engine's parameter limit. */
@@ -176,25 +157,23 @@ export class SendStore {
     if (!ids.length) return new Set();
     const d = this.db.dialect;
     const at = now.toISOString();
-    return this.db.write(async (tx) => {
-      // The lease is renewed with the stamp: these are about to be worked on.
-      await tx.query(
-        `UPDATE sends SET handed_at = ${d.param(0)}, lease_until = ${d.param(2)} WHERE status = 'sending' AND claimed_by LIKE ${d.param(1)} AND id IN (${list(d, ids.length, 3)})`,
-        [at, `${worker}/%`, new Date(now.getTime() + leaseMs).toISOString(), ...ids],
-      );
-      const rows: { id: number }[] = await tx.query(
-        `SELECT id FROM sends WHERE status = 'sending' AND claimed_by LIKE ${d.param(0)} AND handed_at = ${d.param(1)} AND id IN (${list(d, ids.length, 2)})`,
-        [`${worker}/%`, at, ...ids],
-      );
-      return new Set(rows.map((r) => Number(r.id)));
-    });
+    // The lease is renewed with the stamp: these are about to be worked on.
+    return this.db.write(async (tx) =>
+      new Set(
+        await movedIds(
+          tx,
+          `${ROWS_BACK} UPDATE sends SET handed_at = ${d.param(0)}, lease_until = ${d.param(2)} WHERE status = 'sending' AND claimed_by LIKE ${d.param(1)} AND id IN (${list(d, ids.length, 3)}) RETURNING id`,
+          [at, `${worker}/%`, new Date(now.getTime() + leaseMs).toISOString(), ...ids],
+        ),
+      ),
+    );
   }
 
   /**
    * Claims the sends for `worker`; returns the ids it won. One conditional UPDATE per chunk
-   * rather than one per send (statements, not rows, are what cost through the driver); which rows
-   * moved is read back in the same transaction by a token unique to this claim, so the answer is
-   * exact even when another worker, or another pass of this one, claims at the same instant.
+   * rather than one per send (statements, not rows, are what cost through the driver); the rows
+   * that moved come back from the statement itself (RETURNING), so the answer is exact even when
+   * another worker, or another pass of this one, claims at the same instant.
    */
   async claim(ids: number[], worker: string, now: Date, leaseMs: number): Promise<Set<number>> {
     if (!ids.length) return new Set();
@@ -205,13 +184,13 @@ export class SendStore {
       const won = new Set<number>();
       for (let i = 0; i < ids.length; i += CLAIM_CHUNK) {
         const slice = ids.slice(i, i + CLAIM_CHUNK);
-        await tx.query(
-          `UPDATE sends SET status = ${d.param(0)}, claimed_by = ${d.param(1)}, claimed_at = ${d.param(2)}, lease_until = ${d.param(3)}, handed_at = NULL, attempts = attempts + 1
-            WHERE id IN (${list(d, slice.length, 4)}) AND status IN (${list(d, from.length, 4 + slice.length)})`,
+        const moved = await movedIds(
+          tx,
+          `${ROWS_BACK} UPDATE sends SET status = ${d.param(0)}, claimed_by = ${d.param(1)}, claimed_at = ${d.param(2)}, lease_until = ${d.param(3)}, handed_at = NULL, attempts = attempts + 1
+            WHERE id IN (${list(d, slice.length, 4)}) AND status IN (${list(d, from.length, 4 + slice.length)}) RETURNING id`,
           [to, token, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), ...slice, ...from],
         );
-        const rows: { id: number }[] = await tx.query(`SELECT id FROM sends WHERE claimed_by = ${d.param(0)} AND id IN (${list(d, slice.length, 1)})`, [token, ...slice]);
-        for (const r of rows) won.add(Number(r.id));
+        for (const id of moved) won.add(id);
       }
       return won;
     });
@@ -223,37 +202,14 @@ export class SendStore {
    */
   async apply(moves: Move[], after?: (tx: EntityManager, move: Move) => Promise<void>, finish?: (tx: EntityManager) => Promise<void>): Promise<number> {
     if (!moves.length) return 0;
-    // Row locks taken in id order, as every multi-row statement here takes them: no deadlock between two transactions of this worker.
     const ordered = [...moves].sort((a, b) => a.sendId - b.sendId);
     return this.db.write(async (tx) => {
-      let won = 0;
-      for (const m of ordered) {
-        if (!(await this.move(tx, m))) continue;
-        won++;
-        if (after) await after(tx, m);
-      }
+      const won = await moveAll(this.db, tx, ordered);
+      if (after) for (const m of ordered) if (won.has(m.sendId)) await after(tx, m);
       // Rows the `after` calls collected, written in a few multi-row statements.
       if (finish) await finish(tx);
-      return won;
+      return won.size;
     });
-  }
-
-  /** One conditional UPDATE: only from the states TRANSITIONS allows for the event. */
-  async move(tx: EntityManager, m: Move): Promise<boolean> {
-    const d = this.db.dialect;
-    const t = TRANSITIONS[m.event];
-    const set = { status: t.to as SendStatus, ...(m.set ?? {}) };
-    const columns = Object.keys(set);
-    const params: unknown[] = Object.values(set);
-    const assignments = columns.map((c, i) => `${c} = ${d.param(i)}`);
-    params.push(m.sendId, ...t.from);
-    let sql = `UPDATE sends SET ${assignments.join(', ')} WHERE id = ${d.param(columns.length)} AND status IN (${list(d, t.from.length, columns.length + 1)})`;
-    if (m.takeover) {
-      const by = m.takeover.claimedBy === null ? 'claimed_by IS NULL' : `claimed_by = ${d.param(params.length + 1)}`;
-      sql += ` AND (lease_until IS NULL OR lease_until <= ${d.param(params.length)}) AND ${by}`;
-      params.push(m.takeover.leaseEndedBy, ...(m.takeover.claimedBy === null ? [] : [m.takeover.claimedBy]));
-    }
-    return (await this.db.execute(tx, sql, params)) === 1;
   }
 
   async pauseRun(runId: number, reason: string): Promise<void> {

@@ -105,8 +105,10 @@ export class CustomerResolver {
   /** Call once, before the first resolve; `bulk` lets a first import defer the customer indexes. */
   async prepare({ bulk }: { bulk: boolean }): Promise<void> {
     this.complete = (await this.tx.query('SELECT 1 AS one FROM customers LIMIT 1')).length === 0;
-    await this.created.prepare({ defer: bulk && this.complete });
+    // Indexes first: dropping one locks the table against every other session until commit,
+    // which is what lets PostgreSQL's import number its new customers itself (newCustomers).
     if (bulk && this.complete) await this.indexes.drop();
+    await this.created.prepare({ defer: bulk && this.complete });
   }
 
   /**
@@ -123,6 +125,7 @@ export class CustomerResolver {
   /** Call once, after the last resolve. */
   async finish(): Promise<void> {
     await this.created.writeUnwritten(this.cache.entries());
+    await this.created.finish();
     await this.indexes.restore();
   }
 

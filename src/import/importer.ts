@@ -9,7 +9,7 @@ import type { Database } from '../db/database';
 import { ImportBatch } from '../db/entities';
 import { CustomerFacts, identityOf } from './customerFacts';
 import { CustomerResolver } from './customerResolver';
-import { DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
+import { DeferredForeignKey, DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
 import { batchesOf } from './formats';
 import { CHUNK, factsFrom, OrderChunk, packedChunks } from './orderChunk';
 import { ExclusionCounts, OrderCounts, OrderWriter } from './orderWriter';
@@ -75,7 +75,9 @@ export async function importOrderChunks(db: Database, chunks: AsyncIterable<Orde
     await customers.prepare({ bulk });
     const { empty } = await writer.prepare();
     const orderIndexes = new DeferredIndexes(tx, ORDER_INDEXES);
+    const customerKey = new DeferredForeignKey(tx, 'orders', 'customers');
     if (bulk && empty) await orderIndexes.drop();
+    if (bulk && empty && !db.bulkSkipsForeignKeys) await customerKey.drop();
     let rows = 0;
     // Two chunks are in the database's hands at once: while one is written (customer updates,
     // then orders), the next one's customers are looked up and inserted, so SQLite always has
@@ -105,6 +107,7 @@ export async function importOrderChunks(db: Database, chunks: AsyncIterable<Orde
     await writing;
     await customers.finish();
     await orderIndexes.restore();
+    await customerKey.restore();
     if (bulk && db.bulkSkipsForeignKeys) await writer.checkCustomers();
     return {
       batchId,

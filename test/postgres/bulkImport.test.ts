@@ -25,6 +25,8 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
   let s: TestServices;
   /** COPY statements the pg client was given during the test. */
   let copies: string[];
+  /** Every other statement it was given. */
+  let statements: string[];
   const query = Client.prototype.query;
 
   beforeEach(async () => {
@@ -34,10 +36,12 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
     await client.end();
     s = await testServices({ DATABASE_URL: url });
     copies = [];
+    statements = [];
     // Watches what reaches the real client; every query still runs.
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
       const submitted = args[0] as { text?: unknown; submit?: unknown };
       if (typeof submitted?.submit === 'function' && typeof submitted.text === 'string' && submitted.text.startsWith('COPY')) copies.push(submitted.text);
+      else if (typeof args[0] === 'string') statements.push(args[0]);
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof query;
   });
@@ -89,5 +93,33 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
     await expect(refused).rejects.toThrow(`orders.csv:${CHUNK + 102}: order_id: order "P3" appears again with different values (first at line 5)`);
     const [{ n }] = await s.db.reader.query('SELECT count(*)::int AS n FROM orders');
     expect(n).toBe(0);
+  });
+
+  const customerKey = () =>
+    s.db.reader.query(`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'orders'::regclass AND confrelid = 'customers'::regclass`);
+
+  it('writes each new customer once, with ids of its own numbering, and checks the orders\' customer key once at the end', async () => {
+    const key = await customerKey();
+    expect(key).toEqual([{ conname: expect.any(String), definition: 'FOREIGN KEY (customer_id) REFERENCES customers(id)' }]);
+    // Customers met again in later chunks with newer orders: each chunk used to update them.
+    const orders = history(CHUNK * 3, 500);
+    expect((await importOrders(s.db, stream(orders), { ...bulk, dryRun: true })).orders.inserted).toBe(orders.length);
+    expect(await customerKey()).toEqual(key);
+    statements = [];
+    const summary = await importOrders(s.db, stream(orders), bulk);
+    expect(summary.customers).toEqual({ inserted: 500, updated: 0 });
+    expect(statements.filter((sql) => /^\s*UPDATE customers/.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /INTO customers.*RETURNING/s.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /^ALTER TABLE orders ADD CONSTRAINT/.test(sql))).toHaveLength(1);
+    expect(await customerKey()).toEqual(key);
+    const [{ n, ids }] = await s.db.reader.query('SELECT count(DISTINCT o.customer_id)::int AS n, max(c.id)::int AS ids FROM orders o JOIN customers c ON c.id = o.customer_id');
+    expect({ n, ids }).toEqual({ n: 500, ids: expect.any(Number) });
+    // The sequence moved past them: a customer created the ordinary way gets a new id.
+    const later = await importOrders(s.db, stream([anOrder({ orderId: 'LATER', line: 2, customer: { externalId: 'new', email: 'new@example.com' } })]), { ...bulk, bulk: false });
+    expect(later.customers.inserted).toBe(1);
+    const [{ id }] = await s.db.reader.query("SELECT id FROM customers WHERE external_id = 'new'");
+    expect(Number(id)).toBeGreaterThan(ids);
+    // And the key holds: an order for a customer that does not exist is refused.
+    await expect(s.db.write((tx) => tx.query("INSERT INTO orders (order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status) VALUES ('X', 999999, '2024-01-01T00:00:00Z', '2024-01-01', 'EUR', 1, 0, 'kept')"))).rejects.toThrow(/foreign key/);
   });
 });
