@@ -38,7 +38,7 @@ export class TrackingLog {
   constructor(db: Database) {
     const d = db.dialect;
     const sql = `INSERT INTO events (type, customer_id, run_id, send_id, at, data)
-SELECT ${d.jsonAt(0)}, ${d.jsonAt(1, 'int')}, ${d.jsonAt(2, 'int')}, ${d.jsonAt(3, 'int')}, ${d.jsonAt(4)}, ${d.jsonAt(5)} FROM ${d.jsonRows(0)}`;
+SELECT ${d.jsonAt(0)}, ${d.jsonAt(1, 'int')}, ${d.jsonAt(2, 'int')}, ${d.jsonAt(3, 'int')}, ${d.jsonAt(4, 'time')}, ${d.jsonAt(5)} FROM ${d.jsonRows(0)}`;
     this.group = new GroupCommit<CustomerEvent, void>(async (events) => {
       await db.hot.writeOne(sql, [JSON.stringify(events.map(values))]);
       return events.map(() => undefined);

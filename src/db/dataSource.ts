@@ -13,10 +13,26 @@ import { migrations } from './migrations';
 export function createDataSource(database: Config['database']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   if (database.kind === 'postgres') {
+    readTimestampsAsIsoText();
     return new DataSource({ type: 'postgres', url: database.url, ...common });
   }
   return new DataSource({ type: 'sqlite', database: database.path, driver: quietSqlite3(), ...common });
 }
+
+/**
+ * Timestamps are `timestamptz` on PostgreSQL and ISO 8601 UTC texts on SQLite; the code above the
+ * database reads and compares `2025-06-02T08:00:00.000Z` strings on both. So pg hands a
+ * timestamptz back as that text rather than as a Date (whose millisecond precision is the same).
+ * The parser is the pg module's, process-wide: Rekindle is its only user in the process.
+ */
+export function readTimestampsAsIsoText(): void {
+  const { types } = require('pg') as typeof import('pg');
+  if (types.getTypeParser(types.builtins.TIMESTAMPTZ) === isoText) return;
+  parseDate ??= types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+  types.setTypeParser(types.builtins.TIMESTAMPTZ, isoText);
+}
+let parseDate: ((text: string) => Date) | undefined;
+const isoText = (text: string): string => (parseDate as (text: string) => Date)(text).toISOString();
 
 /**
  * TypeORM calls node-sqlite3's verbose(), which wraps every call to capture a stack trace and

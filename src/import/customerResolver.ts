@@ -263,7 +263,7 @@ export class CustomerResolver {
     this.updated += changed;
     if (updates.length === 0) return;
     const d = this.db.dialect;
-    const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : 'text'));
+    const [id, externalId, email, firstName, lastName, consent, consentAt, at] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => d.jsonAt(i, i === 0 ? 'int' : i >= 6 ? 'time' : 'text'));
     const newEmail = `(${email} IS NOT NULL AND NOT (${d.nullSafeEqual('customers.email', email)}))`;
     const profile = `((${firstName} IS NOT NULL OR ${lastName} IS NOT NULL OR ${newEmail}) AND (customers.profile_at IS NULL OR ${at} > customers.profile_at))`;
     const newConsent = `(${consent} IS NOT NULL AND (customers.consent_at IS NULL OR ${consentAt} > customers.consent_at))`;

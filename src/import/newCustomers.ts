@@ -141,7 +141,7 @@ export class NewCustomers {
 
   /** COLUMNS over a JSON row `j.value`. */
   private values(): string {
-    return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => this.db.dialect.jsonAt(i)).join(', ');
+    return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => this.db.dialect.jsonAt(i, i >= 6 ? 'time' : 'text')).join(', ');
   }
 
   /** A new customer's row in COLUMNS order; consent given by this import names it as the source. */

@@ -148,7 +148,7 @@ export class OrderWriter {
     const line = d.jsonAt(r.line, 'int');
     // The row's columns in COLUMNS order, as SQL over `j.value`.
     const values = [
-      orderId, d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
+      orderId, d.jsonAt(r.customerId, 'int'), d.jsonAt(r.orderedAt, 'time'), d.jsonAt(r.orderedDay), d.jsonAt(r.currency),
       d.jsonAt(r.amountMinor, 'int'), d.jsonAt(r.refundedMinor, 'int'), d.jsonAt(r.status), d.jsonAt(r.discountCode), d.jsonAt(r.items),
       d.jsonAt(r.orderName), String(this.batchId), line,
     ];

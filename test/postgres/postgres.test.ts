@@ -13,6 +13,10 @@ import { anOffer, NOW, tokensFor } from '../support/campaignFixtures';
 import { listenCustomer } from '../support/customerApp';
 import { testServices } from '../support/services';
 import { emptyDatabase } from '../support/postgres';
+import { readTimestampsAsIsoText } from '../../src/db/dataSource';
+
+// This file's own pg clients read timestamps as the product's do: ISO texts, not Dates.
+readTimestampsAsIsoText();
 
 const url = process.env.REKINDLE_TEST_POSTGRES_URL as string;
 const SAMPLE = path.resolve(__dirname, '../../samples/cdnow/CDNOW_sample.txt');
