@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { TIMESTAMP_COLUMNS } from '../db/columns';
 import { list } from '../db/sqlDialect';
 import { SendEvent, SendStatus, TRANSITIONS } from '../domain/sendStatus';
 import type { SendOutcome } from '../mail/transport';
@@ -79,7 +80,7 @@ async function moveMany(db: Database, tx: EntityManager, moves: Move[]): Promise
   const t = TRANSITIONS[moves[0].event];
   const columns = Object.keys(moves[0].set ?? {});
   const rows = moves.map((m) => [m.sendId, ...columns.map((c) => (m.set as Record<string, unknown>)[c])]);
-  const assignments = [`status = ${d.param(1)}`, ...columns.map((c, i) => `${c} = ${d.jsonAt(i + 1, c === 'attempts' ? 'int' : 'text')}`)];
+  const assignments = [`status = ${d.param(1)}`, ...columns.map((c, i) => `${c} = ${d.jsonAt(i + 1, c === 'attempts' ? 'int' : TIMESTAMP_COLUMNS.sends.includes(c) ? 'time' : 'text')}`)];
   const id = d.jsonAt(0, 'int');
   const locked = d.kind === 'postgres' ? `, locked AS (SELECT id FROM sends WHERE id IN (SELECT ${id} FROM j) ORDER BY id FOR UPDATE)` : '';
   return movedIds(

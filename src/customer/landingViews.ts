@@ -52,7 +52,7 @@ export class LandingViews {
     const d = db.dialect;
     const target = `json_object(${TARGET_COLUMNS.map(([name, column]) => `'${name}', ${column}`).join(', ')}, 'incident', ${INCIDENT_JSON})`;
     const sql = `INSERT INTO events (type, customer_id, run_id, send_id, at, data)
-SELECT 'landing', s.customer_id, s.run_id, s.id, ${d.jsonAt(1)}, NULL FROM ${d.jsonRows(0)} JOIN sends s ON s.id = ${d.jsonAt(0, 'int')}
+SELECT 'landing', s.customer_id, s.run_id, s.id, ${d.jsonAt(1, 'time')}, NULL FROM ${d.jsonRows(0)} JOIN sends s ON s.id = ${d.jsonAt(0, 'int')}
 RETURNING send_id, (SELECT ${target} ${TARGET_FROM} WHERE s.id = events.send_id) AS target`;
     this.group = new GroupCommit<View, ViewRow | null>(async (views) => {
       const rows = await db.hot.writeRows<{ send_id: number; target: string }>(sql, [JSON.stringify(views.map((v) => [v.sendId, v.at.toISOString()]))]);
