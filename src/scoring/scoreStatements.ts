@@ -122,6 +122,7 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
   const [rules, treatments] = [RULES.map((r) => text(r, WORD)), TREATMENTS.map((t) => text(t, WORD))];
   const days = new Map<number, string>();
   const day = (n: number) => days.get(n) ?? (days.set(n, text(isoDay(n), DAY)).get(n) as string);
+  const period = periodText();
   // Without intervals their ten columns are left out: NULL by default, also in the upsert's
   // `excluded` row, so a rescore without them clears them. A tenth less SQL for SQLite to read.
   const head = `INSERT INTO customer_scores (${(context.intervals ? COLUMNS : COLUMNS.slice(0, -10)).join(', ')}) VALUES `;
@@ -141,7 +142,7 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
     const rows: string[] = new Array(count);
     for (let i = 0; i < count; i++) {
       rows[i] =
-        `(${version}, ${asOf}, ${int(r.customerId[i])}, ${int(r.x[i])}, ${float(r.tx[i])}, ${float(r.T[i])}, ` +
+        `(${version}, ${asOf}, ${int(r.customerId[i])}, ${int(r.x[i])}, ${period(r.tx[i])}, ${period(r.T[i])}, ` +
         `${float(r.monetary[i])}, ${float(r.pAlive[i])}, ${float(r.expectedPurchases[i])}, ${float(r.expectedSpend[i])}, ` +
         `${minor(r.clvAsIs[i])}, ${minor(r.clvIfWon[i])}, ${minor(r.valueOfWinBack[i])}, ${int(r.budgetMinor[i])}, ` +
         `${rules[r.rule[i]]}, ${treatments[r.treatment[i]]}, ${offer(r.offer[i])}, ${day(r.lastDay[i])}, ${scoredAt}${ends(i)})`;
@@ -149,6 +150,22 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
     return { sql: head + rows.join(', ') + tail, params, rows: count };
   };
 }
+
+/**
+ * t_x and T: whole days over 7 in weeks (whole numbers in days), a few thousand values among
+ * the rows, so each is formatted once. Anything else is formatted as it comes.
+ */
+function periodText(): (value: number) => string {
+  const texts: string[] = [];
+  return (value) => {
+    const days = Math.round(value * 7);
+    if (!(days >= 0 && days < MAX_PERIOD_DAYS && days / 7 === value)) return float(value);
+    return (texts[days] ??= float(value));
+  };
+}
+
+/** A hundred years of days: the texts of t_x and T kept per run stay a small array. */
+const MAX_PERIOD_DAYS = 36_525;
 
 /** Row i's ten interval columns as literals after a comma: floats for P(alive) and purchases, minor units for money. */
 function intervalLiterals(intervals: Float64Array[] | undefined, minor: (value: number) => string): (i: number) => string {
