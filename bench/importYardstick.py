@@ -27,7 +27,7 @@ CREATE UNIQUE INDEX customers_external_id ON customers (external_id);
 CREATE INDEX customers_email ON customers (email);
 CREATE INDEX customers_first_name_lower ON customers (lower(first_name));
 CREATE INDEX customers_last_name_lower ON customers (lower(last_name));
-CREATE INDEX orders_customer_day ON orders (customer_id, ordered_day);
+CREATE INDEX orders_customer_day ON orders (customer_id, ordered_day, order_id, currency, status, amount_minor, refunded_minor);
 """
 
 

@@ -185,6 +185,8 @@ async function main(): Promise<void> {
   if (mode === 'memory') return void console.log(JSON.stringify(await scoreAndStore(dbFile)));
   if (mode === 'orders') return void console.log(JSON.stringify(await fromOrders(dbFile)));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-bench-score-'));
+  // SCORE_BENCH_ONLY=cli: only the varied shop and its command-line runs, printed, not reported.
+  if (process.env.SCORE_BENCH_ONLY === 'cli') return void onlyCli(dir);
   try {
     const db = path.join(dir, 'bench.sqlite');
     type Scored = Awaited<ReturnType<typeof scoreAndStore>>;
@@ -199,6 +201,19 @@ async function main(): Promise<void> {
       scored.intervalSeconds + scored.storeIntervalSeconds <= 3 * (scored.scoreSeconds + scored.storeSeconds) &&
       perHundredThousand(cli.plain, varied.customers) <= 1.5 && cli.intervals <= 3 * cli.plain;
     report('score', pass, markdown(scored, shop) + '\n\n' + variedMarkdown(scored, varied, cli));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function onlyCli(dir: string): void {
+  try {
+    const variedDb = path.join(dir, 'varied.sqlite');
+    const varied = phase<Awaited<ReturnType<typeof buildVariedShop>>>(__filename, ['varied', variedDb, String(VARIED_CUSTOMERS)]);
+    const plain = scoreFromCli(variedDb, ['--no-intervals']);
+    const intervals = scoreFromCli(variedDb, []);
+    const per = (t: number) => Number(perHundredThousand(t, varied.customers).toFixed(2));
+    console.log(JSON.stringify({ ...varied, plain, plainPer100k: per(plain), intervals, intervalsPer100k: per(intervals), load: os.loadavg()[0] }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

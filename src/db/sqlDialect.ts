@@ -43,10 +43,17 @@ export interface SqlDialect {
   readonly maxParams: number;
 }
 
+/**
+ * Placeholder for the n-th (0-based) parameter. Numbered on SQLite too (?1, ?2): a statement may
+ * use a parameter before an earlier-numbered one, or one many times.
+ */
+export function placeholder(kind: SqlDialect['kind']): (index: number) => string {
+  return kind === 'postgres' ? (i) => `$${i + 1}` : (i) => `?${i + 1}`;
+}
+
 export function dialectOf(dataSource: DataSource): SqlDialect {
   const kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
-  // Numbered on SQLite too (?1, ?2): a statement may use a parameter before an earlier-numbered one.
-  const param = kind === 'postgres' ? (i: number) => `$${i + 1}` : (i: number) => `?${i + 1}`;
+  const param = placeholder(kind);
   return {
     kind,
     param,

@@ -8,13 +8,13 @@
  * summed together and we have no exchange rates.
  *
  * Memory: rows are read a range of customer ids at a time (the orders_customer_day index
- * serves the range and the order), so only one page lives at once beside the typed arrays; at
- * 1M customers and 2.9M orders the log is ~40 MB and the whole load peaks below 400 MB RSS.
+ * serves the range, the order and every column read), so only one page lives at once beside
+ * the typed arrays; at 1M customers and 2.9M orders the log is ~40 MB and the whole load peaks below 400 MB RSS.
  * The order within a customer is fixed too, so same-day amounts are summed in the same order by
  * every caller and the advisor's numbers for one customer equal that customer's row in a score.
  */
 import type { Database } from '../db/database';
-import { list } from '../db/sqlDialect';
+import { list, SqlDialect } from '../db/sqlDialect';
 import { currencyExponent } from '../domain/money';
 import { dayNumber, isoDay, PurchaseLog, PurchaseLogBuilder } from '../domain/rfm';
 
@@ -72,25 +72,26 @@ export async function loadPurchaseLog(db: Database, options: LoadOptions): Promi
   return reader.done();
 }
 
-type Range = { after: number; through: number } | { in: number[] };
+export type Range = { after: number; through: number } | { in: number[] };
 
 /**
  * One page as a single text built by the database, a customer at a time in id order:
  * `id:day,net,day,net;id:day,net` (net in minor units), each customer's rows in day and order id
  * order. One string and no object per row: at 1.8M orders (300,000 customers) this took 2.2-2.5 s
  * of CPU where the JSON array it replaced (issue 16) took 3.0-3.5 s: SQLite sorted each whole
- * page by order id, and JSON.parse made an array per row.
+ * page by order id, and JSON.parse made an array per row. Every column it reads is in the
+ * orders_customer_day index (1732404000000-PurchaseLogIndex), so SQLite never looks up the row.
  */
-async function selectRows(db: Database, options: LoadOptions, range: Range): Promise<string | null> {
+export function pageQuery(dialect: SqlDialect, options: LoadOptions, range: Range): { sql: string; params: unknown[] } {
   const params: unknown[] = [options.currency];
-  const p = () => db.dialect.param(params.length - 1);
+  const p = () => dialect.param(params.length - 1);
   const where = [`currency = ${p()}`, COUNTED_ORDER];
   if (options.through !== undefined) {
     params.push(options.through);
     where.push(`ordered_day <= ${p()}`);
   }
   if ('in' in range) {
-    where.push(`customer_id IN (${list(db.dialect, range.in.length, params.length)})`);
+    where.push(`customer_id IN (${list(dialect, range.in.length, params.length)})`);
     params.push(...range.in);
   } else {
     params.push(range.after);
@@ -98,13 +99,16 @@ async function selectRows(db: Database, options: LoadOptions, range: Range): Pro
     params.push(range.through);
     where.push(`customer_id <= ${p()}`);
   }
-  const concat = db.dialect.kind === 'postgres' ? 'string_agg' : 'group_concat';
-  const [{ rows }] = await db.reader.query(
-    `SELECT ${concat}(customer_id || ':' || days, ';' ORDER BY customer_id) AS rows
+  const concat = dialect.kind === 'postgres' ? 'string_agg' : 'group_concat';
+  const sql = `SELECT ${concat}(customer_id || ':' || days, ';' ORDER BY customer_id) AS rows
        FROM (SELECT customer_id, ${concat}(ordered_day || ',' || (amount_minor - refunded_minor), ',' ORDER BY ordered_day, order_id) AS days
-               FROM orders WHERE ${where.join(' AND ')} GROUP BY customer_id) per_customer`,
-    params,
-  );
+               FROM orders WHERE ${where.join(' AND ')} GROUP BY customer_id) per_customer`;
+  return { sql, params };
+}
+
+async function selectRows(db: Database, options: LoadOptions, range: Range): Promise<string | null> {
+  const { sql, params } = pageQuery(db.dialect, options, range);
+  const [{ rows }] = await db.reader.query(sql, params);
   return rows;
 }
 

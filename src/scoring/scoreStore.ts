@@ -1,35 +1,17 @@
 /**
  * Scores in `customer_scores`, keyed by (model version, as-of day, customer). Written in one
- * write transaction with multi-row upserts, so a reader sees all of a run or none of it, and a
- * later fit (a new model version) never changes the numbers a campaign launched with.
- *
- * Speed: the sqlite3 driver spends ~0.5 µs converting each bound value on the main thread, so
- * 19 bound values per row cost ~9 s at a million rows. Values this module makes itself —
- * numbers, days, enum words — are written into the SQL as literals after a check of their
- * shape; only the offer id, which comes from configuration, is bound. The ten interval columns
- * (issue 14) are NULL for a run without intervals.
+ * write transaction with multi-row upserts (scoreStatements.ts), so a reader sees all of a run or
+ * none of it, and a later fit (a new model version) never changes the numbers a campaign
+ * launched with. A large run's statements are built on a worker thread (statementThread.ts).
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { ConflictError } from '../domain/errors';
-import type { SqlDialect } from '../db/sqlDialect';
 import type { Progress } from '../progress';
 import { dayNumber, isoDay } from '../domain/rfm';
-import { currencyExponent } from '../domain/money';
-import { statisticToMinor } from './minorUnits';
-import { RULES, ScoreTable, TREATMENTS } from './scoreTable';
-
-const COLUMNS = [
-  'model_version', 'as_of', 'customer_id', 'x', 'tx', 't', 'monetary', 'p_alive', 'expected_purchases', 'expected_spend',
-  'clv_as_is_minor', 'clv_if_won_minor', 'value_minor', 'budget_minor', 'budget_rule', 'treatment', 'offer_id',
-  'last_order_day', 'scored_at',
-  'p_alive_low', 'p_alive_high', 'expected_purchases_low', 'expected_purchases_high', 'clv_as_is_low_minor', 'clv_as_is_high_minor',
-  'clv_if_won_low_minor', 'clv_if_won_high_minor', 'value_low_minor', 'value_high_minor',
-];
-const KEY = ['model_version', 'as_of', 'customer_id'];
-const UPDATE = COLUMNS.filter((c) => !KEY.includes(c)).map((c) => `${c} = excluded.${c}`).join(', ');
-/** Rows per INSERT: 200 and 1,578 measured the same; 2,000 keeps a statement near 300 KB of SQL. */
-const ROWS_PER_STATEMENT = 2000;
+import type { ScoreTable } from './scoreTable';
+import { statementContext } from './scoreStatements';
+import { scoreStatements } from './statementThread';
 
 export interface StoreKey {
   modelVersion: number;
@@ -37,8 +19,13 @@ export interface StoreKey {
   scoredAt: string;
 }
 
-export async function storeScores(db: Database, table: ScoreTable, key: StoreKey, progress?: Progress): Promise<void> {
-  const statement = statementWriter(db.dialect, table, key);
+export interface StoreOptions {
+  /** Rows from which the statements are built on a worker thread (statementThread.ts' THREAD_FROM). */
+  threadFrom?: number;
+}
+
+export async function storeScores(db: Database, table: ScoreTable, key: StoreKey, progress?: Progress, options: StoreOptions = {}): Promise<void> {
+  const context = statementContext(table, db.dialect.kind, key);
   progress?.('storing scores', 0, table.length);
   // Foreign keys checked once for the run, not per row (Database.writeBulk), as the bulk import
   // does: the customers come from their orders and the model version was just read. On a
@@ -46,13 +33,19 @@ export async function storeScores(db: Database, table: ScoreTable, key: StoreKey
   await db.writeBulk(async (tx) => {
     // Two statements in flight: the driver binds the next one while SQLite runs the previous.
     let previous: Promise<unknown> = Promise.resolve();
-    for (let from = 0; from < table.length; from += ROWS_PER_STATEMENT) {
-      const { sql, params } = statement(from, Math.min(ROWS_PER_STATEMENT, table.length - from));
-      const current = tx.query(sql, params);
-      current.catch(() => undefined);
-      await previous;
-      progress?.('storing scores', from, table.length);
-      previous = current;
+    let stored = 0;
+    try {
+      for await (const statement of scoreStatements(table, context, options.threadFrom)) {
+        const current = tx.query(statement.sql, statement.params);
+        current.catch(() => undefined);
+        await previous;
+        progress?.('storing scores', stored, table.length);
+        stored += statement.rows;
+        previous = current;
+      }
+    } finally {
+      // A statement that failed to build must not roll back under one still running.
+      await previous.catch(() => undefined);
     }
     await previous;
     await proveReferences(db, tx, key);
@@ -69,73 +62,6 @@ async function proveReferences(db: Database, tx: EntityManager, key: StoreKey): 
     [key.modelVersion, key.asOf],
   );
   if (Number(orphans) > 0) throw new ConflictError(`${orphans} scores name a customer or model that is gone (deleted while scoring?): nothing was stored; score again`);
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** A literal that cannot be anything but what it claims to be. */
-function text(value: string, shape: RegExp): string {
-  if (!shape.test(value)) throw new RangeError(`"${value}" is not the shape a score column expects`);
-  return `'${value}'`;
-}
-
-function int(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a whole number a score column can hold`);
-  return String(value);
-}
-
-/**
- * Seventeen significant digits identify a double; SQLite read back all of a million varied
- * values written so exactly (the shortest form, fewer digits, missed 1 in 10,000 by an ulp).
- */
-function float(value: number): string {
-  if (!Number.isFinite(value)) throw new RangeError(`${value} is not a number a score column can hold`);
-  return Number.isSafeInteger(value) ? String(value) : value.toPrecision(17);
-}
-
-const WORD = /^[a-z-]+$/;
-
-/** The SQL and parameters for rows from .. from+count-1. */
-function statementWriter(dialect: SqlDialect, table: ScoreTable, key: StoreKey): (from: number, count: number) => { sql: string; params: unknown[] } {
-  const { summary, scores } = table;
-  const exponent = currencyExponent(table.currency);
-  const minor = (value: number) => int(statisticToMinor(value, table.currency, exponent));
-  const [version, asOf, scoredAt] = [int(key.modelVersion), text(key.asOf, DAY), text(key.scoredAt, INSTANT)];
-  const [rules, treatments] = [RULES.map((r) => text(r, WORD)), TREATMENTS.map((t) => text(t, WORD))];
-  const days = new Map<number, string>();
-  const day = (n: number) => days.get(n) ?? (days.set(n, text(isoDay(n), DAY)).get(n) as string);
-  const ends = intervalLiterals(table, minor);
-  const head = `INSERT INTO customer_scores (${COLUMNS.join(', ')}) VALUES `;
-  const tail = ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
-  return (from, count) => {
-    const params: unknown[] = [];
-    const rows: string[] = new Array(count);
-    const p = () => dialect.param(params.length - 1);
-    for (let i = from; i < from + count; i++) {
-      const offer = table.offer[i];
-      params.push(offer === -1 ? null : table.offerIds[offer]);
-      rows[i - from] =
-        `(${version}, ${asOf}, ${int(table.customerId[i])}, ${int(summary.x[i])}, ${float(summary.tx[i])}, ${float(summary.T[i])}, ` +
-        `${float(summary.monetary[i])}, ${float(scores.pAlive[i])}, ${float(scores.expectedPurchases[i])}, ${float(scores.expectedSpend[i])}, ` +
-        `${minor(scores.clvAsIs[i])}, ${minor(scores.clvIfWon[i])}, ${minor(scores.valueOfWinBack[i])}, ${int(table.budgetMinor[i])}, ` +
-        `${rules[table.rule[i]]}, ${treatments[table.treatment[i]]}, ${p()}, ${day(table.lastDay[i])}, ${scoredAt}, ${ends(i)})`;
-    }
-    return { sql: head + rows.join(', ') + tail, params };
-  };
-}
-
-const NO_INTERVALS = new Array(10).fill('NULL').join(', ');
-
-/** Row i's ten interval columns as literals: floats for P(alive) and purchases, minor units for money. */
-function intervalLiterals(table: ScoreTable, minor: (value: number) => string): (i: number) => string {
-  const intervals = table.intervals;
-  if (intervals === undefined) return () => NO_INTERVALS;
-  const { pAlive, expectedPurchases, clvAsIs, clvIfWon, valueOfWinBack } = intervals;
-  return (i) =>
-    `${float(pAlive.low[i])}, ${float(pAlive.high[i])}, ${float(expectedPurchases.low[i])}, ${float(expectedPurchases.high[i])}, ` +
-    `${minor(clvAsIs.low[i])}, ${minor(clvAsIs.high[i])}, ${minor(clvIfWon.low[i])}, ${minor(clvIfWon.high[i])}, ` +
-    `${minor(valueOfWinBack.low[i])}, ${minor(valueOfWinBack.high[i])}`;
 }
 
 /** One stored score, as campaigns read it back. */

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber, ISO_TIMESTAMP_LENGTH } from '../columns';
 
 @Entity({ name: 'orders', withoutRowid: true })
-@Index('orders_customer_day', ['customerId', 'orderedDay'])
+@Index('orders_customer_day', ['customerId', 'orderedDay', 'orderId', 'currency', 'status', 'amountMinor', 'refundedMinor'])
 export class Order {
   /** The shop's order id: the key, and the idempotency key of every import path. */
   @PrimaryColumn({ name: 'order_id', type: 'varchar', length: 191 })

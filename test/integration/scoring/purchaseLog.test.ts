@@ -2,7 +2,7 @@
  * loadPurchaseLog reads each page of orders as one text built by SQLite (issue 16); the log must
  * equal, to the last bit of every amount, a plain row-by-row read of the same orders.
  */
-import { loadPurchaseLog } from '../../../src/scoring/purchaseLog';
+import { loadPurchaseLog, pageQuery } from '../../../src/scoring/purchaseLog';
 import { expectReferenceLogs, insertShop, THROUGH } from '../../support/purchaseLogShop';
 import { testServices, TestServices } from '../../support/services';
 
@@ -16,6 +16,15 @@ describe('the purchase log on SQLite', () => {
 
   it('holds exactly the counted orders, same-day ones in order id order, across id pages, also for a few customers', async () => {
     await expectReferenceLogs(s.db);
+  });
+
+  it('reads each page from the orders_customer_day index alone, never looking up the order rows', async () => {
+    for (const range of [{ after: 0, through: 20_000 }, { in: [1, 2, 3] }]) {
+      const { sql, params } = pageQuery(s.db.dialect, { currency: 'EUR', through: THROUGH }, range);
+      const plan: { detail: string }[] = await s.db.reader.query(`EXPLAIN QUERY PLAN ${sql}`, params);
+      const orders = plan.map((step) => step.detail).filter((detail) => /\borders\b/.test(detail));
+      expect(orders).toEqual([expect.stringMatching(/^SEARCH orders USING COVERING INDEX orders_customer_day /)]);
+    }
   });
 
   it('refuses an ordered day that is not a calendar day, naming it', async () => {
