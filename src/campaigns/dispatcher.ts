@@ -13,7 +13,7 @@ import type { ForgottenAddresses } from '../privacy/forgottenAddresses';
 import type { Mailer, SendOutcome } from '../mail/transport';
 import type { Composer, TemplateBatch } from './composer';
 import { ClaimAhead } from './claimAhead';
-import { RefusalStreak } from './refusalStreak';
+import { RefusalRow } from './refusalRow';
 import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
@@ -235,7 +235,7 @@ export class Dispatcher {
     this.control.signal?.addEventListener('abort', stop);
     const untried: SendContext[] = [];
     // Permanent refusals in a row are held back until a delivery, or their number, says whose they are.
-    const refusals = new RefusalStreak<SendContext>();
+    const refusals = new RefusalRow<SendContext>();
     const batch: TemplateBatch = new Map();
     this.threads?.newBatch();
     const worker = async () => {

@@ -16,7 +16,7 @@ export interface Settled<T> {
   outcome: SendOutcome;
 }
 
-export class RefusalStreak<T> {
+export class RefusalRow<T> {
   private held: Settled<T>[] = [];
   private tripped = false;
 
