@@ -13,6 +13,7 @@ import type { ForgottenAddresses } from '../privacy/forgottenAddresses';
 import type { Mailer, SendOutcome } from '../mail/transport';
 import type { Composer, TemplateBatch } from './composer';
 import { ClaimAhead } from './claimAhead';
+import { RefusalRow } from './refusalRow';
 import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
@@ -233,6 +234,8 @@ export class Dispatcher {
     if (this.control.signal?.aborted) stop();
     this.control.signal?.addEventListener('abort', stop);
     const untried: SendContext[] = [];
+    // Permanent refusals in a row are held back until a delivery, or their number, says whose they are.
+    const refusals = new RefusalRow<SendContext>();
     const batch: TemplateBatch = new Map();
     this.threads?.newBatch();
     const worker = async () => {
@@ -242,7 +245,8 @@ export class Dispatcher {
         const outcome = await this.sendOne(ctx, runs.get(ctx.send.runId) as RunInfo, batch);
         if (this.control.signal?.aborted) this.finishedAfterStop++;
         if (outcome.status === 'failed' && outcome.failure.kind === 'fatal') claims.halt();
-        pending.push({ ctx, outcome });
+        pending.push(...refusals.next({ ctx, outcome }));
+        if (refusals.isTripped) claims.halt();
         if (pending.length >= SENDS_PER_WRITE) flush();
       }
     };
@@ -251,6 +255,7 @@ export class Dispatcher {
     } finally {
       this.control.signal?.removeEventListener('abort', stop);
     }
+    pending.push(...refusals.rest());
     flush();
     const recordFailure = await recording.then(() => null, (error: unknown) => error ?? new Error('recording failed'));
     untried.push(...(await claims.unclaimed()));

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { databaseUnavailable } from '../db/unavailable';
 import { RekindleError } from '../domain/errors';
 
 /**
@@ -72,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof RekindleError) {
       process.stderr.write(`rekindle: ${error.message}\n`);
+      return 1;
+    }
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      process.stderr.write(`rekindle: ${unavailable}\n`);
       return 1;
     }
     process.stderr.write(`rekindle: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);

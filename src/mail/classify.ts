@@ -10,7 +10,7 @@
  * We send one recipient per message, so "rejected for every recipient" is a reply about us, not
  * them: the MAIL FROM and DATA stages, and security/policy codes (5.7.x) on RCPT that name relaying
  * or authentication. A block that looks per recipient (plain 550 on RCPT for everyone) can only be
- * seen across sends; that is the dispatcher's to notice.
+ * seen across sends: the dispatcher notices ten in a row (src/campaigns/refusalRow.ts).
  */
 import type { ErrorCode } from 'nodemailer';
 

@@ -6,7 +6,8 @@ import { Client } from 'pg';
 
 export const POSTGRES_URL = process.env.REKINDLE_TEST_POSTGRES_URL;
 
-async function admin(sql: string): Promise<void> {
+/** Runs `sql` on REKINDLE_TEST_POSTGRES_URL's own database (creating, dropping or steering the tests' ones). */
+export async function admin(sql: string): Promise<void> {
   const client = new Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {

@@ -33,6 +33,12 @@ export interface SmtpSink {
   refuseNext(count: number, reply: string): void;
   /** Logins must use these credentials; anything else gets 535. */
   requireLogin(credentials: { user: string; pass: string }): void;
+  /** Answer every new connection with `reply` (e.g. "421 4.3.2 Service shutting down") instead of a greeting; null greets again. */
+  refuseConnections(reply: string | null): void;
+  /** Answer every message, once its body is in, with `reply` (e.g. "451 4.3.0 Try again later"); null accepts again. */
+  refuseMessages(reply: string | null): void;
+  /** Drop the connection (socket destroyed, no reply) after the first chunk of the body of each of the next `count` messages: nothing is kept. */
+  dropMidData(count: number): void;
   /** Wait this long before accepting each message, so a test can act while mail is in flight. */
   slowDown(ms: number): void;
   /** Called after each accepted message, with the count so far. */
@@ -51,6 +57,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let refuseNext: { count: number; reply: string } | null = null;
   let login: { user: string; pass: string } | null = null;
   let delayMs = 0;
+  let connectionRefusal: string | null = null;
+  let messageRefusal: string | null = null;
+  let drops = 0;
   const listeners: ((count: number) => void)[] = [];
   const received: SinkMessage[] = [];
 
@@ -63,6 +72,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     allowInsecureAuth: true,
     // A killed client leaves its connections open; closing should not wait 30 s for them.
     closeTimeout: 200,
+    onConnect(_session, callback) {
+      callback(connectionRefusal ? reply(connectionRefusal) : undefined);
+    },
     onAuth(auth, _session, callback) {
       if (!login || (auth.username === login.user && auth.password === login.pass)) return callback(null, { user: auth.username });
       callback(reply('535 5.7.8 Authentication credentials invalid'));
@@ -81,8 +93,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
+      if (drops > 0) {
+        drops--;
+        // The first chunk is in, the rest never will be: the client sees its connection drop mid-DATA.
+        return void stream.once('data', () => socketOf(session.id)?.destroy());
+      }
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (messageRefusal) return callback(reply(messageRefusal));
         const accept = () => {
           for (const rcpt of session.envelope.rcptTo) received.push({ to: rcpt.address.toLowerCase(), raw: Buffer.concat(chunks) });
           callback();
@@ -97,6 +115,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ECONNRESET') throw error;
   });
+  // smtp-server keeps its open connections, each with its session id and socket.
+  const socketOf = (sessionId: string) =>
+    [...(server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections].find((c) => c.id === sessionId)?._socket;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
 
@@ -107,6 +128,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     refuseRecipient: (address, text) => void (text === null ? refusedRecipients.delete(address.toLowerCase()) : refusedRecipients.set(address.toLowerCase(), text)),
     refuseNext: (count, text) => void (refuseNext = { count, reply: text }),
     requireLogin: (credentials) => void (login = credentials),
+    refuseConnections: (text) => void (connectionRefusal = text),
+    refuseMessages: (text) => void (messageRefusal = text),
+    dropMidData: (count) => void (drops = count),
     slowDown: (ms) => void (delayMs = ms),
     onMessage: (listener) => void listeners.push(listener),
     async messages() {
