@@ -75,6 +75,10 @@ async function fleet(shop: Shop, sink: SmtpSink, workers: ReturnType<typeof star
     const id = /worker (\S+) started/.exec(stdout)?.[1];
     if (!id) throw new Error(`worker ${i} never said its id: ${stdout}`);
     killed.push(id);
+    // On PostgreSQL a COMMIT the worker sent just before it died is still carried out by its
+    // server backend, which may finish after the process is gone: read what it left once that
+    // has settled, well inside the lease, before anyone may take its claims over.
+    await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 200));
     const rows: { id: number; handed_at: string | null }[] = await db.reader.query(`SELECT id, handed_at FROM sends WHERE status = 'sending' AND claimed_by LIKE ${p(0)}`, [`${id}/%`]);
     for (const r of rows) (r.handed_at ? handedAtKill : unhandedAtKill).push(Number(r.id));
   };
