@@ -9,6 +9,7 @@ import path from 'node:path';
 import { rekindle } from '../../support/cli';
 import { testServices, TestServices } from '../../support/services';
 import { marketerConsole, MarketerConsole } from './dataConsole';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 const GOOD = ['order_id,email,ordered_at,amount,currency', ...Array.from({ length: 30 }, (_, i) => `o-${i},c${i % 7}@example.com,2025-0${1 + (i % 8)}-1${i % 9}T10:00:00Z,${10 + i}.50,EUR`)].join('\n');
 const BAD = ['order_id,email,ordered_at,amount,currency', 'o-1,a@example.com,2025-01-10T10:00:00Z,12.50,EUR', 'o-2,b@example.com,2025-01-11T10:00:00Z,"12,50",EUR'].join('\n');
@@ -21,7 +22,7 @@ beforeAll(() => {
   // any server starts: it blocks this process for longer than an idle connection is kept).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-'));
   writeFileSync(path.join(dir, 'orders.csv'), BAD);
-  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, SHOP_CURRENCY: 'EUR' }, dir);
+  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: testDatabaseUrlSync(dir, 'cli.sqlite'), SHOP_CURRENCY: 'EUR' }, dir);
   expect(cli.status).toBe(1);
   cliMessage = cli.stderr.trim().replace(/^rekindle: /, '');
 }, 60_000);
@@ -52,7 +53,7 @@ async function followEvents(jobPage: string): Promise<Array<{ state: string; pha
   return text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => JSON.parse(block.slice(6)));
 }
 
-const count = async (table: string) => Number((await s.db.reader.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+const count = async (table: string) => Number((await s.db.reader.query(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${table}`))[0].n);
 
 test('a bad row: the job page shows the error exactly as `rekindle import` words it, and nothing is written', async () => {
   expect(cliMessage).toMatch(/^orders\.csv:3: amount: /);

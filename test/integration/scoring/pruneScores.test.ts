@@ -24,7 +24,7 @@ describe('pruning stored scores', () => {
     for (let day = 1; day <= 10; day++) await scoreCustomers(s, { asOf: june(day) });
     const { version } = await latestModel(s.db, 'USD');
     await s.db.write((tx) =>
-      tx.query("INSERT INTO campaign_runs (campaign, definition, state, model_version, currency, launched_at) VALUES ('w', '{}', 'completed', ?1, 'USD', '1998-06-01T22:30:00.000Z')", [version]),
+      tx.query("INSERT INTO campaign_runs (campaign, definition, state, model_version, currency, launched_at) VALUES ('w', '{}', 'completed', $1, 'USD', '1998-06-01T22:30:00.000Z')", [version]),
     );
     const keep = await launchScoreDays(s.db, 'Europe/Berlin');
     expect(keep).toEqual([{ modelVersion: version, asOf: june(2) }]);
