@@ -38,4 +38,11 @@ const SQLITE_ONLY = [
   },
 ];
 
-module.exports = { testEngine, SQLITE_ONLY };
+/**
+ * Test files not yet green on PostgreSQL, each with how it fails there: left out of the PostgreSQL
+ * pass (named at its end) until fixed, so the run stays green. Remove an entry once it passes.
+ */
+const NOT_YET_ON_POSTGRES = [
+];
+
+module.exports = { testEngine, SQLITE_ONLY, NOT_YET_ON_POSTGRES };
