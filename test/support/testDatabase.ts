@@ -100,6 +100,12 @@ function urlOf(name: string): string {
   return url.toString();
 }
 
+/** The DATABASE_URL that reaches the same database as `services` (for the built CLI to work on it). */
+export function databaseUrlOf(services: { config: { database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string } } }): string {
+  const { database } = services.config;
+  return database.kind === 'postgres' ? database.url : `sqlite:${database.path}`;
+}
+
 const isPostgres = (url: string): boolean => /^postgres(ql)?:/.test(url);
 
 /** The product's SQL dialect for a DATABASE_URL, for tests writing their own SQL. */
