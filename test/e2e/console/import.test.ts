@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
+import { dataDirOf } from '../../../src/wiring';
 import { testServices, TestServices } from '../../support/services';
 import { marketerConsole, MarketerConsole } from './dataConsole';
 import { testDatabaseUrlSync } from '../../support/testDatabase';
@@ -71,7 +72,7 @@ test('a bad row: the job page shows the error exactly as `rekindle import` words
   expect(await count('orders')).toBe(0);
   expect(await count('customers')).toBe(0);
   // The upload is removed whatever the outcome.
-  expect(readdirSync(path.join(s.dir, 'uploads'))).toEqual([]);
+  expect(readdirSync(path.join(dataDirOf(s.config), 'uploads'))).toEqual([]);
 }, 60_000);
 
 test('a good file: progress streams to done and the page shows what was written', async () => {
@@ -111,7 +112,7 @@ test('a file that is not CSV is refused before anything runs', async () => {
   const noKind = await upload('orders.csv', GOOD, 'spreadsheet');
   expect(noKind.status).toBe(400);
   expect(await count('import_batches')).toBe(0);
-  expect(existsSync(path.join(s.dir, 'uploads')) ? readdirSync(path.join(s.dir, 'uploads')) : []).toEqual([]);
+  expect(existsSync(path.join(dataDirOf(s.config), 'uploads')) ? readdirSync(path.join(dataDirOf(s.config), 'uploads')) : []).toEqual([]);
 }, 60_000);
 
 test('customers import from the CDNOW sample list, then found by name', async () => {

@@ -30,7 +30,7 @@ test('the overview kept at scoring time is what the database sums over the store
   const key = { modelVersion: 1, ...(scoring as { asOf: string; scoredAt: string }), timeUnit: 'week' as const, cacMinor: 3000 };
   // Written by scoreCustomers from the table in memory, beside the scores.
   const [kept] = await s.db.reader.query('SELECT scored_at, cac_minor FROM score_overviews WHERE model_version = 1 AND as_of = $1', [key.asOf]);
-  expect(kept).toEqual({ scored_at: key.scoredAt, cac_minor: 3000 });
+  expect({ ...kept, cac_minor: Number(kept.cac_minor) }).toEqual({ scored_at: key.scoredAt, cac_minor: 3000 });
   const o = await scoreOverview(s.db, key);
   // The database's own sums over the stored scores say the same (P(alive) sums up to float rounding).
   await s.db.write((tx) => tx.query('DELETE FROM score_overviews'));
