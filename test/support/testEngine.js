@@ -45,14 +45,8 @@ const SQLITE_ONLY = [
 const NOT_YET_ON_POSTGRES = [
   { file: 'test/e2e/demo.test.ts', failure: '`rekindle demo` on PostgreSQL ran past the CLI helper\'s 120 s spawn timeout here (load ~20), status null; not seen green yet' },
   { file: 'test/e2e/campaigns/crash.test.ts', failure: 'the dispatch child wrote fewer than KILL_AFTER emails within the 30 s wait, then the SMTP case passed its 120 s (load ~20); not seen green yet' },
-  { file: 'test/integration/scoring/pruneScores.test.ts', failure: 'ten scorings of the CDNOW sample took over 120 s on PostgreSQL here (load ~20); the pruning itself not yet checked there' },
   { file: 'test/e2e/console/model.test.ts', failure: '"checking the model" finds no data-job-events on /model after POST /model/check on PostgreSQL (the validate job); not investigated yet' },
   { file: 'test/e2e/console/customers.test.ts', failure: '"every search is an index range read" reads SQLite\'s EXPLAIN QUERY PLAN (syntax error on PostgreSQL); a PostgreSQL EXPLAIN check is not written yet' },
-  { file: 'test/e2e/reporting/digestCli.test.ts', failure: 'the on-demand digest file was named 09:00:01 for --now 09:00:00 (a second passed while it ran, load ~20); not seen green yet' },
-  { file: 'test/e2e/scoring/advice.http.test.ts', failure: 'not run on PostgreSQL yet: the shared machine (load ~20) did not reach it before the deadline' },
-  { file: 'test/e2e/scoring/cli.test.ts', failure: 'not run on PostgreSQL yet: the shared machine (load ~20) did not reach it before the deadline' },
-  { file: 'test/e2e/scoring/parallel.test.ts', failure: 'not run on PostgreSQL yet: the shared machine (load ~20) did not reach it before the deadline' },
-  { file: 'test/e2e/faults/malformedCampaign.test.ts', failure: 'not run on PostgreSQL yet: the shared machine (load ~20) did not reach it before the deadline' },
 ];
 
 module.exports = { testEngine, SQLITE_ONLY, NOT_YET_ON_POSTGRES };
