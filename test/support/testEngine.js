@@ -43,8 +43,6 @@ const SQLITE_ONLY = [
  * pass (named at its end) until fixed, so the run stays green. Remove an entry once it passes.
  */
 const NOT_YET_ON_POSTGRES = [
-  { file: 'test/e2e/demo.test.ts', failure: '`rekindle demo` on PostgreSQL ran past the CLI helper\'s 120 s spawn timeout here (load ~20), status null; not seen green yet' },
-  { file: 'test/e2e/campaigns/crash.test.ts', failure: 'the dispatch child wrote fewer than KILL_AFTER emails within the 30 s wait, then the SMTP case passed its 120 s (load ~20); not seen green yet' },
   { file: 'test/e2e/console/model.test.ts', failure: '"checking the model" finds no data-job-events on /model after POST /model/check on PostgreSQL (the validate job); not investigated yet' },
   { file: 'test/e2e/console/customers.test.ts', failure: '"every search is an index range read" reads SQLite\'s EXPLAIN QUERY PLAN (syntax error on PostgreSQL); a PostgreSQL EXPLAIN check is not written yet' },
 ];
