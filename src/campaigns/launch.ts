@@ -45,6 +45,8 @@ export async function launchCampaign(db: Database, campaign: Campaign, plan: Cam
   // A run that would send nothing measures nothing, and would block the real launch later.
   const nobody = whyNobody(campaign, plan);
   if (nobody) throw new ConflictError(`campaign "${campaign.name}" has nobody to send to, so nothing was launched: ${nobody}`);
+  // SERIALIZABLE: it counts the campaign's runs, then inserts one on that count (and numbers it by
+  // the highest id it sees); under READ COMMITTED two launches at once both counted none.
   return db.write(async (tx) => {
     const [{ runs }] = await tx.query(`SELECT COUNT(*) AS runs FROM campaign_runs WHERE campaign = ${db.dialect.param(0)}`, [campaign.name]);
     if (Number(runs) > 0 && !o.newRun) {
@@ -65,10 +67,10 @@ export async function launchCampaign(db: Database, campaign: Campaign, plan: Cam
     const result = { runId, audience: plan.enrolments.length, treated: plan.treated, holdout: plan.holdout };
     await recordAudit(tx, db, o.now, { actor: o.actor ?? SYSTEM_ACTOR, action: 'launch', subject: `run ${runId}`, detail: { campaign: campaign.name, incidentId: o.incidentId ?? null, ...result } });
     return result;
-  });
+  }, 'SERIALIZABLE');
 }
 
-/** Inside the write transaction no one else can insert a run, so the newest id is ours. */
+/** Inside the (serializable) write transaction no one else can insert a run it sees, so the newest id is ours. */
 async function lastRunId(tx: EntityManager, db: Database, campaign: string): Promise<number> {
   const [row] = await tx.query(`SELECT MAX(id) AS id FROM campaign_runs WHERE campaign = ${db.dialect.param(0)}`, [campaign]);
   return Number(row.id);

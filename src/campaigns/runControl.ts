@@ -88,6 +88,7 @@ export async function changeRunState(db: Database, ref: string, action: keyof ty
   const run = await findRun(db, ref);
   const move = MOVES[action];
   const d = db.dialect;
+  // Isolation: READ COMMITTED; the conditional UPDATE (state IN the moves' sources) decides.
   const changed = await db.write(async (tx) => {
     const n = await db.execute(
       tx,

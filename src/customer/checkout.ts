@@ -73,6 +73,8 @@ export class Checkout {
   }
 
   redeem(query: RedeemQuery): Promise<RedeemResult> {
+    // Isolation: READ COMMITTED; what it read is re-checked where it writes (the UPDATE wins only
+    // while the code is unredeemed, the order's redemption is unique), so a race loses cleanly.
     return this.db.write(async (tx) => {
       const now = this.clock().toISOString();
       const row = await this.codeRow(tx, query.code);

@@ -31,7 +31,8 @@ export class CodeIssuer {
   constructor(private readonly db: Database, private readonly random?: RandomIndex) {
     const d = db.dialect;
     // One statement for a whole group of attempts, each a row of a JSON array; RETURNING names
-    // the rows that went in, so each attempt still learns whether it won.
+    // the rows that went in, so each attempt still learns whether it won. Isolation: READ
+    // COMMITTED is enough, the unique keys decide (ON CONFLICT), not anything read before.
     const sql = `INSERT INTO codes (code, enrolment_id, customer_id, run_id, send_id, discount, currency, expires_at, issued_at)
 SELECT ${d.jsonAt(0)}, e.id, e.customer_id, e.run_id, s.id, e.offer, r.currency, e.offer_expires_at, ${d.jsonAt(1, 'time')}
   FROM ${d.jsonRows(0)} JOIN sends s ON s.id = ${d.jsonAt(2, 'int')} JOIN enrolments e ON e.id = s.enrolment_id JOIN campaign_runs r ON r.id = e.run_id

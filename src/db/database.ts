@@ -4,6 +4,12 @@ import { dialectOf, SqlDialect } from './sqlDialect';
 import { StampedMemo, StampSource } from './stampedMemo';
 import { WriteQueue } from './writeQueue';
 
+/** See Database.write. */
+export type Isolation = 'READ COMMITTED' | 'SERIALIZABLE';
+
+/** Each attempt that fails lets at least one of the transactions it conflicted with commit. */
+const SERIALIZABLE_ATTEMPTS = 10;
+
 /**
  * The app's handle on the database: reads go straight to the pool, writes run as transactions
  * through the write queue on SQLite (one writer) and directly on PostgreSQL (row locks).
@@ -28,9 +34,30 @@ export class Database implements StampSource {
     return this.dataSource.manager;
   }
 
-  write<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const transaction = () => this.dataSource.transaction(work);
-    return this.dialect.kind === 'sqlite' ? this.queue.run(transaction) : transaction();
+  /**
+   * One write transaction. The isolation it needs on PostgreSQL is stated by the caller: READ
+   * COMMITTED (the default) where a single statement decides the outcome, as everywhere here but
+   * launch: a conditional UPDATE whose affected rows arbitrate (`execute`), INSERT ... ON CONFLICT,
+   * SELECT ... FOR UPDATE SKIP LOCKED. SERIALIZABLE where the work reads, decides, then writes on
+   * what it read (a check for an existing row before inserting one): PostgreSQL aborts one of two
+   * such transactions that would have seen each other, and that one runs again from the start.
+   * SQLite's one writer (the write queue) serializes every write, whatever is asked.
+   */
+  write<T>(work: (tx: EntityManager) => Promise<T>, isolation: Isolation = 'READ COMMITTED'): Promise<T> {
+    if (this.dialect.kind === 'sqlite') return this.queue.run(() => this.dataSource.transaction(work));
+    return isolation === 'SERIALIZABLE' ? this.serializable(work) : this.dataSource.transaction(work);
+  }
+
+  private async serializable<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction('SERIALIZABLE', work);
+      } catch (error) {
+        // 40001: serialization_failure, 40P01: deadlock_detected; both say "run it again".
+        const code = (error as { driverError?: { code?: string } }).driverError?.code;
+        if ((code !== '40001' && code !== '40P01') || attempt >= SERIALIZABLE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /**

@@ -145,6 +145,9 @@ export async function importCustomers(db: Database, records: AsyncIterable<Custo
   });
 }
 
+/** PostgreSQL advisory lock key that imports take in turn (any fixed number no other lock uses). */
+const IMPORT_LOCK = 7301_0001;
+
 /** Runs `work` in one write transaction with a batch row; rolls back on error or dry run. */
 async function inBatch<T extends { batchId: number | null; rows: number }>(
   db: Database,
@@ -156,6 +159,11 @@ async function inBatch<T extends { batchId: number | null; rows: number }>(
   try {
     const transaction = bulk ? db.writeBulk.bind(db) : db.write.bind(db);
     return await transaction(async (tx) => {
+      // Isolation: imports must run one at a time. Each reads which customers exist, then inserts
+      // the rest (no unique key on email to arbitrate): two at once under READ COMMITTED both made
+      // the same customer. SQLite's one writer serializes them; on PostgreSQL this lock does, held
+      // to commit (SERIALIZABLE would instead run a whole large import again on a conflict).
+      if (db.dialect.kind === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`);
       const batch = await tx.getRepository(ImportBatch).save({
         source: options.source, file: options.file, status: 'running', startedAt: now, finishedAt: null, counts: null, error: null,
       });

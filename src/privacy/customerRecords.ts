@@ -40,7 +40,9 @@ export interface ForgetResult {
 }
 
 const camel = (name: string) => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-const camelRow = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v]));
+/** Money in minor units (every bigint column, `*_minor`) as a number on both engines: pg hands bigint back as a string. */
+const minorAsNumber = (k: string, v: unknown): unknown => (k.endsWith('_minor') && typeof v === 'string' ? Number(v) : v);
+const camelRow = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), minorAsNumber(k, v)]));
 
 /** An address as given on the command line or in a URL; refused unless it looks like one. */
 export function addressOf(email: string, field = 'EMAIL'): string {

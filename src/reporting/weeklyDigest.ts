@@ -45,6 +45,8 @@ async function claim(services: Services, week: string, to: string[], now: Date):
   const { db } = services;
   const p = (i: number) => db.dialect.param(i);
   const at = now.toISOString();
+  // Isolation: READ COMMITTED; the week's unique row (ON CONFLICT), then a conditional UPDATE,
+  // decide who sends it.
   return db.write(async (tx) => {
     // Starts with "INSERT ": TypeORM's SQLite runner reports affected rows only then.
     const inserted = await db.execute(

@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../support/cli';
+import { testDatabaseUrlSync } from '../support/testDatabase';
 
 const SAMPLES = path.resolve(__dirname, '../../samples');
 const SHOPIFY = path.resolve(__dirname, '../fixtures/shopify/orders_export_sample.csv');
 
 function freshShop(extra: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-'));
-  const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shop.sqlite')}`, SHOP_TIMEZONE: 'Europe/Berlin', ...extra };
+  const env = { DATABASE_URL: testDatabaseUrlSync(dir, 'shop.sqlite'), SHOP_TIMEZONE: 'Europe/Berlin', ...extra };
   return { dir, run: (...args: string[]) => rekindle(args, env, dir) };
 }
 

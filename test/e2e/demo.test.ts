@@ -2,13 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../support/cli';
+import { defaultDatabaseEnv, TEST_ENGINE } from '../support/testDatabase';
 
 const CDNOW_ORDERS = 6919;
 
 describe('rekindle demo (the README\'s first command)', () => {
   it('plays the campaign with simulated customers, reports an interval holding the true uplift, and running it again changes nothing', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-demo-'));
-    const first = rekindle(['demo', '--json', '--seed', '7'], {}, dir);
+    const env = defaultDatabaseEnv(dir);
+    const first = rekindle(['demo', '--json', '--seed', '7'], env, dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     const summary = first.json();
@@ -21,7 +23,7 @@ describe('rekindle demo (the README\'s first command)', () => {
     expect(summary.run.steps[3].sent + summary.run.steps[3].exited + summary.run.steps[3].suppressed).toBeGreaterThan(0);
     const outbox = path.join(dir, 'outbox', 'nostalgia-winback');
     expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(summary.emailsSent);
-    expect(existsSync(path.join(dir, 'data', 'rekindle.sqlite'))).toBe(true);
+    if (TEST_ENGINE === 'sqlite') expect(existsSync(path.join(dir, 'data', 'rekindle.sqlite'))).toBe(true);
     // No email states a day already past as still ahead ("yours until 22 July" sent on 25 July).
     expect(pastDatesSpokenOfAsAhead(outbox)).toEqual([]);
 
@@ -50,7 +52,7 @@ describe('rekindle demo (the README\'s first command)', () => {
     expect(hi).toBeGreaterThanOrEqual(simulated.trueUplift);
 
     // Again, without --seed: the run keeps the customers it was simulated with; nothing is sent or ordered twice.
-    const again = rekindle(['demo', '--json'], {}, dir).json();
+    const again = rekindle(['demo', '--json'], env, dir).json();
     expect(again.emailsSent).toBe(0);
     expect(again.stats).toEqual(summary.stats);
     expect(again.run.runId).toBe(summary.run.runId);
@@ -60,7 +62,7 @@ describe('rekindle demo (the README\'s first command)', () => {
 
   it('prints the report as a table, with the simulation\'s truth beside it', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-demo-'));
-    const out = rekindle(['demo', '--seed', '7'], {}, dir);
+    const out = rekindle(['demo', '--seed', '7'], defaultDatabaseEnv(dir), dir);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/ROI report: nostalgia-winback, run 1/);
     expect(out.stdout).toMatch(/incremental reactivation rate +[+-]\d+\.\d pts \(95% interval [+-]\d+\.\d to [+-]\d+\.\d pts\)/);

@@ -20,7 +20,7 @@ describe('the owner\'s report', () => {
     });
     runId = (await shop.services.campaigns().launch('measured', {})).runId;
     await shop.dispatch();
-    const [buyer] = await shop.services.db.reader.query('SELECT c.email FROM enrolments e JOIN customers c ON c.id = e.customer_id WHERE e.run_id = ? AND e.holdout = 0 LIMIT 1', [runId]);
+    const [buyer] = await shop.services.db.reader.query('SELECT c.email FROM enrolments e JOIN customers c ON c.id = e.customer_id WHERE e.run_id = $1 AND NOT e.holdout LIMIT 1', [runId]);
     await importOrders(shop.services.db, [{
       orderId: 'late-1', customer: { email: buyer.email }, orderedAt: new Date(Date.parse(LAUNCH_AT) + 2 * DAY_MS).toISOString(), orderedDay: '2025-06-04',
       currency: 'EUR', amountMinor: 4250, refundedMinor: 0, status: 'kept', items: ['Kenya AA'], line: 2,

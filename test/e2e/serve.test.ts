@@ -3,10 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, rekindle } from '../support/cli';
+import { testDatabaseUrlSync } from '../support/testDatabase';
 
 function env(extra: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-serve-'));
-  return { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, LOG_LEVEL: 'warn', ...extra };
+  return { PATH: process.env.PATH ?? '', DATABASE_URL: testDatabaseUrlSync(dir, 'db.sqlite'), LOG_LEVEL: 'warn', ...extra };
 }
 
 describe('rekindle serve', () => {

@@ -64,7 +64,7 @@ describe('POST /webhooks/shopify/orders', () => {
     const late = await send(url, created, sign(created), { 'x-shopify-webhook-id': 'delivery-3' });
     expect(late).toEqual({ status: 200, body: { ignored: 'older_than_stored', webhookId: 'delivery-3' } });
     expect(await shopStats(s.db)).toMatchObject({ orders: 1, netRevenue: { EUR: '1.00' } });
-    const [{ n }] = await s.db.reader.query('SELECT COUNT(*) AS n FROM import_batches');
+    const [{ n }] = await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM import_batches');
     expect(Number(n)).toBe(2);
   });
 

@@ -1,15 +1,15 @@
 /**
  * The built CLI working on a campaign shop (see campaignShop.ts): as a child process that does
  * not block this one (an SMTP sink living here must keep answering), and what it left behind,
- * read straight from the outbox and the SQLite file.
+ * read straight from the outbox and the database (SQLite file or PostgreSQL).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AddressObject, simpleParser } from 'mailparser';
-import sqlite3 from 'sqlite3';
 import { CLI, CliResult } from './cli';
 import { ParsedMessage, parsedMessage } from './smtpSink';
+import { queryDatabase } from './testDatabase';
 
 interface ShopFiles {
   env: Record<string, string>;
@@ -43,10 +43,10 @@ export async function readOutbox(shop: ShopFiles): Promise<ParsedMessage[]> {
 }
 
 /**
- * Rows straight from the shop's SQLite file, for checking what a CLI child left behind (or, with
+ * Rows straight from the shop's database, for checking what a CLI child left behind (or, with
  * `write`, for a change the product makes elsewhere, like an unsubscribe from the public page).
+ * Parameters in the shop's dialect: `dialectFor(shop.env.DATABASE_URL).param(0)`.
  */
 export function queryShop<T = Record<string, unknown>>(shop: ShopFiles, sql: string, params: unknown[] = [], write = false): Promise<T[]> {
-  const db = new sqlite3.Database(shop.env.DATABASE_URL.slice('sqlite:'.length), write ? sqlite3.OPEN_READWRITE : sqlite3.OPEN_READONLY);
-  return new Promise((resolve, reject) => db.all(sql, params, (error, rows) => db.close(() => (error ? reject(error) : resolve(rows as T[])))));
+  return queryDatabase<T>(shop.env.DATABASE_URL, sql, params, write);
 }

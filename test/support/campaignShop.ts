@@ -17,6 +17,7 @@ import type { RetryPolicy } from '../../src/mail/classify';
 import { saveModel } from '../../src/scoring/modelStore';
 import { Services, wire } from '../../src/wiring';
 import { SmtpSink, startSmtpSink } from './smtpSink';
+import { dropTestDatabase, testDatabaseUrl } from './testDatabase';
 
 const SHIPPED_CAMPAIGNS = path.resolve(__dirname, '../../campaigns');
 export const LAUNCH_AT = '2025-06-02T08:00:00.000Z'; // a Monday, 10:00 in Berlin: inside every send window
@@ -133,7 +134,7 @@ export async function openShop(options: ShopOptions): Promise<Shop> {
   writeCampaigns(campaignsDir, options.campaigns ?? {});
   const env: Record<string, string> = {
     REKINDLE_ENV: 'test',
-    DATABASE_URL: `sqlite:${path.join(dir, 'shop.sqlite')}`,
+    DATABASE_URL: options.settings?.DATABASE_URL ?? (await testDatabaseUrl(dir, 'shop.sqlite')),
     OUTBOX_DIR: path.join(dir, 'outbox'),
     CAMPAIGNS_DIR: campaignsDir,
     SHOP_NAME: 'Bean There',
@@ -204,6 +205,7 @@ export async function openShop(options: ShopOptions): Promise<Shop> {
     release,
     async dispose() {
       await release();
+      await dropTestDatabase(env.DATABASE_URL);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,6 +16,7 @@ import { simulateCustomers } from '../../src/demo/simulateRun';
 import { importCustomersFile, importOrdersFile } from '../../src/import/fileImport';
 import { fitModels } from '../../src/scoring/fitService';
 import { Services, wire } from '../../src/wiring';
+import { dropTestDatabase, testDatabaseUrl } from './testDatabase';
 
 export const DEMO_START = '1998-07-01T09:30:00.000Z';
 const SHIPPED = path.join(PROJECT_ROOT, 'campaigns');
@@ -57,7 +58,7 @@ export async function openDemoShop(settings: Record<string, string> = {}): Promi
   let now = new Date(DEMO_START);
   const config = parseSettings({
     REKINDLE_ENV: 'test',
-    DATABASE_URL: `sqlite:${path.join(dir, 'rekindle.sqlite')}`,
+    DATABASE_URL: await testDatabaseUrl(dir),
     OUTBOX_DIR: path.join(dir, 'outbox'),
     CAMPAIGNS_DIR: campaignsDir,
     SHOP_NAME: 'Second Spin Records',
@@ -84,6 +85,7 @@ export async function openDemoShop(settings: Record<string, string> = {}): Promi
     setNow: (iso) => (now = new Date(iso)),
     async dispose() {
       await services.close();
+      if (config.database.kind === 'postgres') await dropTestDatabase(config.database.url);
       rmSync(dir, { recursive: true, force: true });
     },
   };

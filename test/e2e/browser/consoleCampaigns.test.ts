@@ -118,7 +118,7 @@ describe('the console\'s campaign pages in a browser', () => {
     await page.getByRole('button', { name: 'Launch summer-hello…' }).click();
     await page.waitForURL(/\/launch$/);
     await expect(page.locator('main').textContent()).resolves.toMatch(/You are about to spend up to [\d,]+\.\d\d USD in offers on [\d,]+ customers; [\d,]+ held out\./);
-    const [{ n: before }] = await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM campaign_runs');
+    const [{ n: before }] = await shop.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM campaign_runs');
     expect(Number(before)).toBe(1);
     expect(await serious()).toEqual([]);
     await page.getByRole('button', { name: /^Yes, launch summer-hello for [\d,]+ customers$/ }).click();
@@ -132,7 +132,7 @@ describe('the console\'s campaign pages in a browser', () => {
     await expect(page.locator('.cards').textContent()).resolves.toContain('paused');
     await page.getByRole('button', { name: `Resume run ${runId}` }).click();
     await expect(page.getByRole('button', { name: `Pause run ${runId}` }).count()).resolves.toBe(1);
-    expect((await shop.services.db.reader.query('SELECT state FROM campaign_runs WHERE id = ?', [runId]))[0].state).toBe('active');
+    expect((await shop.services.db.reader.query('SELECT state FROM campaign_runs WHERE id = $1', [runId]))[0].state).toBe('active');
     expect(await serious()).toEqual([]);
     await shot('console-run');
   });

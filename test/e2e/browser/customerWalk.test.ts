@@ -110,7 +110,7 @@ describe('a customer in a real browser, from an email in the outbox', () => {
     await page.goto(landingUrl);
     await page.getByRole('link', { name: /^Stop all emails/ }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Stop emails from Bean There?');
-    expect(await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM suppressions')).toEqual([{ n: 0 }]);
+    expect(await shop.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM suppressions')).toEqual([{ n: 0 }]);
     await shot('4-unsubscribe');
     await page.getByRole('button', { name: 'Stop all emails' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('You will not hear from us again');

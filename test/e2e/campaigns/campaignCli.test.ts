@@ -12,7 +12,7 @@ import { lapsedCustomers, openShop, Shop } from '../../support/campaignShop';
 const T0 = '2025-06-02T08:00:00Z';
 const MONEY = /^\d+\.\d{2}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const COUNTS = 'SELECT (SELECT COUNT(*) FROM campaign_runs) AS runs, (SELECT COUNT(*) FROM enrolments) AS enrolments, (SELECT COUNT(*) FROM sends) AS sends, (SELECT COUNT(*) FROM events) AS events';
+const COUNTS = 'SELECT (SELECT CAST(COUNT(*) AS INTEGER) FROM campaign_runs) AS runs, (SELECT CAST(COUNT(*) AS INTEGER) FROM enrolments) AS enrolments, (SELECT CAST(COUNT(*) AS INTEGER) FROM sends) AS sends, (SELECT CAST(COUNT(*) AS INTEGER) FROM events) AS events';
 
 describe('rekindle campaign …, played forward with --now', () => {
   let shop: Shop;

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 describe('campaign names', () => {
   let dir: string;
@@ -19,7 +20,7 @@ describe('campaign names', () => {
     mkdirSync(path.join(dir, 'elsewhere'));
     writeFileSync(path.join(dir, 'elsewhere', 'evil.json'), JSON.stringify({ name: 'secret-token-4711', holdout: 'hunter2' }));
     climb = path.relative(campaignsDir, path.join(dir, 'elsewhere', 'evil'));
-    env = { CAMPAIGNS_DIR: campaignsDir, DATABASE_URL: `sqlite:${path.join(dir, 'shop.sqlite')}`, SECRET_KEY: 'test-signing-key-0123456789abcdef0123456789' };
+    env = { CAMPAIGNS_DIR: campaignsDir, DATABASE_URL: testDatabaseUrlSync(dir, 'shop.sqlite'), SECRET_KEY: 'test-signing-key-0123456789abcdef0123456789' };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SHIPPED = path.join(ROOT, 'campaigns/nostalgia-winback.yaml');
@@ -18,7 +19,7 @@ describe('rekindle campaign validate', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-validate-'));
     // A copy of the shipped views, so a test may add a template of its own.
     cpSync(path.join(ROOT, 'views'), path.join(dir, 'views'), { recursive: true });
-    env = { VIEWS_DIR: path.join(dir, 'views'), DATABASE_URL: `sqlite:${path.join(dir, 'unused.sqlite')}` };
+    env = { VIEWS_DIR: path.join(dir, 'views'), DATABASE_URL: testDatabaseUrlSync(dir, 'unused.sqlite') };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

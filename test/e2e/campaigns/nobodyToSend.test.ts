@@ -39,7 +39,7 @@ describe('a campaign with nobody in its audience', () => {
     expect(launch.status).toBe(1);
     expect(launch.stdout).toBe('');
     expect(launch.stderr).toBe('rekindle: campaign "long-gone" has nobody to send to, so nothing was launched: none of the 12 customers who can be emailed matches the audience rule (last order at least 5000 days ago, scored by the latest model)\n');
-    expect(await queryShop(shop, 'SELECT COUNT(*) AS runs FROM campaign_runs')).toEqual([{ runs: 0 }]);
+    expect(await queryShop(shop, 'SELECT CAST(COUNT(*) AS INTEGER) AS runs FROM campaign_runs')).toEqual([{ runs: 0 }]);
   });
 
   it('launches normally, without --new-run, once the rule matches someone', () => {

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { CliResult, rekindle } from '../../support/cli';
 import { readmeCommands, ROOT, shellWords } from '../../support/readme';
+import { defaultDatabaseEnv } from '../../support/testDatabase';
 
 describe('the README\'s CDNOW campaign, run as written', () => {
   let dir: string;
-  const env: Record<string, string> = {};
+  let env: Record<string, string> = {};
   const ran: { args: string[]; comment: string; result: CliResult }[] = [];
   let listed: string[] = [];
 
@@ -21,6 +22,7 @@ describe('the README\'s CDNOW campaign, run as written', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-readme-'));
     // The README runs from the project folder; the sample is its only input.
     symlinkSync(path.join(ROOT, 'samples'), path.join(dir, 'samples'));
+    env = defaultDatabaseEnv(dir);
     for (const line of readmeCommands('Campaigns')) {
       const { words, comment } = shellWords(line);
       if (words[0] === 'export') {

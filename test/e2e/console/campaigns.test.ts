@@ -19,8 +19,8 @@ describe('the console\'s campaigns, runs and reports', () => {
   let c: StartedConsole;
   let marketer: ConsoleClient;
   let owner: ConsoleClient;
-  const runs = async () => Number((await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM campaign_runs'))[0].n);
-  const state = async (runId: number) => (await shop.services.db.reader.query('SELECT state FROM campaign_runs WHERE id = ?', [runId]))[0].state;
+  const runs = async () => Number((await shop.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM campaign_runs'))[0].n);
+  const state = async (runId: number) => (await shop.services.db.reader.query('SELECT state FROM campaign_runs WHERE id = $1', [runId]))[0].state;
 
   beforeAll(async () => {
     shop = await openShop({
@@ -139,7 +139,7 @@ describe('the console\'s campaigns, runs and reports', () => {
     expect(await state(1)).toBe('active');
     expect((await marketer.post('/console/runs/1/cancel')).location).toBe('/console/runs/1');
     expect(await state(1)).toBe('cancelled');
-    const [{ due }] = await shop.services.db.reader.query("SELECT COUNT(*) AS due FROM sends WHERE run_id = 1 AND status IN ('scheduled', 'retry')");
+    const [{ due }] = await shop.services.db.reader.query("SELECT CAST(COUNT(*) AS INTEGER) AS due FROM sends WHERE run_id = 1 AND status IN ('scheduled', 'retry')");
     expect(Number(due)).toBe(0);
     const page = await marketer.get('/console/runs/1');
     expect(page.text).not.toContain('/console/runs/1/resume"');

@@ -79,7 +79,7 @@ test("a customer's page: consent, orders, the stored score and the advisor's wor
   const page = await res.text();
   expect(page).toContain('<title>Zofia Quist · Rekindle</title>');
   expect(page).toContain('agreed to marketing email, from customers:generic');
-  const orders: Array<{ n: number }> = await s.db.reader.query('SELECT COUNT(*) AS n FROM orders WHERE customer_id = ?', [maria.id]);
+  const orders: Array<{ n: number }> = await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM orders WHERE customer_id = $1', [maria.id]);
   expect((page.match(/<td>cdnow-\d+<\/td>/g) ?? []).length).toBe(Number(orders[0].n));
   expect(page).toMatch(/Stored score \(model 1, as of 30 September 1997\): P\(alive\) [01]\.\d\d, 0 repeat purchases/);
   expect(page).toContain('Zofia Quist has been a customer since 1997-01-01');

@@ -7,8 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
+import { dataDirOf } from '../../../src/wiring';
 import { testServices, TestServices } from '../../support/services';
 import { marketerConsole, MarketerConsole } from './dataConsole';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 const GOOD = ['order_id,email,ordered_at,amount,currency', ...Array.from({ length: 30 }, (_, i) => `o-${i},c${i % 7}@example.com,2025-0${1 + (i % 8)}-1${i % 9}T10:00:00Z,${10 + i}.50,EUR`)].join('\n');
 const BAD = ['order_id,email,ordered_at,amount,currency', 'o-1,a@example.com,2025-01-10T10:00:00Z,12.50,EUR', 'o-2,b@example.com,2025-01-11T10:00:00Z,"12,50",EUR'].join('\n');
@@ -21,7 +23,7 @@ beforeAll(() => {
   // any server starts: it blocks this process for longer than an idle connection is kept).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-'));
   writeFileSync(path.join(dir, 'orders.csv'), BAD);
-  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, SHOP_CURRENCY: 'EUR' }, dir);
+  const cli = rekindle(['import', 'orders', 'orders.csv'], { DATABASE_URL: testDatabaseUrlSync(dir, 'cli.sqlite'), SHOP_CURRENCY: 'EUR' }, dir);
   expect(cli.status).toBe(1);
   cliMessage = cli.stderr.trim().replace(/^rekindle: /, '');
 }, 60_000);
@@ -52,7 +54,7 @@ async function followEvents(jobPage: string): Promise<Array<{ state: string; pha
   return text.split('\n\n').filter((block) => block.startsWith('data: ')).map((block) => JSON.parse(block.slice(6)));
 }
 
-const count = async (table: string) => Number((await s.db.reader.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+const count = async (table: string) => Number((await s.db.reader.query(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${table}`))[0].n);
 
 test('a bad row: the job page shows the error exactly as `rekindle import` words it, and nothing is written', async () => {
   expect(cliMessage).toMatch(/^orders\.csv:3: amount: /);
@@ -70,7 +72,7 @@ test('a bad row: the job page shows the error exactly as `rekindle import` words
   expect(await count('orders')).toBe(0);
   expect(await count('customers')).toBe(0);
   // The upload is removed whatever the outcome.
-  expect(readdirSync(path.join(s.dir, 'uploads'))).toEqual([]);
+  expect(readdirSync(path.join(dataDirOf(s.config), 'uploads'))).toEqual([]);
 }, 60_000);
 
 test('a good file: progress streams to done and the page shows what was written', async () => {
@@ -110,7 +112,7 @@ test('a file that is not CSV is refused before anything runs', async () => {
   const noKind = await upload('orders.csv', GOOD, 'spreadsheet');
   expect(noKind.status).toBe(400);
   expect(await count('import_batches')).toBe(0);
-  expect(existsSync(path.join(s.dir, 'uploads')) ? readdirSync(path.join(s.dir, 'uploads')) : []).toEqual([]);
+  expect(existsSync(path.join(dataDirOf(s.config), 'uploads')) ? readdirSync(path.join(dataDirOf(s.config), 'uploads')) : []).toEqual([]);
 }, 60_000);
 
 test('customers import from the CDNOW sample list, then found by name', async () => {

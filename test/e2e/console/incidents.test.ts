@@ -27,7 +27,7 @@ async function create(affected: string, fields: Record<string, string> = FIELDS)
   return http.fetch(`/incidents?_csrf=${http.csrf}`, { method: 'POST', body: form, redirect: 'manual' });
 }
 
-const incidents = async () => Number((await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM incidents'))[0].n);
+const incidents = async () => Number((await shop.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM incidents'))[0].n);
 
 test('an affected list the CLI would refuse is refused with its file and line, the form kept, nothing recorded', async () => {
   const res = await create('email\nc1@example.com,25.00\nnobody@example.com\n');
@@ -60,7 +60,7 @@ test('recorded from the upload, told through the apology run, updated from the p
   expect(page).toContain('depot in Leipzig');
 
   // Who was told what, as the sends say.
-  const sends: Array<{ step: number; status: string; n: number }> = await shop.services.db.reader.query('SELECT step, status, COUNT(*) AS n FROM sends GROUP BY step, status ORDER BY step');
+  const sends: Array<{ step: number; status: string; n: number }> = await shop.services.db.reader.query('SELECT step, status, CAST(COUNT(*) AS INTEGER) AS n FROM sends GROUP BY step, status ORDER BY step');
   expect(sends.map((r) => [Number(r.step), r.status, Number(r.n)])).toEqual([[1, 'sent', 3], [2, 'scheduled', 3]]);
   expect(page).toContain('<td>run 1</td><td>1. We let you down, and I am sorry</td><td class="num">3</td><td class="num">0</td>');
   expect(page).toContain('<td>run 1</td><td>2. An update on what went wrong</td><td class="num">0</td><td class="num">3</td>');

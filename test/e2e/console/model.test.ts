@@ -29,17 +29,17 @@ test('the overview kept at scoring time is what the database sums over the store
   expect(scoring?.asOf).toBe('1997-09-30');
   const key = { modelVersion: 1, ...(scoring as { asOf: string; scoredAt: string }), timeUnit: 'week' as const, cacMinor: 3000 };
   // Written by scoreCustomers from the table in memory, beside the scores.
-  const [kept] = await s.db.reader.query('SELECT scored_at, cac_minor FROM score_overviews WHERE model_version = 1 AND as_of = ?', [key.asOf]);
-  expect(kept).toEqual({ scored_at: key.scoredAt, cac_minor: 3000 });
+  const [kept] = await s.db.reader.query('SELECT scored_at, cac_minor FROM score_overviews WHERE model_version = 1 AND as_of = $1', [key.asOf]);
+  expect({ ...kept, cac_minor: Number(kept.cac_minor) }).toEqual({ scored_at: key.scoredAt, cac_minor: 3000 });
   const o = await scoreOverview(s.db, key);
   // The database's own sums over the stored scores say the same (P(alive) sums up to float rounding).
   await s.db.write((tx) => tx.query('DELETE FROM score_overviews'));
   const summed = await scoreOverview(s.db, key);
   const rounded = (x: typeof o) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
   expect(rounded(summed)).toEqual(rounded(o));
-  expect((await s.db.reader.query('SELECT COUNT(*) AS n FROM score_overviews'))[0].n).toBe(1);
+  expect((await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM score_overviews'))[0].n).toBe(1);
   const [truth] = await s.db.reader.query(
-    "SELECT COUNT(*) AS n, AVG(p_alive) AS pa, SUM(budget_minor) AS budget, SUM(CASE WHEN x >= 7 THEN 1 ELSE 0 END) AS top, SUM(CASE WHEN budget_minor = 0 THEN 1 ELSE 0 END) AS zero FROM customer_scores WHERE model_version = 1 AND as_of = '1997-09-30'",
+    "SELECT CAST(COUNT(*) AS INTEGER) AS n, AVG(p_alive) AS pa, SUM(budget_minor) AS budget, SUM(CASE WHEN x >= 7 THEN 1 ELSE 0 END) AS top, SUM(CASE WHEN budget_minor = 0 THEN 1 ELSE 0 END) AS zero FROM customer_scores WHERE model_version = 1 AND as_of = '1997-09-30'",
   );
   expect(o.customers).toBe(Number(truth.n));
   expect(o.customers).toBe(2357);

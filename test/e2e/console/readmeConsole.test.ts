@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CLI } from '../../support/cli';
 import { signIn } from '../../support/console';
 import { readmeCommands, shellWords } from '../../support/readme';
+import { defaultDatabaseEnv } from '../../support/testDatabase';
 
 const PASSWORD = 'a long password for the readme';
 
@@ -46,7 +47,7 @@ describe("the README's console steps on the demo's data", () => {
     expect(urls).toEqual(['http://localhost:3000/console', 'http://localhost:3000/console/campaigns/nostalgia-winback/runs/1/outbox']);
 
     const port = await freePort();
-    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', PORT: String(port) };
+    const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', PORT: String(port), ...defaultDatabaseEnv(dir) };
     let email = '';
     for (const { words } of commands) {
       const args = words.slice(5);

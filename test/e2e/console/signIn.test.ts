@@ -15,7 +15,7 @@ describe('console sign-in', () => {
     c = await startConsole({ clock: clock.now });
   });
   afterAll(async () => c?.close());
-  const sessions = async () => Number((await c.services.db.reader.query('SELECT COUNT(*) AS n FROM staff_sessions'))[0].n);
+  const sessions = async () => Number((await c.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM staff_sessions'))[0].n);
 
   it('signs an owner in with the right password: a session cookie, then the console in their name', async () => {
     const response = await postSignIn(c.baseUrl, 'Owner@Shop.test', STAFF_PASSWORD);

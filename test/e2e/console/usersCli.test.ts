@@ -4,10 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI } from '../../support/cli';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 describe('rekindle users', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-users-'));
-  const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${path.join(dir, 'shop.sqlite')}`, PUBLIC_URL: 'https://shop.example/rekindle' };
+  const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: testDatabaseUrlSync(dir, 'shop.sqlite'), PUBLIC_URL: 'https://shop.example/rekindle' };
   const run = (args: string[], input?: string) => {
     const child = spawnSync(process.execPath, [CLI, 'users', ...args], { encoding: 'utf8', cwd: dir, env, input, timeout: 60_000 });
     return { status: child.status, stdout: child.stdout, stderr: child.stderr, json: () => JSON.parse(child.stdout) };

@@ -53,10 +53,10 @@ describe('the checkout API', () => {
     expect(second.status).toBe(409);
     expect(second.body).toEqual({ error: { code: 'code_redeemed', message: expect.stringContaining('already used on another order') } });
     expect((await call('validate', { code, orderTotal: '31.90', currency: 'EUR' })).body).toEqual({ valid: false, reason: 'redeemed', discount: null });
-    expect(await s.db.reader.query("SELECT customer_id, run_id, send_id, data FROM events WHERE type = 'redeem' AND send_id = ?", [sendId])).toEqual([
+    expect(await s.db.reader.query("SELECT customer_id, run_id, send_id, data FROM events WHERE type = 'redeem' AND send_id = $1", [sendId])).toEqual([
       { customer_id: customerId, run_id: runId, send_id: sendId, data: JSON.stringify({ orderId: 'A-1001', code, step: 1, orderTotal: '31.90', discount: '10.00', currency: 'EUR' }) },
     ]);
-    expect(await s.db.reader.query('SELECT exit_reason FROM enrolments WHERE id = ?', [enrolmentId])).toEqual([{ exit_reason: 'redemption' }]);
+    expect(await s.db.reader.query('SELECT exit_reason FROM enrolments WHERE id = $1', [enrolmentId])).toEqual([{ exit_reason: 'redemption' }]);
   });
 
   it('gives the code back when the order is cancelled, so another order can use it', async () => {
@@ -76,7 +76,7 @@ describe('the checkout API', () => {
     const wrong = await call('redeem', { code, email: `x${email}`, orderId: 'C-1', orderTotal: '20.00', currency: 'EUR' });
     expect([wrong.status, wrong.body.error.code]).toEqual([422, 'code_not_for_customer']);
     const old = await issued({ offerExpiresAt: new Date(NOW.getTime() + 1000) });
-    await s.db.write((tx) => tx.query('UPDATE codes SET expires_at = ? WHERE code = ?', [NOW.toISOString(), old.code]));
+    await s.db.write((tx) => tx.query('UPDATE codes SET expires_at = $1 WHERE code = $2', [NOW.toISOString(), old.code]));
     const expired = await call('redeem', { code: old.code, orderId: 'C-2', orderTotal: '20.00', currency: 'EUR' });
     expect([expired.status, expired.body.error.code]).toEqual([422, 'code_expired']);
     expect((await call('redeem', { code, email, orderId: 'C-3', orderTotal: '20.00', currency: 'EUR' })).status).toBe(200);
@@ -108,6 +108,6 @@ describe('the checkout API', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((x) => x === 200)).toHaveLength(1);
     expect(statuses.filter((x) => x === 409)).toHaveLength(199);
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM redemptions r JOIN codes k ON k.id = r.code_id WHERE k.code = ?', [code])).toEqual([{ n: 1 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM redemptions r JOIN codes k ON k.id = r.code_id WHERE k.code = $1', [code])).toEqual([{ n: 1 }]);
   });
 });

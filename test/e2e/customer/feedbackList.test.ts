@@ -11,6 +11,7 @@ import { listenCustomer } from '../../support/customerApp';
 import { testServices } from '../../support/services';
 import { TestClock } from '../../support/campaignShop';
 import { formTo, postForm } from './pageForms';
+import { databaseUrlOf } from '../../support/testDatabase';
 
 describe('rekindle feedback list', () => {
   let env: Record<string, string>;
@@ -23,7 +24,7 @@ describe('rekindle feedback list', () => {
     const clock = new TestClock('2025-06-20T10:00:00.000Z');
     const s = await testServices({ SHOP_NAME: 'Bean There', SECRET_KEY: 'test-signing-key-0123456789abcdef0123456789' }, clock.now);
     dir = s.dir;
-    env = { REKINDLE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(dir, 'rekindle.sqlite')}`, SHOP_CURRENCY: 'EUR', SECRET_KEY: 'test-signing-key-0123456789abcdef0123456789' };
+    env = { REKINDLE_ENV: 'test', DATABASE_URL: databaseUrlOf(s), SHOP_CURRENCY: 'EUR', SECRET_KEY: 'test-signing-key-0123456789abcdef0123456789' };
     expect(rekindle(['feedback', 'list', '--json'], env).json()).toEqual([]);
     const http = await listenCustomer(s);
     const post = async (sendId: number, message: string) => {

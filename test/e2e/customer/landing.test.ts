@@ -12,7 +12,7 @@ describe('the welcome-back page', () => {
 
   const get = (path: string, init?: RequestInit) => fetch(http.url(path), { redirect: 'manual', ...init });
   const events = async (type: string, sendId: number) =>
-    (await s.db.reader.query('SELECT type, customer_id, run_id, send_id, data FROM events WHERE type = ? AND send_id = ?', [type, sendId])) as any[];
+    (await s.db.reader.query('SELECT type, customer_id, run_id, send_id, data FROM events WHERE type = $1 AND send_id = $2', [type, sendId])) as any[];
 
   it('greets by first name, shows their history, the offer and the feedback form, and changes nothing but a view counter', async () => {
     const offer = await anOffer(s.db, { firstName: 'maria' });
@@ -33,7 +33,7 @@ describe('the welcome-back page', () => {
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none';style-src 'self';img-src 'self';form-action 'self';base-uri 'none';frame-ancestors 'none'");
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM codes')).toEqual([{ n: 0 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes')).toEqual([{ n: 0 }]);
     expect(await events('landing', offer.sendId)).toEqual([{ type: 'landing', customer_id: offer.customerId, run_id: offer.runId, send_id: offer.sendId, data: null }]);
   });
 
@@ -62,13 +62,13 @@ describe('the welcome-back page', () => {
     expect(redeemed.status).toBe(303);
     const location = redeemed.headers.get('location') as string;
     expect(location).toMatch(/^\/w\/[A-Za-z0-9_-]+#your-code$/);
-    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = ?', [offer.enrolmentId]);
+    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = $1', [offer.enrolmentId]);
     const shown = await (await get(location.split('#')[0])).text();
     expect(shown).toContain(`<p class="code" aria-labelledby="code-label">${code}</p>`);
     expect(shown).not.toContain('Show my code');
     expect((await postForm(http.url(form.action), form.fields)).status).toBe(303);
     expect(await (await get(landing)).text()).toContain(code);
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM codes WHERE enrolment_id = ?', [offer.enrolmentId])).toEqual([{ n: 1 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes WHERE enrolment_id = $1', [offer.enrolmentId])).toEqual([{ n: 1 }]);
   });
 
   it('refuses a redeem without its CSRF token, with a forged one, or by GET, and issues nothing', async () => {
@@ -84,7 +84,7 @@ describe('the welcome-back page', () => {
     const byGet = await get(form.action);
     expect(byGet.status).toBe(405);
     expect(byGet.headers.get('allow')).toBe('POST');
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM codes WHERE enrolment_id = ?', [offer.enrolmentId])).toEqual([{ n: 0 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes WHERE enrolment_id = $1', [offer.enrolmentId])).toEqual([{ n: 0 }]);
   });
 
   it('offers no button without an offer, and a forged redeem there issues nothing', async () => {
@@ -96,7 +96,7 @@ describe('the welcome-back page', () => {
     const csrf = createCsrf({ current: s.secret().key }).token('redeem', token);
     const response = await postForm(http.url(`/r/${token}`), { csrf });
     expect(response.status).toBe(303);
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM codes WHERE enrolment_id = ?', [offer.enrolmentId])).toEqual([{ n: 0 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes WHERE enrolment_id = $1', [offer.enrolmentId])).toEqual([{ n: 0 }]);
   });
 
   it('stores "how can we make it right?" with the customer, run and incident', async () => {
@@ -106,7 +106,7 @@ describe('the welcome-back page', () => {
     const sent = await postForm(http.url(form.action), { ...form.fields, message: '  The parcel came late twice.\r\nA call would have helped. <b>x</b> ' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('Thank you, Maria');
-    expect(await s.db.reader.query('SELECT customer_id, run_id, send_id, incident_id, message, at FROM feedback WHERE send_id = ?', [offer.sendId])).toEqual([
+    expect(await s.db.reader.query('SELECT customer_id, run_id, send_id, incident_id, message, at FROM feedback WHERE send_id = $1', [offer.sendId])).toEqual([
       { customer_id: offer.customerId, run_id: offer.runId, send_id: offer.sendId, incident_id: incidentId, message: 'The parcel came late twice.\nA call would have helped. <b>x</b>', at: NOW.toISOString() },
     ]);
     expect(await events('feedback', offer.sendId)).toHaveLength(1);
@@ -124,7 +124,7 @@ describe('the welcome-back page', () => {
     expect(await huge.text()).toContain('That was more than we can take');
     const long = await postForm(http.url(form.action), { ...form.fields, message: 'y'.repeat(5001) });
     expect(long.status).toBe(400);
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM feedback WHERE send_id = ?', [offer.sendId])).toEqual([{ n: 0 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM feedback WHERE send_id = $1', [offer.sendId])).toEqual([{ n: 0 }]);
   });
 
   it('200 concurrent redeem POSTs for one offer issue exactly one code, and every one of them sees it', async () => {
@@ -132,7 +132,7 @@ describe('the welcome-back page', () => {
     const form = formTo(await (await get(`/w/${tokensFor(s.signer(), offer.sendId).landing}`)).text(), '/r/');
     const responses = await Promise.all(Array.from({ length: 200 }, () => postForm(http.url(form.action), form.fields)));
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(303));
-    const codes = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = ?', [offer.enrolmentId]);
+    const codes = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = $1', [offer.enrolmentId]);
     expect(codes).toHaveLength(1);
     const shown = await (await get(responses[199].headers.get('location')!.split('#')[0])).text();
     expect(shown).toContain(codes[0].code);

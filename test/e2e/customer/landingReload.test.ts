@@ -35,11 +35,11 @@ describe('reloading the welcome-back page', () => {
     expect(await page(landing)).toBe(first);
     const form = formTo(first, '/r/');
     expect((await postForm(http.url(form.action), form.fields)).status).toBe(303);
-    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = ?', [offer.enrolmentId]);
+    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = $1', [offer.enrolmentId]);
     const after = await page(landing);
     expect(after).toContain(code);
     expect(after).not.toContain('Show my code');
-    expect(await s.db.reader.query("SELECT COUNT(*) AS n FROM events WHERE type = 'landing' AND send_id = ?", [offer.sendId])).toEqual([{ n: 3 }]);
+    expect(await s.db.reader.query("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM events WHERE type = 'landing' AND send_id = $1", [offer.sendId])).toEqual([{ n: 3 }]);
   });
 
   it('shows the offer as ended from the instant it expires, while the link itself still works', async () => {
@@ -58,7 +58,7 @@ describe('reloading the welcome-back page', () => {
     const landing = `/w/${tokensFor(s.signer(), offer.sendId, LATER_LINK).landing}`;
     const form = formTo(await page(landing), '/r/');
     expect((await postForm(http.url(form.action), form.fields)).status).toBe(303);
-    const [{ code, expires_at: expiresAt }] = await s.db.reader.query('SELECT code, expires_at FROM codes WHERE enrolment_id = ?', [offer.enrolmentId]);
+    const [{ code, expires_at: expiresAt }] = await s.db.reader.query('SELECT code, expires_at FROM codes WHERE enrolment_id = $1', [offer.enrolmentId]);
     at(new Date(Date.parse(expiresAt) - 1).toISOString());
     expect(await page(landing)).toContain(code);
     at(expiresAt);
@@ -81,7 +81,7 @@ describe('reloading the welcome-back page', () => {
     const landing = `/w/${tokensFor(s.signer(), offer.sendId).landing}`;
     const update = 'The second courier now carries every order from Berlin.';
     expect(await page(landing)).not.toContain(update);
-    await s.db.write((tx) => tx.query('INSERT INTO incident_updates (incident_id, kind, message, at) VALUES (?, ?, ?, ?)', [incidentId, 'update', update, NOW.toISOString()]));
+    await s.db.write((tx) => tx.query('INSERT INTO incident_updates (incident_id, kind, message, at) VALUES ($1, $2, $3, $4)', [incidentId, 'update', update, NOW.toISOString()]));
     expect(await page(landing)).toContain(update);
   });
 
@@ -89,7 +89,7 @@ describe('reloading the welcome-back page', () => {
     const offer = await anOffer(s.db, { firstName: 'maria' });
     const landing = `/w/${tokensFor(s.signer(), offer.sendId).landing}`;
     expect(await page(landing)).toContain('Welcome back, Maria');
-    await s.db.write((tx) => tx.query('UPDATE customers SET first_name = ? WHERE id = ?', ['Marta', offer.customerId]));
+    await s.db.write((tx) => tx.query('UPDATE customers SET first_name = $1 WHERE id = $2', ['Marta', offer.customerId]));
     expect(await page(landing)).toContain('Welcome back, Marta');
   });
 });

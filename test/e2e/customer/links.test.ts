@@ -18,7 +18,7 @@ describe('signed links: tampered, truncated, foreign, expired, rotated', () => {
 
   const get = (path: string) => fetch(http.url(path), { redirect: 'manual' });
   const count = async (sql: string, params: unknown[] = []) => Number((await s.db.reader.query(sql, params))[0].n);
-  const eventsOf = (sendId: number) => count('SELECT COUNT(*) AS n FROM events WHERE send_id = ?', [sendId]);
+  const eventsOf = (sendId: number) => count('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM events WHERE send_id = $1', [sendId]);
 
   it('answers a tampered, truncated, foreign-purpose or foreign-key token with a clear 404 page, and records nothing', async () => {
     const offer = await anOffer(s.db);
@@ -55,14 +55,14 @@ describe('signed links: tampered, truncated, foreign, expired, rotated', () => {
     expect((await get(`/c/${t.click}?to=video`)).status).toBe(410);
     const redeemed = await postForm(http.url(`/r/${t.redeem}`), {});
     expect(redeemed.status).toBe(410);
-    expect(await count('SELECT COUNT(*) AS n FROM codes WHERE enrolment_id = ?', [offer.enrolmentId])).toBe(0);
+    expect(await count('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes WHERE enrolment_id = $1', [offer.enrolmentId])).toBe(0);
     expect(await eventsOf(offer.sendId)).toBe(0);
 
     const feedback = formTo(html, '/rekindle/w/');
     expect((await postForm(http.url(local(feedback.action)), { ...feedback.fields, message: 'I was away that month.' })).status).toBe(200);
     const unsubscribe = formTo(html, '/rekindle/u/');
     expect((await postForm(http.url(local(unsubscribe.action)), unsubscribe.fields)).status).toBe(200);
-    expect(await s.db.reader.query('SELECT reason FROM suppressions WHERE email = ?', [offer.email])).toEqual([{ reason: 'unsubscribed' }]);
+    expect(await s.db.reader.query('SELECT reason FROM suppressions WHERE email = $1', [offer.email])).toEqual([{ reason: 'unsubscribed' }]);
   });
 
   it('keeps links signed with a previous key working after the key rotates', async () => {
@@ -114,7 +114,7 @@ describe('click tracking and the open pixel', () => {
   withCustomerServer({ SHOP_NAME: 'Bean There', PUBLIC_URL: 'https://beanthere.example/rekindle' }, { limits: { pages: 1000 } }, (env) => ({ s, http } = env));
 
   const get = (path: string, init: RequestInit = {}) => fetch(http.url(path), { redirect: 'manual', ...init });
-  const events = (sendId: number) => s.db.reader.query('SELECT type, customer_id, run_id, data FROM events WHERE send_id = ? ORDER BY id', [sendId]);
+  const events = (sendId: number) => s.db.reader.query('SELECT type, customer_id, run_id, data FROM events WHERE send_id = $1 ORDER BY id', [sendId]);
 
   it('records the click and redirects only to the campaign\'s video or the shop\'s home page', async () => {
     const offer = await anOffer(s.db);

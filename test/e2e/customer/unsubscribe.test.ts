@@ -9,8 +9,8 @@ describe('unsubscribing', () => {
   let http: Listening;
   withCustomerServer({ SHOP_NAME: 'Bean There' }, {}, (env) => ({ s, http } = env));
 
-  const suppression = (email: string) => s.db.reader.query('SELECT reason, source, at FROM suppressions WHERE email = ?', [email]);
-  const unsubscribeEvents = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, data FROM events WHERE type = 'unsubscribe' AND send_id = ?", [sendId]);
+  const suppression = (email: string) => s.db.reader.query('SELECT reason, source, at FROM suppressions WHERE email = $1', [email]);
+  const unsubscribeEvents = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, data FROM events WHERE type = 'unsubscribe' AND send_id = $1", [sendId]);
   const oneClick = (token: string, init: RequestInit = {}) =>
     fetch(http.url(`/u/${token}`), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click', ...init });
 
@@ -28,14 +28,14 @@ describe('unsubscribing', () => {
 
   it('unsubscribes on the button\'s POST, for every later send at once', async () => {
     const offer = await anOffer(s.db);
-    await s.db.write((tx) => tx.query("INSERT INTO sends (enrolment_id, run_id, customer_id, step, status, due_at) VALUES (?, ?, ?, 2, 'scheduled', ?)", [offer.enrolmentId, offer.runId, offer.customerId, NOW.toISOString()]));
+    await s.db.write((tx) => tx.query("INSERT INTO sends (enrolment_id, run_id, customer_id, step, status, due_at) VALUES ($1, $2, $3, 2, 'scheduled', $4)", [offer.enrolmentId, offer.runId, offer.customerId, NOW.toISOString()]));
     const token = tokensFor(s.signer(), offer.sendId).unsubscribe;
     const form = formTo(await (await fetch(http.url(`/u/${token}`))).text(), '/u/');
     const done = await postForm(http.url(form.action), form.fields);
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('You will not hear from us again');
     expect(await suppression(offer.email)).toEqual([{ reason: 'unsubscribed', source: 'page', at: NOW.toISOString() }]);
-    expect(await s.db.reader.query('SELECT step, status, detail FROM sends WHERE enrolment_id = ? ORDER BY step', [offer.enrolmentId])).toEqual([
+    expect(await s.db.reader.query('SELECT step, status, detail FROM sends WHERE enrolment_id = $1 ORDER BY step', [offer.enrolmentId])).toEqual([
       { step: 1, status: 'sent', detail: null },
       { step: 2, status: 'suppressed', detail: 'unsubscribed' },
     ]);
@@ -64,7 +64,7 @@ describe('unsubscribing', () => {
 
   it('takes the one-click body as multipart too, and turns a bounce into an unsubscribe', async () => {
     const offer = await anOffer(s.db);
-    await s.db.write((tx) => tx.query("INSERT INTO suppressions (email, reason, source, at) VALUES (?, 'bounced', 'smtp', ?)", [offer.email, NOW.toISOString()]));
+    await s.db.write((tx) => tx.query("INSERT INTO suppressions (email, reason, source, at) VALUES ($1, 'bounced', 'smtp', $2)", [offer.email, NOW.toISOString()]));
     const form = new FormData();
     form.set('List-Unsubscribe', 'One-Click');
     const response = await fetch(http.url(`/u/${tokensFor(s.signer(), offer.sendId).unsubscribe}`), { method: 'POST', body: form, redirect: 'manual' });

@@ -40,7 +40,7 @@ describe('a malformed campaign file deployed during a run', () => {
     expect(dispatched.stderr).toBe('');
     expect(dispatched.json()).toMatchObject({ sent: treated, paused: [] });
     expect(run('dispatch', '--now', week, '--json').json()).toMatchObject({ sent: 0 });
-    const steps = await queryShop<{ step: number; status: string; n: number }>(shop, 'SELECT step, status, COUNT(*) AS n FROM sends GROUP BY step, status ORDER BY step');
+    const steps = await queryShop<{ step: number; status: string; n: number }>(shop, 'SELECT step, status, CAST(COUNT(*) AS INTEGER) AS n FROM sends GROUP BY step, status ORDER BY step');
     expect(steps).toEqual([{ step: 1, status: 'sent', n: treated }, { step: 2, status: 'sent', n: treated }]);
   }, 120_000);
 });

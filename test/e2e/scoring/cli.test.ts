@@ -3,12 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rekindle } from '../../support/cli';
+import { testDatabaseUrlSync } from '../../support/testDatabase';
 
 const CDNOW = path.resolve(__dirname, '../../../samples/cdnow/CDNOW_sample.txt');
 
 function cdnowShop() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rekindle-cli-scoring-'));
-  const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shop.sqlite')}`, SHOP_CURRENCY: 'USD', SHOP_TIMEZONE: 'UTC' };
+  const env = { DATABASE_URL: testDatabaseUrlSync(dir, 'shop.sqlite'), SHOP_CURRENCY: 'USD', SHOP_TIMEZONE: 'UTC' };
   const run = (...args: string[]) => rekindle(args, env, dir);
   expect(run('import', 'orders', CDNOW, '--format', 'cdnow', '--json').status).toBe(0);
   return { dir, run };

@@ -79,7 +79,7 @@ describe('the console campaign pages\' view models', () => {
     await expect(shop.services.campaigns().launch('measured', { newRun: false, expectRuns: 0 })).rejects.toBeInstanceOf(ConflictError);
     // Even as a new run: the confirmation was for a campaign with no runs, and it has one now.
     await expect(shop.services.campaigns().launch('measured', { newRun: true, expectRuns: 0 })).rejects.toThrow(/has 1 runs, not the 0/);
-    const [{ n }] = await shop.services.db.reader.query('SELECT COUNT(*) AS n FROM campaign_runs');
+    const [{ n }] = await shop.services.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM campaign_runs');
     expect(Number(n)).toBe(1);
     expect((await confirmModel(shop.services, 'measured')).latestRun).toEqual({ runId: first.runId, state: 'active' });
   });

@@ -50,7 +50,7 @@ describe('a win-back campaign played forward through a real SMTP server', () => 
     enrolments = await shop.services.db.reader.query(
       'SELECT e.customer_id, c.email, e.holdout, e.treatment FROM enrolments e JOIN customers c ON c.id = e.customer_id ORDER BY e.customer_id',
     );
-  });
+  }, 120_000); // four steps to 60 customers played forward: over 30 s on PostgreSQL on a busy 2-core machine
   afterAll(async () => {
     await shop?.dispose();
     await sink?.close();

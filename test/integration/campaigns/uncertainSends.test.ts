@@ -22,7 +22,7 @@ describe('an uncertain send', () => {
     const c2 = shop.customerId('c2@example.com');
     // What a killed process leaves: claimed by a worker that no longer exists, the SMTP outcome lost.
     await shop.services.db.write((tx) =>
-      tx.query(`UPDATE sends SET status = 'sending', claimed_by = 'gone-0000/1', claimed_at = ?, attempts = 1 WHERE customer_id = ? AND step = 1`, [LAUNCH_AT, c2]),
+      tx.query(`UPDATE sends SET status = 'sending', claimed_by = 'gone-0000/1', claimed_at = $1, attempts = 1 WHERE customer_id = $2 AND step = 1`, [LAUNCH_AT, c2]),
     );
     shop.clock.advance(3 * MINUTE_MS); // past the two-minute lease
     expect(await shop.dispatch()).toMatchObject({ sent: 2, reconciled: { sent: 0, resend: 0, uncertain: 1 } });
@@ -30,7 +30,7 @@ describe('an uncertain send', () => {
 
     const c2Sends = async () => (await shop.sends(runId)).filter((s) => s.customerId === c2).map((s) => [s.step, s.status]);
     expect(await c2Sends()).toEqual([[1, 'uncertain'], [2, 'scheduled']]);
-    const [{ due_at }] = await shop.services.db.reader.query('SELECT due_at FROM sends WHERE customer_id = ? AND step = 2', [c2]);
+    const [{ due_at }] = await shop.services.db.reader.query('SELECT due_at FROM sends WHERE customer_id = $1 AND step = 2', [c2]);
     expect(due_at).toBe(new Date(new Date(LAUNCH_AT).getTime() + 7 * DAY_MS).toISOString()); // a week after the attempt
 
     await shop.playForward();

@@ -13,7 +13,7 @@ describe('issuing an offer\'s code', () => {
   });
   afterAll(() => s.dispose());
 
-  const codesOf = (enrolmentId: number) => s.db.reader.query('SELECT code, discount, currency, expires_at, issued_at, send_id FROM codes WHERE enrolment_id = ?', [enrolmentId]);
+  const codesOf = (enrolmentId: number) => s.db.reader.query('SELECT code, discount, currency, expires_at, issued_at, send_id FROM codes WHERE enrolment_id = $1', [enrolmentId]);
 
   it('issues on the first redeem with the terms frozen from the enrolment, and the same code after', async () => {
     const offer = await anOffer(s.db);
@@ -34,7 +34,7 @@ describe('issuing an offer\'s code', () => {
     const ended = await anOffer(s.db, { offerExpiresAt: NOW });
     expect(await issuer.issue(ended.sendId, NOW)).toEqual({ status: 'ended', endedAt: NOW.toISOString() });
     expect(await issuer.issue(99_999_999, NOW)).toEqual({ status: 'unknown' });
-    expect(await s.db.reader.query('SELECT COUNT(*) AS n FROM codes WHERE enrolment_id IN (?, ?)', [nostalgia.enrolmentId, ended.enrolmentId])).toEqual([{ n: 0 }]);
+    expect(await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM codes WHERE enrolment_id IN ($1, $2)', [nostalgia.enrolmentId, ended.enrolmentId])).toEqual([{ n: 0 }]);
   });
 
   it('tries a fresh code when a new one collides with an existing one', async () => {

@@ -11,18 +11,19 @@ describe('the hot path\'s kept statements (issue 16)', () => {
   // The last test closes the database itself.
   afterEach(() => (s.db.dataSource.isInitialized ? s.dispose() : rmSync(s.dir, { recursive: true, force: true })));
 
-  const countEvents = async () => Number((await s.db.reader.query("SELECT COUNT(*) AS n FROM events WHERE type = 'landing'"))[0].n);
-  const insertView = "INSERT INTO events (type, customer_id, run_id, send_id, at, data) VALUES ('landing', NULL, NULL, NULL, ?1, NULL)";
+  const countEvents = async () => Number((await s.db.reader.query("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM events WHERE type = 'landing'"))[0].n);
+  const insertView = "INSERT INTO events (type, customer_id, run_id, send_id, at, data) VALUES ('landing', NULL, NULL, NULL, $1, NULL)";
 
   it('reads through one statement prepared once, and sees what TypeORM wrote', async () => {
     const offer = await anOffer(s.db);
-    const read = () => s.db.hot.rows<{ customer_id: number }>('SELECT customer_id FROM sends WHERE id = ?1', [offer.sendId]);
+    const read = () => s.db.hot.rows<{ customer_id: number }>('SELECT customer_id FROM sends WHERE id = $1', [offer.sendId]);
     const results = await Promise.all(Array.from({ length: 50 }, read));
     expect(results.every((rows) => rows.length === 1 && Number(rows[0].customer_id) === offer.customerId)).toBe(true);
   });
 
   it('writes one statement whole or not at all, and returns what RETURNING names', async () => {
-    const many = "INSERT INTO events (type, customer_id, run_id, send_id, at, data) SELECT 'landing', NULL, NULL, NULL, value, NULL FROM json_each(?1) RETURNING at";
+    const values = s.db.dialect.kind === 'postgres' ? 'json_array_elements_text($1::json) AS value' : 'json_each($1)';
+    const many = `INSERT INTO events (type, customer_id, run_id, send_id, at, data) SELECT 'landing', NULL, NULL, NULL, value, NULL FROM ${values} RETURNING at`;
     const at = [NOW.toISOString(), NOW.toISOString()];
     expect(await s.db.hot.writeRows(many, [JSON.stringify(at)])).toEqual(at.map((a) => ({ at: a })));
     expect(await s.db.hot.writeOne(insertView, [NOW.toISOString()])).toBe(1);

@@ -21,7 +21,7 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
   let computed: number;
   const batches = async () => {
     computed++;
-    const [row] = await s.db.reader.query('SELECT COUNT(*) AS n FROM import_batches');
+    const [row] = await s.db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM import_batches');
     return Number(row.n);
   };
 

@@ -163,9 +163,9 @@ describe('feedback cases', () => {
   it('a reply a crash left sending is settled from the outbox: written means sent, missing means failed', async () => {
     const caseId = await page(maria, 'The parcel came late.');
     const sent = await sendReply(s, caseId, anna, 'We are sorry.', 'key-00000006');
-    await s.db.write((tx) => tx.query(`UPDATE feedback_replies SET status = 'sending' WHERE id = ?`, [sent.reply.id]));
+    await s.db.write((tx) => tx.query(`UPDATE feedback_replies SET status = 'sending' WHERE id = $1`, [sent.reply.id]));
     await s.db.write((tx) => tx.query(`INSERT INTO feedback_replies (case_id, staff_name, to_email, subject, body, message_id, in_reply_to, references_ids, status, attempts, idempotency_key, created_at, updated_at)
-      VALUES (?, 'Anna Berger', ?, 'Re: x', 'never sent', '<lost@x>', '<c@x>', '<c@x>', 'sending', 1, 'key-lost-0001', ?, ?)`, [caseId, maria.email, START, START]));
+      VALUES ($1, 'Anna Berger', $2, 'Re: x', 'never sent', '<lost@x>', '<c@x>', '<c@x>', 'sending', 1, 'key-lost-0001', $3, $4)`, [caseId, maria.email, START, START]));
     expect(await settleStaleReplies(s)).toBe(0); // not stale yet: a send may be in flight
     clock.advance(20 * 60_000);
     expect(await settleStaleReplies(s)).toBe(2);

@@ -6,6 +6,7 @@
  */
 import { ADDRESS_TABLES, CUSTOMER_TABLES, STAFF_TABLES } from '../../../src/privacy/customerTables';
 import { testServices, TestServices } from '../../support/services';
+import { columnNames, tableNames } from '../../support/testDatabase';
 
 describe('tables about customers', () => {
   let services: TestServices;
@@ -13,11 +14,8 @@ describe('tables about customers', () => {
 
   beforeAll(async () => {
     services = await testServices();
-    const tables: { name: string }[] = await services.db.reader.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
     columns = new Map();
-    for (const { name } of tables) {
-      columns.set(name, (await services.db.reader.query(`SELECT name FROM pragma_table_info('${name}')`)).map((c: { name: string }) => c.name));
-    }
+    for (const name of await tableNames(services.db)) columns.set(name, await columnNames(services.db, name));
   });
   afterAll(() => services?.dispose());
 

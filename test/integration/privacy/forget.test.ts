@@ -12,12 +12,12 @@ import { parseForwardedEmail, recordForwardedEmail } from '../../../src/feedback
 import { sendReply } from '../../../src/feedback/replies';
 import { DAY_MS, lapsedCustomers, openShop, Shop, suppress, TWO_STEPS } from '../../support/campaignShop';
 import { SmtpSink, startSmtpSink } from '../../support/smtpSink';
+import { tableNames } from '../../support/testDatabase';
 
 /** Every text value in every table, to look for a person's traces wherever they might be. */
 async function everyText(shop: Shop): Promise<string[]> {
-  const tables: { name: string }[] = await shop.services.db.reader.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
   const out: string[] = [];
-  for (const { name } of tables) {
+  for (const name of await tableNames(shop.services.db)) {
     for (const row of await shop.services.db.reader.query(`SELECT * FROM "${name}"`)) {
       for (const value of Object.values(row as Record<string, unknown>)) if (typeof value === 'string') out.push(value);
     }
@@ -78,7 +78,7 @@ describe('customer forget', () => {
       expect(textAfter.filter((t) => t.includes(trace))).toEqual([]);
     }
     // Anonymous rows stay: the orders' amounts, the send's status.
-    const [orders] = await shop.services.db.reader.query(`SELECT COUNT(*) AS n, SUM(amount_minor) AS total FROM orders WHERE customer_id = ?`, [id]);
+    const [orders] = await shop.services.db.reader.query(`SELECT CAST(COUNT(*) AS INTEGER) AS n, SUM(amount_minor) AS total FROM orders WHERE customer_id = $1`, [id]);
     expect([Number(orders.n), Number(orders.total)]).toEqual([4, 4 * 4250]);
     const after = await exportCustomer(shop.services, 'c1@example.com', 'test:privacy');
     expect(after.customers).toEqual([]);
@@ -101,7 +101,7 @@ describe('customer forget', () => {
     // A run with c2 enrolled and step 1 due, then c2's row takes the forgotten address (as a
     // customers import by the shop's own id would): the due email must not go to it.
     const launched = await shop.services.campaigns().launch('two-steps', { newRun: true });
-    await shop.services.db.write((tx) => tx.query(`UPDATE customers SET email = 'Moved@Example.com' WHERE id = ?`, [shop.customerId('c2@example.com')]));
+    await shop.services.db.write((tx) => tx.query(`UPDATE customers SET email = 'Moved@Example.com' WHERE id = $1`, [shop.customerId('c2@example.com')]));
     await shop.playForward();
     expect(received('Moved@Example.com') + received('moved@example.com')).toBe(0);
     const c2 = (await shop.sends(launched.runId)).filter((s) => s.customerId === shop.customerId('c2@example.com'));
@@ -113,15 +113,20 @@ describe('customer forget', () => {
     const id = shop.customerId('c3@example.com');
     await saveFeedback(db, { customerId: id, runId, sendId: (await shop.sends(runId)).find((s) => s.customerId === id)!.id, incidentId: null }, 'keep me', shop.clock.now());
     // The customers row is erased after the other tables: make that statement fail.
-    await db.write((tx) => tx.query(`CREATE TRIGGER refuse_forget BEFORE UPDATE OF email ON customers WHEN NEW.email IS NULL BEGIN SELECT RAISE(ABORT, 'refused by test'); END`));
+    const postgres = db.dialect.kind === 'postgres';
+    await db.write(async (tx) => {
+      if (!postgres) return tx.query(`CREATE TRIGGER refuse_forget BEFORE UPDATE OF email ON customers WHEN NEW.email IS NULL BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+      await tx.query(`CREATE FUNCTION refuse_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$`);
+      await tx.query('CREATE TRIGGER refuse_forget BEFORE UPDATE OF email ON customers FOR EACH ROW WHEN (NEW.email IS NULL) EXECUTE FUNCTION refuse_forget()');
+    });
     try {
       await expect(forgetCustomer(shop.services, 'c3@example.com', 'test:privacy')).rejects.toThrow('refused by test');
     } finally {
-      await db.write((tx) => tx.query('DROP TRIGGER refuse_forget'));
+      await db.write((tx) => tx.query(postgres ? 'DROP TRIGGER refuse_forget ON customers' : 'DROP TRIGGER refuse_forget'));
     }
-    const [feedback] = await db.reader.query(`SELECT message FROM feedback WHERE customer_id = ?`, [id]);
+    const [feedback] = await db.reader.query(`SELECT message FROM feedback WHERE customer_id = $1`, [id]);
     expect(feedback.message).toBe('keep me');
-    const [enrolment] = await db.reader.query(`SELECT facts FROM enrolments WHERE customer_id = ? AND run_id = ?`, [id, runId]);
+    const [enrolment] = await db.reader.query(`SELECT facts FROM enrolments WHERE customer_id = $1 AND run_id = $2`, [id, runId]);
     expect(enrolment.facts).not.toBeNull();
     expect(await db.reader.query(`SELECT email FROM suppressions WHERE reason = 'forgotten'`)).toHaveLength(2);
     expect((await listAudit(db, 100)).filter((e) => e.action === 'forget')).toHaveLength(2);
@@ -167,6 +172,6 @@ describe('customer forget, for a sender who is not a customer', () => {
     expect(after.asSender).toEqual({ feedback: [], feedbackCases: [], feedbackReplies: [] });
     expect(after.suppressions).toEqual([expect.objectContaining({ reason: 'forgotten' })]);
     // The case still counts: its state and times stay.
-    expect(await db.reader.query('SELECT COUNT(*) AS n FROM feedback_cases')).toEqual([{ n: 1 }]);
+    expect(await db.reader.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM feedback_cases')).toEqual([{ n: 1 }]);
   });
 });

@@ -52,7 +52,7 @@ describe('the run report attributes orders to a run', () => {
     await shop.dispatch();
     const rows: { email: string; holdout: number; send_id: number | null; offer: string | null }[] = await shop.services.db.reader.query(
       `SELECT c.email, e.holdout, e.offer, s.id AS send_id FROM enrolments e JOIN customers c ON c.id = e.customer_id
-         LEFT JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 WHERE e.run_id = ? ORDER BY e.customer_id`, [runId]);
+         LEFT JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 WHERE e.run_id = $1 ORDER BY e.customer_id`, [runId]);
     treated = rows.filter((r) => !Number(r.holdout) && r.offer).map((r) => ({ email: r.email, sendId: Number(r.send_id) }));
     held = rows.filter((r) => Number(r.holdout)).map((r) => r.email);
     expect(treated.length).toBeGreaterThanOrEqual(7);

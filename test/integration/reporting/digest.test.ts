@@ -27,7 +27,7 @@ async function shopWithRun(settings: Record<string, string> = {}): Promise<{ sho
   await shop.dispatch();
   const enrolled: { email: string; holdout: number | boolean; send_id: number | null; customer_id: number }[] = await shop.services.db.reader.query(
     `SELECT c.email, e.holdout, e.customer_id, s.id AS send_id FROM enrolments e JOIN customers c ON c.id = e.customer_id
-       LEFT JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 WHERE e.run_id = ? ORDER BY e.customer_id`, [runId]);
+       LEFT JOIN sends s ON s.enrolment_id = e.id AND s.step = 1 WHERE e.run_id = $1 ORDER BY e.customer_id`, [runId]);
   const treated = enrolled.filter((r) => !Number(r.holdout));
   const held = enrolled.filter((r) => Number(r.holdout));
   // Three treated customers and one held-out customer come back within the week.
@@ -163,7 +163,7 @@ describe('a claim left by a process that died mid-send', () => {
   afterAll(async () => shop?.dispose());
 
   const claimedAt = async (week: string, at: string) =>
-    shop.services.db.write((tx) => tx.query(`INSERT INTO digests (week, status, attempts, recipients, claimed_at) VALUES (?, 'sending', 1, ?, ?)`, [week, OWNERS, at]));
+    shop.services.db.write((tx) => tx.query(`INSERT INTO digests (week, status, attempts, recipients, claimed_at) VALUES ($1, 'sending', 1, $2, $3)`, [week, OWNERS, at]));
 
   it('is left alone while it may still be sending, and taken over once stale: the outbox file is written once', async () => {
     await claimedAt('2025-06-09', '2025-06-09T05:58:00.000Z');

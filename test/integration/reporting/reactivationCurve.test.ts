@@ -30,7 +30,7 @@ describe('the reactivation curve of a run', () => {
     });
     runId = (await shop.services.campaigns().launch('measured', {})).runId;
     const rows: { email: string; holdout: number }[] = await shop.services.db.reader.query(
-      'SELECT c.email, e.holdout FROM enrolments e JOIN customers c ON c.id = e.customer_id WHERE e.run_id = ? ORDER BY e.customer_id', [runId]);
+      'SELECT c.email, e.holdout FROM enrolments e JOIN customers c ON c.id = e.customer_id WHERE e.run_id = $1 ORDER BY e.customer_id', [runId]);
     treated = rows.filter((r) => !Number(r.holdout)).map((r) => r.email);
     held = rows.filter((r) => Number(r.holdout)).map((r) => r.email);
     expect(treated.length).toBeGreaterThanOrEqual(5);
