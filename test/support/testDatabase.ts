@@ -12,7 +12,7 @@ import { Client, types } from 'pg';
 import sqlite3 from 'sqlite3';
 import type { DataSource } from 'typeorm';
 import type { Database } from '../../src/db/database';
-import { openDataSource } from '../../src/db/dataSource';
+import { openDataSource, readTimestampsAsIsoText } from '../../src/db/dataSource';
 import { migrations } from '../../src/db/migrations';
 import { dialectOf, SqlDialect } from '../../src/db/sqlDialect';
 import { dropPostgresDatabase, freshPostgresDatabase, POSTGRES_URL } from './postgresDatabase';
@@ -112,6 +112,9 @@ const isPostgres = (url: string): boolean => /^postgres(ql)?:/.test(url);
 export function dialectFor(url: string): SqlDialect {
   return dialectOf({ options: { type: isPostgres(url) ? 'postgres' : 'sqlite' } } as DataSource);
 }
+
+// Timestamps come back as the product reads them, ISO texts, even where this process has no services.
+readTimestampsAsIsoText();
 
 /** COUNT(*) and ids are bigint on PostgreSQL, which pg hands back as strings; the tests compare numbers. */
 const testTypes = {

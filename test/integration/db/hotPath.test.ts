@@ -22,8 +22,9 @@ describe('the hot path\'s kept statements (issue 16)', () => {
   });
 
   it('writes one statement whole or not at all, and returns what RETURNING names', async () => {
-    const values = s.db.dialect.kind === 'postgres' ? 'json_array_elements_text($1::json) AS value' : 'json_each($1)';
-    const many = `INSERT INTO events (type, customer_id, run_id, send_id, at, data) SELECT 'landing', NULL, NULL, NULL, value, NULL FROM ${values} RETURNING at`;
+    const pg = s.db.dialect.kind === 'postgres';
+    const values = pg ? 'json_array_elements_text($1::json) AS value' : 'json_each($1)';
+    const many = `INSERT INTO events (type, customer_id, run_id, send_id, at, data) SELECT 'landing', NULL, NULL, NULL, ${pg ? 'value::timestamptz' : 'value'}, NULL FROM ${values} RETURNING at`;
     const at = [NOW.toISOString(), NOW.toISOString()];
     expect(await s.db.hot.writeRows(many, [JSON.stringify(at)])).toEqual(at.map((a) => ({ at: a })));
     expect(await s.db.hot.writeOne(insertView, [NOW.toISOString()])).toBe(1);
