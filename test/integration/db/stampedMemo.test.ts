@@ -25,6 +25,14 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
     return Number(row.n);
   };
 
+  /**
+   * PostgreSQL's stamp is the server's snapshot, which any write anywhere on the server moves
+   * (other tests' databases in CI included): there an answer may be computed more often than
+   * asked, never less. So the counts are exact on SQLite and lower bounds on PostgreSQL, where
+   * keeping is checked by the quiet-window test below; the answers read are exact on both.
+   */
+  const expectComputed = (n: number) => (engine === 'SQLite' ? expect(computed).toBe(n) : expect(computed).toBeGreaterThanOrEqual(n));
+
   beforeEach(async () => {
     s = await open();
     computed = 0;
@@ -38,11 +46,11 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
     const memo = s.db.memo<number>('test', 4);
     expect(await memo.get('k', batches)).toBe(0);
     expect(await memo.get('k', batches)).toBe(0);
-    expect(computed).toBe(1);
+    expectComputed(1);
     await s.db.write((tx) => tx.query(insertBatch));
     expect(await memo.get('k', batches)).toBe(1);
     expect(await memo.get('k', batches)).toBe(1);
-    expect(computed).toBe(2);
+    expectComputed(2);
   });
 
   it('computes again after a write through the hot path', async () => {
@@ -50,7 +58,7 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
     await memo.get('k', batches);
     await s.db.hot.writeOne(insertBatch, []);
     expect(await memo.get('k', batches)).toBe(1);
-    expect(computed).toBe(2);
+    expectComputed(2);
   });
 
   it("computes again after another connection's commit (another process, say)", async () => {
@@ -65,7 +73,7 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
       await other.close();
     }
     expect(await memo.get('k', batches)).toBe(1);
-    expect(computed).toBe(2);
+    expectComputed(2);
   });
 
   it('never keeps what was read inside a write that is then rolled back', async () => {
@@ -98,7 +106,7 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
     };
     expect(await memo.get('k', racing)).toBe(0);
     expect(await memo.get('k', batches)).toBe(1);
-    expect(computed).toBe(2);
+    expectComputed(2);
   });
 
   it('keeps no failure, and drops the least recently read answer beyond its capacity', async () => {
@@ -109,16 +117,28 @@ describe.each(engines)('answers kept until the database changes, on %s', (engine
     await memo.get('b', batches);
     await memo.get('a', batches);
     await memo.get('c', batches);
-    expect(computed).toBe(3);
+    expectComputed(3);
     await memo.get('a', batches);
-    expect(computed).toBe(3);
+    expectComputed(3);
     await memo.get('b', batches);
-    expect(computed).toBe(4);
+    expectComputed(4);
+  });
+
+  it('keeps an answer while nothing on the server writes (within a few tries on a shared server)', async () => {
+    const memo = s.db.memo<number>('test', 4);
+    let kept = false;
+    for (let tries = 0; tries < 50 && !kept; tries++) {
+      await memo.get('k', batches);
+      const before = computed;
+      await memo.get('k', batches);
+      kept = computed === before;
+    }
+    expect(kept).toBe(true);
   });
 
   it('shares one computation between requests arriving together', async () => {
     const memo = s.db.memo<number>('test', 4);
     expect(await Promise.all([memo.get('k', batches), memo.get('k', batches), memo.get('k', batches)])).toEqual([0, 0, 0]);
-    expect(computed).toBe(1);
+    expectComputed(1);
   });
 });
