@@ -1,6 +1,8 @@
 /**
- * Column helpers that mean the same on SQLite and PostgreSQL. Timestamps are ISO 8601 UTC
- * strings (`2025-10-07T07:50:26.000Z`): portable, sortable as text, and readable in SQL.
+ * Column helpers that mean the same on SQLite and PostgreSQL. Timestamps reach the code as ISO
+ * 8601 UTC strings (`2025-10-07T07:50:26.000Z`) on both: stored as such on SQLite (sortable as
+ * text), as timestamptz on PostgreSQL (migration PostgresTimestamps; dataSource.ts reads them back
+ * as the same strings).
  */
 import { ValueTransformer } from 'typeorm';
 
