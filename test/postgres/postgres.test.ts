@@ -14,6 +14,7 @@ import { listenCustomer } from '../support/customerApp';
 import { testServices } from '../support/services';
 import { emptyDatabase } from '../support/postgres';
 import { readTimestampsAsIsoText } from '../../src/db/dataSource';
+import { TIMESTAMP_COLUMNS } from '../../src/db/columns';
 
 // This file's own pg clients read timestamps as the product's do: ISO texts, not Dates.
 readTimestampsAsIsoText();
@@ -40,6 +41,24 @@ describe('PostgreSQL', () => {
     expect(sent.sent).toBe(launch.treated);
     const again = run('dispatch', '--now', '1998-07-01T10:06:00Z', '--json').json();
     expect(again.sent).toBe(0);
+  });
+
+  it('keeps every timestamp as timestamptz, and none as text (a later timestamp column must be listed in TIMESTAMP_COLUMNS)', async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; character_maximum_length: number | null }>(
+        "SELECT table_name, column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_schema = 'public'",
+      );
+      const typeOf = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]));
+      const listed = Object.entries(TIMESTAMP_COLUMNS).flatMap(([table, columns]) => columns.map((c) => `${table}.${c}`));
+      expect(listed.filter((c) => typeOf.get(c) !== 'timestamp with time zone')).toEqual([]);
+      // The ISO texts were varchar(24): none is left behind, nor named like a time and kept as text.
+      const timeLike = rows.filter((r) => (/(_at|^at|_until)$/.test(r.column_name) && r.data_type !== 'timestamp with time zone') || r.character_maximum_length === 24);
+      expect(timeLike.map((r) => `${r.table_name}.${r.column_name}`)).toEqual([]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('updates a changed order and a newer name, and refuses a conflicting repeat, as on SQLite', () => {
