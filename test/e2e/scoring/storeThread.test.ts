@@ -50,9 +50,9 @@ const columns = ['x', 'tx', 't', 'monetary', 'p_alive', 'expected_purchases', 'e
   try {
     const values = Array.from({ length: n }, (_, i) => \`(\${i + 1}, 'c\${i + 1}', 'c\${i + 1}@example.com', 'unknown', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')\`);
     await s.db.write((tx) => tx.query('INSERT INTO customers (id, external_id, email, consent, created_at, updated_at) VALUES ' + values.join(', ')));
-    const fit = (f) => ({ ...f, logLikelihood: 0, converged: true, hitBound: false, iterations: 0, starts: 0, agreeingStarts: 0, customers: n });
+    const asFitted = (f) => ({ ...f, logLikelihood: 0, converged: true, hitBound: false, iterations: 0, starts: 0, agreeingStarts: 0, customers: n });
     const model = await saveModel(s.db, { fittedAt: '2026-01-01T00:00:00.000Z', calibrationEnd: '2025-12-31', timeUnit: 'week', currency: 'EUR', warnings: [],
-      customers: n, repeatCustomers: 0, dataFrom: null, bgnbd: fit(MODEL.bgnbd), gammaGamma: fit(MODEL.gammaGamma) });
+      customers: n, repeatCustomers: 0, dataFrom: null, bgnbd: asFitted(MODEL.bgnbd), gammaGamma: asFitted(MODEL.gammaGamma) });
     const plain = await scoreTable({ summary, logCustomerIds: Int32Array.from({ length: n }, (_, i) => i + 1), model: MODEL,
       options: { unit: 'week', margin: 0.4 }, policy, ladder: defaultLadder('EUR', new Money('30')), harms });
     const band = (column, low, high) => ({ low: column.map((v) => v * low), high: column.map((v) => v * high) });
