@@ -15,10 +15,13 @@ import type { Database } from '../../src/db/database';
 import { openDataSource, readTimestampsAsIsoText } from '../../src/db/dataSource';
 import { migrations } from '../../src/db/migrations';
 import { dialectOf, SqlDialect } from '../../src/db/sqlDialect';
+import { PROJECT_ROOT } from '../../src/config';
 import { dropPostgresDatabase, freshPostgresDatabase, POSTGRES_URL } from './postgresDatabase';
 
+// From the project's test/support, not beside this file: compiled into dist/ (a child process of
+// a test, a bench), this module has no testEngine.js beside it, which tsc does not copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { testEngine } = require('./testEngine.js') as { testEngine: () => 'sqlite' | 'postgres' };
+const { testEngine } = require(path.join(PROJECT_ROOT, 'test', 'support', 'testEngine.js')) as { testEngine: () => 'sqlite' | 'postgres' };
 
 export const TEST_ENGINE = testEngine();
 
