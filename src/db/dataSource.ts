@@ -27,12 +27,17 @@ export function createDataSource(database: Config['database']): DataSource {
  */
 export function readTimestampsAsIsoText(): void {
   const { types } = require('pg') as typeof import('pg');
-  if (types.getTypeParser(types.builtins.TIMESTAMPTZ) === isoText) return;
-  parseDate ??= types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+  const current = types.getTypeParser(types.builtins.TIMESTAMPTZ) as ((text: string) => Date | string) & { [OURS]?: true };
+  // Marked rather than compared: a second copy of this module (a test loading both src/ and
+  // dist/) must not wrap the first copy's parser again.
+  if (current[OURS]) return;
+  const isoText = Object.assign((text: string): string => {
+    const value = current(text);
+    return typeof value === 'string' ? value : value.toISOString();
+  }, { [OURS]: true as const });
   types.setTypeParser(types.builtins.TIMESTAMPTZ, isoText);
 }
-let parseDate: ((text: string) => Date) | undefined;
-const isoText = (text: string): string => (parseDate as (text: string) => Date)(text).toISOString();
+const OURS = Symbol.for('rekindle.timestampsAsIsoText');
 
 /**
  * TypeORM calls node-sqlite3's verbose(), which wraps every call to capture a stack trace and

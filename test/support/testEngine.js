@@ -37,6 +37,10 @@ const SQLITE_ONLY = [
     reason: 'SQLite\'s write lock and busy timeout, held through a second connection to the file; PostgreSQL has neither (its counterpart is test/e2e/faults/postgresRestart.test.ts, which runs in the first pass)',
   },
   {
+    file: 'test/e2e/scoring/storeThread.test.ts',
+    reason: 'compares the scores stored inline and by the statement thread with SQLite SQL in a child script (`?`, `IS`); the scores stored on PostgreSQL are checked by test/postgres/scores.test.ts in the first pass',
+  },
+  {
     file: 'test/e2e/faults/killedDispatch.test.ts',
     reason: 'runs on both engines itself in the first pass (its PostgreSQL trials when REKINDLE_TEST_POSTGRES_URL is set)',
   },

@@ -79,7 +79,9 @@ test('a good file: progress streams to done and the page shows what was written'
   const res = await upload('orders.csv', GOOD);
   const jobPage = res.headers.get('location') as string;
   const events = await followEvents(jobPage);
-  expect(events[0].state).toBe('running');
+  // Running until the last event, which is done (thirty rows may be written before the page
+  // follows the stream, so the first event can already be the last).
+  expect(events.slice(0, -1).every((e: { state: string }) => e.state === 'running')).toBe(true);
   expect(events[events.length - 1]).toMatchObject({ state: 'done', fraction: 1 });
   expect(await count('orders')).toBe(30);
   const page = await (await http.fetch(jobPage)).text();
