@@ -4,33 +4,14 @@
  * wire: this process, and the server backends serving a database (from /proc, so Linux only).
  */
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
+import { dropDatabaseOn, freshDatabaseOn, queryOn } from '../test/support/postgresDatabase';
 
 export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://rekindle:rekindle@127.0.0.1/rekindle_test';
 
-async function admin<T = unknown>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: BENCH_POSTGRES_URL });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+/** Drops and creates database `name` on the bench server, as a copy of `template` if given; its URL. */
+export const freshDatabase = (name: string, template?: string): Promise<string> => freshDatabaseOn(BENCH_POSTGRES_URL, name, template);
 
-/** Drops and creates database `name` (letters, digits, underscores), as a copy of `template` if given; its URL. */
-export async function freshDatabase(name: string, template?: string): Promise<string> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a database name: ${name}`);
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
-  const url = new URL(BENCH_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-}
+export const dropDatabase = (name: string): Promise<void> => dropDatabaseOn(BENCH_POSTGRES_URL, name);
 
 /** User + system CPU seconds of process `pid` so far; 0 if it is gone or /proc is not there. */
 export function processCpuSeconds(pid: number): number {
@@ -45,6 +26,6 @@ export function processCpuSeconds(pid: number): number {
 
 /** The server processes serving database `name` now (connections open to it). */
 export async function backendPids(name: string): Promise<number[]> {
-  const rows = await admin<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  const rows = await queryOn<{ pid: number }>(BENCH_POSTGRES_URL, 'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   return rows.map((r) => Number(r.pid));
 }
