@@ -49,22 +49,34 @@ export function check(ctx: PublicContext, token: string, purpose: LinkPurpose): 
   return { kind: verified.status, token, payload: verified.payload };
 }
 
+/**
+ * Reads what a checked link points at: its target (null when the send no longer exists) and
+ * anything read with it, as the landing page's view does (landingViews.ts).
+ */
+export type TargetLoader<T extends { target: LinkTarget }> = (checked: Extract<Checked, { payload: unknown }>) => Promise<T | null>;
+
+/** The default loader: the link's target alone. */
+export async function targetOf(ctx: PublicContext, checked: Extract<Checked, { payload: unknown }>): Promise<{ target: LinkTarget } | null> {
+  const target = await ctx.targets.load(checked.payload.sendId);
+  return target && { target };
+}
+
 /** A checked token and what it points at; a token whose send no longer exists is `bad` too. */
-export async function resolve(ctx: PublicContext, token: string, purpose: LinkPurpose): Promise<Resolved> {
+export async function resolve<T extends { target: LinkTarget } = { target: LinkTarget }>(ctx: PublicContext, token: string, purpose: LinkPurpose, load?: TargetLoader<T>): Promise<Resolved & Partial<T>> {
   const checked = check(ctx, token, purpose);
   if (checked.kind === 'bad' || checked.kind === 'test') return checked;
-  const target = await ctx.targets.load(checked.payload.sendId);
-  return target ? { ...checked, target } : { kind: 'bad' };
+  const loaded = load ? await load(checked) : await targetOf(ctx, checked);
+  return loaded ? { ...checked, ...loaded } : { kind: 'bad' };
 }
 
 export type Found = Extract<Resolved, { target: unknown }>;
 
 /** The link's target, or null once a bad link has had its 404 page and a test email's link its note. */
-export async function found(ctx: PublicContext, req: Request, res: Response, purpose: LinkPurpose): Promise<Found | null> {
-  const r = await resolve(ctx, String(req.params.token), purpose);
+export async function found<T extends { target: LinkTarget } = { target: LinkTarget }>(ctx: PublicContext, req: Request, res: Response, purpose: LinkPurpose, load?: TargetLoader<T>): Promise<(Found & T) | null> {
+  const r = await resolve(ctx, String(req.params.token), purpose, load);
   if (r.kind === 'bad') notFound(ctx, res);
   else if (r.kind === 'test') testLink(ctx, res);
-  else return r;
+  else return r as Found & T;
   return null;
 }
 

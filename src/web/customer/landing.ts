@@ -4,11 +4,12 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { cleanFeedback, saveFeedback } from '../../customer/feedback';
-import { sendRowId } from '../../customer/linkTarget';
+import type { Viewed } from '../../customer/landingViews';
+import { LinkTarget, sendRowId } from '../../customer/linkTarget';
 import { InputError } from '../../domain/errors';
 import { epochSeconds, LINK_ROUTES } from '../../links/tokens';
 import type { IncidentWords } from '../../campaigns/runInfo';
-import { check, found, Found, ids, incidentOf, mint, notFound, page, problem, PublicContext, resolve, sendPage, testLink, YEAR_SECONDS } from './context';
+import { check, found, Found, ids, incidentOf, mint, notFound, page, problem, PublicContext, resolve, sendPage, targetOf, testLink, YEAR_SECONDS } from './context';
 import { endedModel, landingModel, personalFields } from './models';
 import { validUntil } from './renderedPages';
 
@@ -31,23 +32,13 @@ export function showLanding(ctx: PublicContext): RequestHandler {
 }
 
 /**
- * The landing link's target, a view recorded for it on a GET of a live link, in one statement
- * (landingViews.ts). A view is a tracking counter, the only thing a GET writes; a HEAD (link
- * checkers) is not a view, nor is a visit to an ended offer's page.
+ * The landing link's target, and on a GET of a live link a view recorded for it in the same
+ * statement (landingViews.ts). A view is a tracking counter, the only thing a GET writes; a HEAD
+ * (link checkers) is not a view, nor is a visit to an ended offer's page.
  */
-async function viewed(ctx: PublicContext, req: Request, res: Response): Promise<(Found & { incident?: IncidentWords | null }) | null> {
+function viewed(ctx: PublicContext, req: Request, res: Response): Promise<(Found & { incident?: IncidentWords | null }) | null> {
   if (req.method !== 'GET') return found(ctx, req, res, 'landing');
-  const c = check(ctx, String(req.params.token), 'landing');
-  if (c.kind === 'test') testLink(ctx, res);
-  else if (c.kind === 'ok') {
-    const v = await ctx.views.record(c.payload.sendId, ctx.clock());
-    if (v) return { ...c, ...v };
-  } else if (c.kind === 'expired') {
-    const target = await ctx.targets.load(c.payload.sendId);
-    if (target) return { ...c, target };
-  }
-  if (!res.headersSent) notFound(ctx, res);
-  return null;
+  return found<Viewed | { target: LinkTarget }>(ctx, req, res, 'landing', (c) => (c.kind === 'ok' ? ctx.views.record(c.payload.sendId, ctx.clock()) : targetOf(ctx, c)));
 }
 
 function renderLanding(ctx: PublicContext, r: Found, incident: IncidentWords | null, now: Date): string {
