@@ -28,3 +28,8 @@ export function hrefOf(html: string, pattern: RegExp): string {
 export function postForm(url: string, fields: Record<string, string>, init: RequestInit = {}): Promise<Response> {
   return fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), ...init });
 }
+
+/** The code a landing page shows once "Show my code" was pressed, or null. */
+export function codeOn(html: string): string | null {
+  return /<p class="code"[^>]*>([^<]+)<\/p>/.exec(html)?.[1].trim() ?? null;
+}

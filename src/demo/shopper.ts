@@ -4,7 +4,7 @@
  * code API and `POST /api/orders`. Anything but the expected answer stops the demo, naming it.
  */
 import { formatMoney, Money } from '../domain/money';
-import { formsOf, postForm } from './pageForms';
+import { codeOn, formsOf, postForm } from './pageForms';
 
 export interface DemoOrder {
   orderId: string;
@@ -73,8 +73,4 @@ export class Shopper {
     const body = await res.text().catch(() => '');
     throw new Error(`demo customer: ${method} ${path} answered ${res.status}, expected ${status}: ${body.slice(0, 300)}`);
   }
-}
-
-function codeOn(html: string): string | null {
-  return /<p class="code"[^>]*>([^<]+)<\/p>/.exec(html)?.[1].trim() ?? null;
 }

@@ -25,7 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { linkInEmail } from '../../../src/demo/outboxLinks';
-import { formTo, formsOf } from '../../../src/demo/pageForms';
+import { codeOn, formTo, formsOf } from '../../../src/demo/pageForms';
 import { CLI, rekindle } from '../../support/cli';
 import { queryShop, runRekindle } from '../../support/campaignCli';
 import { lapsedCustomers, openShop, Shop, step, winback } from '../../support/campaignShop';
@@ -121,7 +121,7 @@ async function act(base: string, key: string, c: Customer, tally: Tally, order: 
     const redeem = formsOf(await view(c.landing)).find((f) => f.action.startsWith('/r/'));
     if (!redeem) return void (c.stage = 'done');
     const posted = await call('redeem', redeem.action, form(redeem.fields), 303);
-    const code = /<p class="code"[^>]*>([^<]+)<\/p>/.exec(await view((posted.location ?? '').split('#')[0]))?.[1].trim() ?? null;
+    const code = codeOn(await view((posted.location ?? '').split('#')[0]));
     if (!code) return void tally.failures.push(`customer ${c.index}: no code on the page after redeeming`);
     tally.codes.add(code);
     c.code = code;
