@@ -13,6 +13,8 @@
  * What the answer depends on besides the database (the run, the campaign file's content, the
  * day) belongs in the key.
  */
+import { LruMap } from '../domain/lruMap';
+
 export interface StampSource {
   changeStamp(): Promise<string>;
   /** A write is queued or open. */
@@ -25,27 +27,23 @@ interface Entry<V> {
 }
 
 export class StampedMemo<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  private readonly entries: LruMap<string, Entry<V>>;
 
   /** `capacity`: answers kept at most, the least recently read dropped first. */
-  constructor(private readonly source: StampSource, private readonly capacity: number) {}
+  constructor(private readonly source: StampSource, capacity: number) {
+    this.entries = new LruMap(capacity);
+  }
 
   async get(key: string, compute: () => Promise<V>): Promise<V> {
     const stamp = await this.source.changeStamp();
-    const kept = this.entries.get(key);
-    if (kept && kept.stamp === stamp) {
-      this.entries.delete(key);
-      this.entries.set(key, kept);
-      return kept.value;
-    }
+    const kept = this.entries.peek(key);
+    if (kept && kept.stamp === stamp) return (this.entries.get(key) as Entry<V>).value;
     if (this.source.writing) return compute();
     const value = compute();
     const entry = { stamp, value };
-    this.entries.delete(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     const forget = () => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
     };
     try {
       const result = await value;

@@ -12,6 +12,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../domain/errors';
+import { LruMap } from '../domain/lruMap';
 
 export const LINK_PURPOSES = ['click', 'landing', 'unsubscribe', 'open', 'redeem'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
@@ -55,6 +56,7 @@ const VERSION = 1;
 const HEADER = 10; // version, purpose, expiresAt, keyId
 const MAC_BYTES = 16;
 const MAX_SEND_ID_BYTES = 64;
+const AUTHENTIC_TOKENS_KEPT = 10_000;
 const MIN_KEY_LENGTH = 32;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -91,7 +93,14 @@ export function createLinkSigner(keys: SigningKeys): LinkSigner {
     }
     byId.set(id, key);
   }
-  const authentic = new AuthenticTokens();
+  /**
+   * Tokens whose MAC has been checked, with what they say, most recently used last (issue 16: a
+   * reloaded page, a redeem's redirect back and a scanner's visit check the same token again, and
+   * the HMAC was the largest part of a repeated page's own code). A token's authenticity cannot
+   * change while this signer's keys do not; purpose and expiry are still checked on every call.
+   * Only authentic tokens are kept, so forged ones cannot fill it; the bound keeps it small.
+   */
+  const authentic = new LruMap<string, Readonly<TokenPayload>>(AUTHENTIC_TOKENS_KEPT);
   return {
     currentKeyId: current.id.toString('hex'),
     sign: (claims) => sign(current, claims),
@@ -100,39 +109,12 @@ export function createLinkSigner(keys: SigningKeys): LinkSigner {
       if (!payload) {
         const checked = authenticate(byId, token);
         if (checked === 'tampered' || checked === 'unknown-key') return { status: checked };
-        authentic.set(token, (payload = checked));
+        authentic.set(token, (payload = Object.freeze(checked)));
       }
       if (purpose !== undefined && payload.purpose !== purpose) return { status: 'tampered' };
       return Math.floor(now.getTime() / 1000) >= payload.expiresAt ? { status: 'expired', payload } : { status: 'ok', payload };
     },
   };
-}
-
-/**
- * Tokens whose MAC has been checked, with what they say, most recently used last (issue 16: a
- * reloaded page, a redeem's redirect back and a scanner's visit check the same token again, and
- * the HMAC was the largest part of a repeated page's own code). A token's authenticity cannot
- * change while this signer's keys do not; purpose and expiry are still checked on every call.
- * Only authentic tokens are kept, so forged ones cannot fill it; the bound keeps it small.
- */
-class AuthenticTokens {
-  private readonly tokens = new Map<string, Readonly<TokenPayload>>();
-
-  constructor(private readonly max = 10_000) {}
-
-  get(token: string): Readonly<TokenPayload> | undefined {
-    const payload = this.tokens.get(token);
-    if (payload) {
-      this.tokens.delete(token);
-      this.tokens.set(token, payload);
-    }
-    return payload;
-  }
-
-  set(token: string, payload: TokenPayload): void {
-    if (this.tokens.size >= this.max) this.tokens.delete(this.tokens.keys().next().value as string);
-    this.tokens.set(token, Object.freeze(payload));
-  }
 }
 
 function sign(key: Key, claims: TokenClaims): string {
