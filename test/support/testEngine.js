@@ -51,7 +51,6 @@ const SQLITE_ONLY = [
  * pass (named at its end) until fixed, so the run stays green. Remove an entry once it passes.
  */
 const NOT_YET_ON_POSTGRES = [
-  { file: 'test/e2e/console/customers.test.ts', failure: '"every search is an index range read" reads SQLite\'s EXPLAIN QUERY PLAN (syntax error on PostgreSQL); a PostgreSQL EXPLAIN check is not written yet' },
 ];
 
 module.exports = { testEngine, SQLITE_ONLY, NOT_YET_ON_POSTGRES };

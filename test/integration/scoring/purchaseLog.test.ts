@@ -3,20 +3,9 @@
  * equal, to the last bit of every amount, a plain row-by-row read of the same orders.
  */
 import { loadPurchaseLog, pageQuery } from '../../../src/scoring/purchaseLog';
+import { postgresPlan } from '../../support/postgresPlan';
 import { expectReferenceLogs, insertShop, THROUGH } from '../../support/purchaseLogShop';
 import { testServices, TestServices } from '../../support/services';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Heap Fetches'?: number;
-  'Actual Rows'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Every node of a PostgreSQL EXPLAIN (FORMAT JSON) plan. */
-const scansOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(scansOf)];
 
 describe('the purchase log', () => {
   let s: TestServices;
@@ -34,19 +23,13 @@ describe('the purchase log', () => {
     const ranges = [{ after: 0, through: 20_000 }, { in: [1, 2, 3] }];
     if (s.db.dialect.kind === 'postgres') {
       // PostgreSQL answers from an index alone (Index Only Scan) for the pages whose rows its
-      // visibility map marks all-visible, which VACUUM sets; and on a table this small the planner
-      // rightly prefers reading the table itself, so sequential scans are off for the check. Its
-      // honest question is then whether the index can serve the page without the rows: it runs
-      // (ANALYZE) and counts the heap fetches, which must be none.
+      // visibility map marks all-visible, which VACUUM sets. With sequential scans off
+      // (postgresPlan), the query runs (ANALYZE) and its heap fetches are counted: none.
       await s.db.reader.query('VACUUM ANALYZE orders');
       for (const range of ranges) {
         const { sql, params } = pageQuery(s.db.dialect, { currency: 'EUR', through: THROUGH }, range);
-        const plan = await s.db.write(async (tx) => {
-          await tx.query('SET LOCAL enable_seqscan = off');
-          const [row] = await tx.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-          return row['QUERY PLAN'][0].Plan as PlanNode;
-        });
-        const orders = scansOf(plan).filter((node) => node['Relation Name'] === 'orders');
+        const plan = await postgresPlan(s.db, sql, params, { analyze: true });
+        const orders = plan.filter((node) => node['Relation Name'] === 'orders');
         expect(orders).toEqual([expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'orders_customer_day', 'Heap Fetches': 0 })]);
         expect(orders[0]['Actual Rows']).toBeGreaterThan(0);
       }
