@@ -51,11 +51,6 @@ const SQLITE_ONLY = [
  * pass (named at its end) until fixed, so the run stays green. Remove an entry once it passes.
  */
 const NOT_YET_ON_POSTGRES = [
-  { file: 'test/e2e/console/model.test.ts', failure: '"checking the model" finds no data-job-events on /model after POST /model/check on PostgreSQL (the validate job); not investigated yet' },
-  { file: 'test/e2e/customer/landingViews.test.ts', failure: 'its own reads of the shop are SQLite SQL (`?` placeholders: "syntax error at end of input"); the landing page itself passes on PostgreSQL in landing.test.ts and landingReload.test.ts' },
-  { file: 'test/integration/customer/landingViews.test.ts', failure: 'counts the statements of SQLite\'s hot path (33 through TypeORM on PostgreSQL, not 2) and writes its fixtures in SQLite SQL' },
-  { file: 'test/integration/scoring/purchaseLog.test.ts', failure: '"reads each page from the index alone" reads SQLite\'s EXPLAIN QUERY PLAN; the purchase log on PostgreSQL is test/postgres/purchaseLog.test.ts' },
-  { file: 'test/e2e/console/customers.test.ts', failure: '"every search is an index range read" reads SQLite\'s EXPLAIN QUERY PLAN (syntax error on PostgreSQL); a PostgreSQL EXPLAIN check is not written yet' },
 ];
 
 module.exports = { testEngine, SQLITE_ONLY, NOT_YET_ON_POSTGRES };

@@ -88,7 +88,7 @@ function contextOf(services: Services, deps: PublicDeps): PublicContext {
     landings: new RenderedPages(),
     targets,
     tracking,
-    views: new LandingViews(services.db, targets, tracking),
+    views: new LandingViews(services.db, targets),
     issuer: new CodeIssuer(services.db),
     shop,
     shopHome: `${publicUrl.origin}/`,

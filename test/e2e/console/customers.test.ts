@@ -9,6 +9,7 @@ import { scoreCustomers } from '../../../src/scoring/scoreService';
 import { searchCustomers } from '../../../src/web/console/customerSearch';
 import type { TestServices } from '../../support/services';
 import { fittedCdnowShop } from '../../integration/scoring/cdnowShop';
+import { postgresPlan } from '../../support/postgresPlan';
 import { marketerConsole, MarketerConsole } from './dataConsole';
 
 let s: TestServices;
@@ -46,12 +47,37 @@ test('search by the start of an email, a first or last name in any case, "first 
 });
 
 test('every search is an index range read, never a scan of the customers', async () => {
-  const plan = async (q: string) => {
-    // The same SQL the search runs, asked how SQLite would run it.
+  // The same SQL the search runs, asked how the database would run it.
+  const searchSql = async (q: string) => {
     const spy = jest.spyOn(s.db.reader, 'query');
     await searchCustomers(s.db, q);
     const [sql, params] = spy.mock.calls[0] as [string, unknown[]];
     spy.mockRestore();
+    return { sql, params };
+  };
+  if (s.db.dialect.kind === 'postgres') {
+    // With sequential scans off (postgresPlan): a scan in id order of the primary key (for
+    // ORDER BY id LIMIT) would have no Index Cond, and fail.
+    const plan = async (q: string) => {
+      const { sql, params } = await searchSql(q);
+      return postgresPlan(s.db, sql, params);
+    };
+    for (const q of ['zofia', 'zofia qu', 'cdnow-5@ex']) {
+      const nodes = await plan(q);
+      const reads = nodes.filter((node) => node['Relation Name'] === 'customers');
+      expect(reads.length).toBeGreaterThan(0);
+      for (const read of reads) expect(['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan']).toContain(read['Node Type']);
+      const indexReads = nodes.filter((node) => node['Index Name'] !== undefined);
+      expect(indexReads.length).toBeGreaterThan(0);
+      for (const read of indexReads) expect(read).toMatchObject({ 'Index Name': expect.stringMatching(/^customers_/), 'Index Cond': expect.any(String) });
+    }
+    const zofia = (await plan('zofia')).map((node) => node['Index Name']);
+    expect(zofia).toContain('customers_first_name_lower');
+    expect(zofia).toContain('customers_last_name_lower');
+    return;
+  }
+  const plan = async (q: string) => {
+    const { sql, params } = await searchSql(q);
     const rows: Array<{ detail: string }> = await s.db.reader.query(`EXPLAIN QUERY PLAN ${sql}`, params);
     return rows.map((r) => r.detail).join('\n');
   };

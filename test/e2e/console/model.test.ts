@@ -6,6 +6,8 @@
 import { scoreCustomers } from '../../../src/scoring/scoreService';
 import { latestScoring, scoreOverview } from '../../../src/scoring/scoreOverview';
 import { validateModel } from '../../../src/scoring/validateService';
+import { jobBoardOf } from '../../../src/web/console/jobs';
+import { MODEL_JOB } from '../../../src/web/console/model';
 import type { TestServices } from '../../support/services';
 import { cdnowShop, fittedCdnowShop } from '../../integration/scoring/cdnowShop';
 import { testServices } from '../../support/services';
@@ -70,16 +72,35 @@ test('the page: parameters, the data window, the P(alive) map and the budgets, w
   expect(page).toContain('Not checked since the server started');
 });
 
+test('while a model job runs the page follows it, and a second one is not started', async () => {
+  // Held open by the test, so the page is read while it runs: the check itself takes about a
+  // tenth of a second on either engine, often less than the page's own round trip.
+  let release!: () => void;
+  const held = jobBoardOf(s).start(MODEL_JOB, 'held by the test', () => new Promise<void>((resolve) => (release = resolve)));
+  try {
+    const running = await (await http.fetch('/model')).text();
+    expect(/data-job-events="([^"]+)"/.exec(running)?.[1]).toBe(`/console/jobs/${held.id}/events`);
+    expect((await http.fetch('/model/check', { method: 'POST', body: new URLSearchParams({ _csrf: http.csrf }) })).status).toBe(303);
+    expect(jobBoardOf(s).recent(MODEL_JOB).map((j) => j.id)).toEqual([held.id]);
+  } finally {
+    release();
+  }
+  const stream = await (await http.fetch(`/console/jobs/${held.id}/events`)).text();
+  expect(stream).toContain('"state":"done"');
+});
+
 test('checking the model runs `rekindle validate` as a job; the page then shows its table and the CLI chart', async () => {
   const post = await http.fetch('/model/check', { method: 'POST', body: new URLSearchParams({ _csrf: http.csrf }) });
   expect(post.status).toBe(303);
-  const running = await (await http.fetch('/model')).text();
-  const events = /data-job-events="([^"]+)"/.exec(running)?.[1] as string;
-  expect(events).toBeDefined();
-  const stream = await (await http.fetch(events)).text();
+  const [job] = jobBoardOf(s).recent(MODEL_JOB);
+  expect(job.label).toBe('checking the model against later orders');
+  // The stream ends with the job's last state, whether it is still running or already done.
+  const stream = await (await http.fetch(`/console/jobs/${job.id}/events`)).text();
   expect(stream).toContain('"state":"done"');
   const page = await (await http.fetch('/model')).text();
+  expect(page).not.toContain('data-job-events');
   const expected = await validateModel(s, {});
+  expect(expected.byFrequency.length).toBeGreaterThan(1);
   for (const row of expected.byFrequency) {
     expect(page).toContain(`<th scope="row">${row.frequency}</th><td class="num">${row.customers.toLocaleString('en-GB')}</td><td class="num">${row.predicted.toFixed(3)}</td><td class="num">${row.actual.toFixed(3)}</td>`);
   }

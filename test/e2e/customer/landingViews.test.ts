@@ -4,11 +4,10 @@
  * customer's, each view its own send's, committed before the page is sent, and nothing the
  * page shows may be older than the request, whoever changed it.
  */
-import path from 'node:path';
-import sqlite3 from 'sqlite3';
 import { seedOffers, tokensFor } from '../../support/campaignFixtures';
 import type { Listening } from '../../support/customerApp';
 import { withCustomerServer } from '../../support/customerServer';
+import { databaseUrlOf, queryDatabase } from '../../support/testDatabase';
 import type { TestServices } from '../../support/services';
 import { formTo, postForm } from './pageForms';
 
@@ -22,7 +21,7 @@ describe('landing views, recorded with the read of their link targets', () => {
     expect(response.status).toBe(200);
     return response.text();
   };
-  const views = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, send_id FROM events WHERE type = 'landing' AND send_id = ?", [sendId]);
+  const views = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, send_id FROM events WHERE type = 'landing' AND send_id = $1", [sendId]);
 
   it('serves 30 concurrent first-time and repeated views each its own page and view', async () => {
     const offers = await seedOffers(s.db, 30);
@@ -55,17 +54,12 @@ describe('landing views, recorded with the read of their link targets', () => {
     expect(before).toContain('Maria');
     const form = formTo(before, '/r/');
     expect((await postForm(http.url(form.action), form.fields)).status).toBe(303);
-    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = ?', [offer.enrolmentId]);
+    const [{ code }] = await s.db.reader.query('SELECT code FROM codes WHERE enrolment_id = $1', [offer.enrolmentId]);
     expect(await page(landing)).toContain(code);
-    // Another connection to the same file, as `rekindle import` in another process would be.
-    const other = new sqlite3.Database(path.join(s.dir, 'rekindle.sqlite'));
-    const run = (sql: string, params: unknown[]) => new Promise<void>((resolve, reject) => other.run(sql, params, (error) => (error ? reject(error) : resolve())));
-    try {
-      await run('UPDATE customers SET first_name = ? WHERE id = ?', ['Mariella', offer.customerId]);
-      await run('UPDATE codes SET redeemed_at = ? WHERE enrolment_id = ?', ['2025-06-20T09:00:00.000Z', offer.enrolmentId]);
-    } finally {
-      await new Promise<void>((resolve) => other.close(() => resolve()));
-    }
+    // Another connection to the same database, as `rekindle import` in another process would be.
+    const other = (sql: string, params: unknown[]) => queryDatabase(databaseUrlOf(s), sql, params, true);
+    await other('UPDATE customers SET first_name = $1 WHERE id = $2', ['Mariella', offer.customerId]);
+    await other('UPDATE codes SET redeemed_at = $1 WHERE enrolment_id = $2', ['2025-06-20T09:00:00.000Z', offer.enrolmentId]);
     const after = await page(landing);
     expect(after).toContain('Mariella');
     expect(after).toContain('You used it on 20 June 2025');

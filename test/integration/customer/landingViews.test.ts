@@ -4,7 +4,6 @@
  * pool was most of a repeated page's server CPU.
  */
 import { incidentWords } from '../../../src/campaigns/runInfo';
-import { TrackingLog } from '../../../src/customer/events';
 import { LandingViews } from '../../../src/customer/landingViews';
 import { LinkTargets } from '../../../src/customer/linkTarget';
 import { CodeIssuer } from '../../../src/customer/codes';
@@ -19,11 +18,11 @@ describe('landing views', () => {
   beforeAll(async () => {
     s = await testServices({}, () => NOW);
     targets = new LinkTargets(s.db);
-    views = new LandingViews(s.db, targets, new TrackingLog(s.db));
+    views = new LandingViews(s.db, targets);
   });
   afterAll(() => s.dispose());
 
-  const recorded = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, send_id, at, data FROM events WHERE type = 'landing' AND send_id = ? ORDER BY id", [sendId]);
+  const recorded = (sendId: number) => s.db.reader.query("SELECT customer_id, run_id, send_id, at, data FROM events WHERE type = 'landing' AND send_id = $1 ORDER BY id", [sendId]);
 
   it('answers 30 concurrent views of different sends (and one send twice) each with its own target, as load() reads it, in two statements', async () => {
     const incidentId = await anIncident(s.db, { title: 'Late parcels' });
@@ -81,7 +80,7 @@ describe('landing views', () => {
   it('reads an incident\'s words with the view, updates newest last and the resolution, without reading them again through TypeORM', async () => {
     const incidentId = await anIncident(s.db, { title: 'Broken grinders' });
     const [offer] = await seedOffers(s.db, 1, { incidentId, treatment: 'make-good', rung: null });
-    const post = (kind: string, message: string) => s.db.write((tx) => tx.query('INSERT INTO incident_updates (incident_id, kind, message, at) VALUES (?, ?, ?, ?)', [incidentId, kind, message, NOW.toISOString()]));
+    const post = (kind: string, message: string) => s.db.write((tx) => tx.query('INSERT INTO incident_updates (incident_id, kind, message, at) VALUES ($1, $2, $3, $4)', [incidentId, kind, message, NOW.toISOString()]));
     await post('update', 'The first batch is fixed.');
     await post('update', 'The second batch is fixed.');
     const reader = s.db.reader as unknown as { query: (...args: unknown[]) => unknown };
