@@ -59,6 +59,8 @@ export interface DispatchSummary {
   suppressed: number;
   exited: number;
   deferred: number;
+  /** The connection went after the whole message was written, before the server's reply: `uncertain`, never sent again. */
+  uncertain: number;
   reconciled: { sent: number; resend: number; uncertain: number };
   paused: { runId: number; campaign: string; reason: string }[];
   /** Claimed but never tried, and given back: the batch stopped at a fatal error, or the process is stopping. */
@@ -113,7 +115,7 @@ export class Dispatcher {
 
   /** One pass: everything due now, until nothing is (or until `control.signal` says stop). */
   async dispatchOnce(control: PassControl = {}): Promise<DispatchSummary> {
-    const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [], released: 0 };
+    const summary: DispatchSummary = { sent: 0, failed: 0, retried: 0, suppressed: 0, exited: 0, deferred: 0, uncertain: 0, reconciled: { sent: 0, resend: 0, uncertain: 0 }, paused: [], released: 0 };
     this.control = control;
     const renewal = this.renewLeases();
     const runs = new Map<number, RunInfo>();
@@ -304,7 +306,12 @@ export class Dispatcher {
           this.recordSent(after, ctx.send, ctx.treatment, runs.get(ctx.send.runId), now, outcome.status === 'already-delivered' ? { reconciled: true } : null);
         } else if (m.event === 'transient') summary.retried++;
         else if (m.event === 'exhausted') summary.failed++;
-        else if (m.event === 'permanent') {
+        else if (m.event === 'lost') {
+          // As a dead worker's handed-over send (reconcile): it may have arrived, so the sequence goes on.
+          summary.uncertain++;
+          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, ctx.send, ctx.treatment, runs.get(ctx.send.runId), { due: new Date(ctx.send.dueAt), sent: now });
+          this.deps.logger.warn({ sendId: m.sendId, reason: m.set?.detail }, 'send uncertain: not sent again');
+        } else if (m.event === 'permanent') {
           summary.suppressed++;
           await this.store.suppress(tx, ctx.email as string, 'bounced', 'smtp', now);
         }

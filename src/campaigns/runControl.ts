@@ -16,6 +16,8 @@ export interface RunStatus {
   steps: { step: number; due: number; sent: number; failed: number; suppressed: number; exited: number; uncertain: number }[];
   /** Sends claimed and not yet settled, per worker: how many, claimed since when, and until when its lease holds (a dead worker's runs out). */
   claimed: { worker: string; sends: number; since: string; leaseUntil: string | null }[];
+  /** The `uncertain` sends (may have arrived, never sent again) by their recorded reason. */
+  uncertainReasons: { reason: string; sends: number }[];
 }
 
 /** A run id, or a campaign name meaning its latest run. */
@@ -53,9 +55,12 @@ export async function runStatus(db: Database, ref: string): Promise<RunStatus> {
     else if (r.status in s) (s as Record<string, number>)[r.status] += n;
   }
   const claimed = await claimedSends(db, run.id);
+  const uncertainReasons = (
+    await db.reader.query(`SELECT detail, COUNT(*) AS n FROM sends WHERE run_id = ${d.param(0)} AND status = 'uncertain' GROUP BY detail ORDER BY COUNT(*) DESC, detail`, [run.id])
+  ).map((r: { detail: string | null; n: number | string }) => ({ reason: r.detail ?? '', sends: Number(r.n) }));
   const audience = Number(counts.audience);
   const holdout = Number(counts.holdout ?? 0);
-  return { runId: run.id, campaign: run.campaign, state: run.state, reason: run.stateReason, audience, treated: audience - holdout, holdout, steps, claimed };
+  return { runId: run.id, campaign: run.campaign, state: run.state, reason: run.stateReason, audience, treated: audience - holdout, holdout, steps, claimed, uncertainReasons };
 }
 
 /** Claim tokens are `worker/n` (sendStore.ts): grouped by the worker before the slash. */

@@ -28,6 +28,8 @@ export function outcomeMove(sendId: number, outcome: SendOutcome, now: Date): Mo
   if (f.kind === 'permanent') return { sendId, event: 'permanent', set: { detail: f.reason.slice(0, 500) } };
   // Back to wait: the lease goes with the claim, so any worker may pick it when it is due.
   if (f.kind === 'fatal') return { sendId, event: 'fatal', set: { detail: f.reason.slice(0, 500), lease_until: null } };
+  // It may have arrived: final, as a dead worker's handed-over send is (reconcile), never retried.
+  if (f.kind === 'uncertain') return { sendId, event: 'lost', set: { detail: f.reason.slice(0, 500), message_id: outcome.messageId ?? null, lease_until: null } };
   if (f.retryAfterMs === null) return { sendId, event: 'exhausted', set: { detail: f.reason.slice(0, 500) } };
   return { sendId, event: 'transient', set: { due_at: new Date(now.getTime() + f.retryAfterMs).toISOString(), detail: f.reason.slice(0, 500), lease_until: null } };
 }

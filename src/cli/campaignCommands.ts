@@ -101,6 +101,7 @@ export function campaignCommands(): Command {
             `run ${status.runId} (${status.campaign}): ${status.state}${status.reason ? ` — ${status.reason}` : ''}; ${status.audience} enrolled, ${status.holdout} held out`,
             ...status.steps.map((st) => `step ${st.step}: ${st.sent} sent, ${st.due} due, ${st.failed} failed, ${st.suppressed} suppressed, ${st.exited} exited, ${st.uncertain} uncertain`),
             ...status.claimed.map((c) => `claimed, not yet settled: ${c.sends} by worker ${c.worker} since ${c.since}${c.leaseUntil ? `, lease until ${c.leaseUntil}` : ''}`),
+            ...status.uncertainReasons.map((u) => `uncertain, not sent again: ${u.sends} — ${u.reason}`),
           );
         }),
       );
@@ -121,6 +122,7 @@ export function dispatchCommand(): Command {
         else {
           printLines(
             `sent ${summary.sent}, retrying ${summary.retried}, failed ${summary.failed}, suppressed ${summary.suppressed}, exited ${summary.exited}, deferred ${summary.deferred}`,
+            ...(summary.uncertain ? [`uncertain ${summary.uncertain}: the connection went after the whole message was sent (not sent again)`] : []),
             ...(r.sent + r.resend + r.uncertain ? [`after a crash: ${r.sent} confirmed sent, ${r.resend} to resend, ${r.uncertain} uncertain (not resent)`] : []),
           );
         }

@@ -133,7 +133,7 @@ async function deliver(services: Services, replyId: number, attempt: number): Pr
   const outcome = await services.mailer().send(message, attempt);
   if (outcome.status === 'failed') {
     services.logger.warn({ replyId, failure: outcome.failure.kind }, 'a feedback reply could not be sent');
-    return settle(services, replyId, 'failed', outcome.failure.reason);
+    return settle(services, replyId, outcome.failure.kind === 'uncertain' ? 'uncertain' : 'failed', outcome.failure.reason);
   }
   await recordSent(services, replyId, outcome.detail);
 }

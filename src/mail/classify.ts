@@ -5,7 +5,9 @@
  *   exponential backoff and a bounded number of attempts;
  * - permanent: this address will never take this mail (5xx about the recipient): suppress it;
  * - fatal: nothing will get through until a person fixes something (credentials, a sender or
- *   content policy block, a full disk, a bad setting): pause the run and show the reason.
+ *   content policy block, a full disk, a bad setting): pause the run and show the reason;
+ * - uncertain: the message's end was written to the server and the connection went before its
+ *   reply: it may have been accepted, so it is never sent again on a guess.
  *
  * We send one recipient per message, so "rejected for every recipient" is a reply about us, not
  * them: the MAIL FROM and DATA stages, and security/policy codes (5.7.x) on RCPT that name relaying
@@ -18,7 +20,8 @@ export type SendFailure =
   /** `retryAfterMs` is null when the attempts are used up: mark the send failed, do not retry. */
   | { kind: 'transient'; reason: string; retryAfterMs: number | null }
   | { kind: 'permanent'; reason: string }
-  | { kind: 'fatal'; reason: string };
+  | { kind: 'fatal'; reason: string }
+  | { kind: 'uncertain'; reason: string };
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -67,8 +70,15 @@ interface ErrorLike {
   syscall?: unknown;
 }
 
-export function classifySendFailure(error: unknown, attempt: number, policy: RetryPolicy = DEFAULT_RETRY): SendFailure {
+/**
+ * `dataEnded`: the message's final "." line was written to the socket (transport.ts watches for
+ * it); after that a failure without a reply from the server leaves the outcome unknown.
+ */
+export function classifySendFailure(error: unknown, attempt: number, policy: RetryPolicy = DEFAULT_RETRY, dataEnded = false): SendFailure {
   const cause = causeOf(error);
+  if (dataEnded && (cause.type === 'network' || cause.type === 'unknown')) {
+    return { kind: 'uncertain', reason: `connection lost after the whole message was sent, before the server's reply (${cause.type === 'network' ? `${cause.code}: ` : ''}${cause.text}): it may have arrived, so it is not sent again` };
+  }
   switch (cause.type) {
     case 'reply':
       return replyFailure(cause, attempt, policy);

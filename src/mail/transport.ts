@@ -17,7 +17,8 @@ export type SendOutcome =
   | { status: 'delivered'; messageId: string; detail: string }
   /** The outbox already holds this send: it left before (a retry after a crash). Not rewritten. */
   | { status: 'already-delivered'; messageId: string; detail: string }
-  | { status: 'failed'; failure: SendFailure };
+  /** `messageId`: set when the message may have left (failure kind `uncertain`), to find it by. */
+  | { status: 'failed'; failure: SendFailure; messageId?: string };
 
 /** Whether a send whose outcome was lost (a crash mid-send) left: only the outbox can tell. */
 export type DeliveryEvidence = 'delivered' | 'not-delivered' | 'unknown';
@@ -168,16 +169,19 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     socketTimeout: options.socketTimeout ?? 60_000,
     dkim: options.dkim && dkimOptions(options.dkim),
   });
+  watchDataEnd(transport);
   return {
     kind: 'smtp',
     async send(message, attempt = 1) {
+      const data = { ended: false };
       try {
-        const info = await transport.sendMail({ envelope: message.envelope, raw: message.raw });
+        const info = await transport.sendMail({ envelope: message.envelope, raw: message.raw, [DATA_END]: data } as Parameters<typeof transport.sendMail>[0]);
         // One recipient per message: nodemailer resolves only if it was accepted, but say so plainly.
         if (!info.accepted?.length) throw Object.assign(new Error('no recipient accepted'), { code: 'EENVELOPE', response: info.response });
         return { status: 'delivered', messageId: message.messageId, detail: String(info.response ?? '') };
       } catch (error) {
-        return { status: 'failed', failure: classifySendFailure(error, attempt, retry) };
+        const failure = classifySendFailure(error, attempt, retry, data.ended);
+        return failure.kind === 'uncertain' ? { status: 'failed', failure, messageId: message.messageId } : { status: 'failed', failure };
       }
     },
     async evidence() {
@@ -191,6 +195,42 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
       transport.close();
     },
   };
+}
+
+/** The key of the send's own `{ ended }` flag in nodemailer's mail data (it keeps unknown keys). */
+const DATA_END = 'rekindleDataEnd';
+
+/**
+ * Sets a send's `ended` once the end of its DATA, the final "." line, has been written to the
+ * socket. nodemailer does not say where a connection dropped (before or after the body, it is
+ * "Connection closed unexpectedly", command CONN); but SMTPConnection.send pipes the message
+ * stream into a DataStream that appends the "." line in its _flush and is itself piped into the
+ * socket (smtp-connection/index.js, _createSendStream; data-stream.js, _flush): that stream ends
+ * only once all of it has gone to socket.write. A 'stream' plugin runs before the pool reads the
+ * message, so it can see what the message stream is piped into and wait for that one's end.
+ */
+interface PluginHost {
+  use(step: 'stream', plugin: (mail: { data: object; message?: unknown }, done: (error?: Error | null) => void) => void): unknown;
+}
+
+function watchDataEnd(transport: PluginHost): void {
+  transport.use('stream', (mail, done) => {
+    const data = (mail.data as Record<string, unknown>)[DATA_END] as { ended: boolean } | undefined;
+    const message = mail.message as unknown as { createReadStream(...args: unknown[]): NodeJS.ReadableStream } | undefined;
+    if (data && message) {
+      const create = message.createReadStream.bind(message);
+      message.createReadStream = (...args) => {
+        const stream = create(...args);
+        const pipe = stream.pipe.bind(stream);
+        stream.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+          destination.once('end', () => (data.ended = true));
+          return pipe(destination, options);
+        };
+        return stream;
+      };
+    }
+    done();
+  });
 }
 
 function dkimOptions(settings: DkimSettings) {

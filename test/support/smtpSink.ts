@@ -37,8 +37,18 @@ export interface SmtpSink {
   refuseConnections(reply: string | null): void;
   /** Answer every message, once its body is in, with `reply` (e.g. "451 4.3.0 Try again later"); null accepts again. */
   refuseMessages(reply: string | null): void;
-  /** Drop the connection (socket destroyed, no reply) after the first chunk of the body of each of the next `count` messages: nothing is kept. */
+  /**
+   * Drop the connection (socket destroyed, no reply) as the DATA of each of the next `count`
+   * messages begins, before the server's go-ahead (354) is out: the client cannot have written
+   * the body's end, so it knows the message did not arrive. Nothing is kept.
+   */
   dropMidData(count: number): void;
+  /**
+   * Read the whole body of each of the next `count` messages, its end included, then drop the
+   * connection without replying. The message is kept, as a server that queued it before its
+   * reply was lost would have: the client cannot tell whether it arrived.
+   */
+  dropAfterData(count: number): void;
   /** Wait this long before accepting each message, so a test can act while mail is in flight. */
   slowDown(ms: number): void;
   /** Called after each accepted message, with the count so far. */
@@ -60,6 +70,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let connectionRefusal: string | null = null;
   let messageRefusal: string | null = null;
   let drops = 0;
+  let dropsAfterData = 0;
   const listeners: ((count: number) => void)[] = [];
   const received: SinkMessage[] = [];
 
@@ -95,11 +106,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       if (drops > 0) {
         drops--;
-        // The first chunk is in, the rest never will be: the client sees its connection drop mid-DATA.
-        return void stream.once('data', () => socketOf(session.id)?.destroy());
+        // smtp-server sends 354 only after onData returns: the socket goes first, so no byte of
+        // the body leaves the client. (Dropped after a first chunk, a small message has long been
+        // written out whole: the client could not tell that from dropAfterData.)
+        return void socketOf(session.id)?.destroy();
       }
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (dropsAfterData > 0) {
+          dropsAfterData--;
+          for (const rcpt of session.envelope.rcptTo) received.push({ to: rcpt.address.toLowerCase(), raw: Buffer.concat(chunks) });
+          return void socketOf(session.id)?.destroy();
+        }
         if (messageRefusal) return callback(reply(messageRefusal));
         const accept = () => {
           for (const rcpt of session.envelope.rcptTo) received.push({ to: rcpt.address.toLowerCase(), raw: Buffer.concat(chunks) });
@@ -131,6 +149,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     refuseConnections: (text) => void (connectionRefusal = text),
     refuseMessages: (text) => void (messageRefusal = text),
     dropMidData: (count) => void (drops = count),
+    dropAfterData: (count) => void (dropsAfterData = count),
     slowDown: (ms) => void (delayMs = ms),
     onMessage: (listener) => void listeners.push(listener),
     async messages() {

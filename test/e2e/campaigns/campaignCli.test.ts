@@ -74,7 +74,7 @@ describe('rekindle campaign …, played forward with --now', () => {
 
   it('reports the run\'s status, step by step', () => {
     const status = run('campaign', 'status', 'nostalgia-winback', '--json').json();
-    expect(status).toEqual({ runId: 1, campaign: 'nostalgia-winback', state: 'active', reason: null, audience: 30, treated: preview.treated, holdout: preview.holdout, steps: expect.any(Array), claimed: [] });
+    expect(status).toEqual({ runId: 1, campaign: 'nostalgia-winback', state: 'active', reason: null, audience: 30, treated: preview.treated, holdout: preview.holdout, steps: expect.any(Array), claimed: [], uncertainReasons: [] });
     expect(status.steps).toEqual([1, 2, 3, 4].map((step) => ({ step, due: step === 1 ? preview.treated : 0, sent: 0, failed: 0, suppressed: 0, exited: 0, uncertain: 0 })));
   });
 

@@ -1,9 +1,10 @@
 /**
- * Fault: the SMTP connection drops in the middle of DATA: the server has read part of a message's
- * body and the socket goes, with no reply. The server did not take that message (it never saw its
- * end), so by the product's rule (src/mail/classify.ts: a dropped connection is transient) the
- * send waits and is retried after the backoff; it is never marked sent, failed or suppressed on a
- * guess. Guarantee, counted on the server and in the sends table: every customer ends with exactly
+ * Fault: the SMTP connection drops in the middle of DATA: the client has said DATA and the socket
+ * goes, with no reply, before the message's end could be written (the sink drops it before its
+ * 354; a drop after the end was written is droppedAfterData.test.ts). The server cannot have taken
+ * that message, so by the product's rule (src/mail/classify.ts: a dropped connection is transient
+ * unless the end of DATA was written) the send waits and is retried after the backoff; it is
+ * never marked sent, failed or suppressed on a guess. Guarantee, counted on the server and in the sends table: every customer ends with exactly
  * one email, none twice, and none is lost silently: in between, each dropped send is visible as
  * waiting to be retried, with the connection problem as its reason.
  */

@@ -11,6 +11,7 @@ import { createOutboxMailer, createSmtpMailer, DKIM_HEADER_FIELDS, Mailer } from
 import { EMAILS_DIR, fields, links, messageFacts, template } from '../../unit/mail/builders';
 import { verifyDkim } from './dkim';
 import { Sink, startSink } from './smtpSink';
+import { startSmtpSink } from '../../support/smtpSink';
 
 const retry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000, jitter: 0, random: () => 0 };
 
@@ -151,6 +152,29 @@ describe('the SMTP mailer against a real loopback server', () => {
     // And a changed byte anywhere breaks it, as it must.
     const tampered = Buffer.from(received.toString('latin1').replace('List-Unsubscribe=One-Click', 'List-Unsubscribe=One-Clock'), 'latin1');
     expect(verifyDkim(tampered, publicKey).signatureValid).toBe(false);
+  });
+
+  it('tells a connection dropped after the end of DATA was written (uncertain) from one dropped before the body (transient), DKIM-signed too', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFile = path.join(dir, 'dkim.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const dropping = await startSmtpSink();
+    try {
+      for (const dkim of [undefined, { domain: 'beanthere.example', selector: 'rk2025', privateKeyFile: keyFile }]) {
+        mailer = createSmtpMailer({ url: dropping.url(), retry, dkim });
+        const message = await realMessage();
+        dropping.dropAfterData(1);
+        expect(await mailer.send(message)).toEqual({ status: 'failed', messageId: message.messageId, failure: { kind: 'uncertain', reason: expect.stringContaining('after the whole message was sent') } });
+        dropping.dropMidData(1);
+        expect(await mailer.send(message)).toEqual({ status: 'failed', failure: { kind: 'transient', reason: expect.stringContaining('connection problem'), retryAfterMs: 60_000 } });
+        expect(await mailer.send(message)).toMatchObject({ status: 'delivered' });
+        await mailer.close();
+      }
+      // Each round: the dropped-after copy (the server had it whole) and the delivered one.
+      expect(dropping.received).toHaveLength(4);
+    } finally {
+      await dropping.close();
+    }
   });
 
   it('names the setting when the DKIM key cannot be read', () => {

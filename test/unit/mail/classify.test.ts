@@ -48,6 +48,16 @@ describe('classifying a failed send', () => {
     expect(kind(error)).toBe(expected);
   });
 
+  it('calls a failure without a reply after the end of DATA was written uncertain; a reply still decides', () => {
+    const after = (error: unknown) => classifySendFailure(error, 1, policy, true);
+    for (const error of [system('ECONNECTION'), system('ESOCKET', { originalCode: 'ECONNRESET' }), system('ETIMEDOUT'), new Error('boom')]) {
+      expect(after(error)).toEqual({ kind: 'uncertain', reason: expect.stringMatching(/^connection lost after the whole message was sent, before the server's reply .*not sent again$/) });
+    }
+    expect(after(smtp('EMESSAGE', '451 4.7.1 Rate limited', 'DATA')).kind).toBe('transient');
+    expect(after(smtp('EMESSAGE', '550 5.1.1 User unknown', 'DATA')).kind).toBe('permanent');
+    expect(after(smtp('ECONNECTION', '421 4.7.0 Try again later, closing connection', 'CONN')).kind).toBe('transient');
+  });
+
   it('says why a run must pause, in words a person can act on', () => {
     const auth = classifySendFailure(smtp('EAUTH', '535 5.7.8 Authentication credentials invalid', 'AUTH PLAIN'), 1, policy);
     expect(auth).toEqual({ kind: 'fatal', reason: expect.stringMatching(/refused our login; check the user and password in SMTP_URL/) });
