@@ -14,7 +14,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { InputError } from '../domain/errors';
 import type { Progress } from './csvSource';
 import { CustomerFormat, oneByOne, rebatched, ReadOptions, readCustomers, readOrders, RecordReader } from './formats';
-import { OrderChunk, packedChunks } from './orderChunk';
+import { ChunkShape, OrderChunk, packedChunks } from './orderChunk';
 import type { CustomerRecord, ImportFormat } from './records';
 
 const WORKER_FILE = path.join(__dirname, 'readInWorker.js');
@@ -30,7 +30,7 @@ const AHEAD = 2;
  */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 };
 
-type Job = { kind: 'orders'; path: string; format: ImportFormat; options: ReadOptions } | { kind: 'customers'; path: string; format: CustomerFormat; options?: ReadOptions };
+type Job = { kind: 'orders'; path: string; format: ImportFormat; options: ReadOptions; shape: ChunkShape } | { kind: 'customers'; path: string; format: CustomerFormat; options?: ReadOptions };
 
 /** What a file import reads: packed chunks of orders, or customer records. */
 export interface ChunkReader<T> {
@@ -45,10 +45,11 @@ type FromWorker<T> =
   | { type: 'input-error'; problem: string; where: { file?: string; line?: number; field?: string } }
   | { type: 'failed'; message: string; stack?: string };
 
-export function readOrdersInWorker(file: string, format: ImportFormat, options: ReadOptions): ChunkReader<OrderChunk> {
-  return inWorker<OrderChunk>({ kind: 'orders', path: file, format, options }, () => {
+/** `shape`: how the chunks' rows are packed (OrderChunk.shape), as the writer takes them. */
+export function readOrdersInWorker(file: string, format: ImportFormat, options: ReadOptions, shape: ChunkShape = 'json'): ChunkReader<OrderChunk> {
+  return inWorker<OrderChunk>({ kind: 'orders', path: file, format, options, shape }, () => {
     const reader = readOrders(file, format, options);
-    return { chunks: packedChunks(reader.batches, file), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
+    return { chunks: packedChunks(reader.batches, file, shape), progress: () => reader.progress(), rowsRead: () => reader.rowsRead() };
   });
 }
 
@@ -126,7 +127,7 @@ async function work(job: Job): Promise<void> {
     more?.();
   });
   const reader: RecordReader<unknown> = job.kind === 'orders' ? readOrders(job.path, job.format, job.options) : readCustomers(job.path, job.format, job.options);
-  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.batches as AsyncIterable<never[]>, job.path) : rebatched(reader.batches, BATCH);
+  const items: AsyncIterable<unknown> = job.kind === 'orders' ? packedChunks(reader.batches as AsyncIterable<never[]>, job.path, job.shape) : rebatched(reader.batches, BATCH);
   try {
     for await (const item of items) {
       while (credit === 0) await new Promise<void>((resolve) => (more = resolve));
