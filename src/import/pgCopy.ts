@@ -26,10 +26,8 @@ const COPY = `COPY orders (${COPY_COLUMNS.join(', ')}) FROM STDIN`;
  * nothing written) if COPY was refused, for the caller to write them the ordinary way.
  */
 export async function copyNewOrders(tx: EntityManager, chunk: Pick<OrderChunk, 'orders' | 'customerOf'>, customerIds: readonly number[], batchId: number): Promise<boolean> {
-  const runner = tx.queryRunner;
-  if (!runner) throw new Error('copyNewOrders needs the EntityManager of a transaction');
-  const client = (await runner.connect()) as PoolClient;
   const text = copyText(chunk, customerIds, batchId);
+  const client = await clientOf(tx);
   await client.query(`SAVEPOINT ${SAVEPOINT}`);
   try {
     await pipeline(Readable.from([text]), client.query(copyFrom(COPY)));
@@ -39,4 +37,16 @@ export async function copyNewOrders(tx: EntityManager, chunk: Pick<OrderChunk, '
   }
   await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
   return true;
+}
+
+/** Copies rows already in COPY's text format into `table` (`columns` in their order); an error fails the statement, and the transaction with it. */
+export async function copyRows(tx: EntityManager, table: string, columns: string, text: string): Promise<void> {
+  const client = await clientOf(tx);
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)));
+}
+
+async function clientOf(tx: EntityManager): Promise<PoolClient> {
+  const runner = tx.queryRunner;
+  if (!runner) throw new Error('COPY needs the EntityManager of a transaction');
+  return (await runner.connect()) as PoolClient;
 }
