@@ -39,9 +39,11 @@ async function importOnce(file: string, url: string): Promise<Run> {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   const services = await wire(config, { logger: pino({ level: 'silent' }) });
-  const before = new Map((await backendPids(DATABASE)).map((pid) => [pid, processCpuSeconds(pid)]));
+  // The database the URL names: a phase run by hand may point at another one.
+  const database = new URL(url).pathname.slice(1);
+  const before = new Map((await backendPids(database)).map((pid) => [pid, processCpuSeconds(pid)]));
   const summary = await importOrdersFile(file, 'generic', { db: services.db, clock: services.clock, shop: config.shop });
-  const serverCpu = (await backendPids(DATABASE)).reduce((sum, pid) => sum + processCpuSeconds(pid) - (before.get(pid) ?? 0), 0);
+  const serverCpu = (await backendPids(database)).reduce((sum, pid) => sum + processCpuSeconds(pid) - (before.get(pid) ?? 0), 0);
   await services.close();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);

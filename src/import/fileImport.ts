@@ -2,7 +2,8 @@
 import { Actor, SYSTEM_ACTOR } from '../audit/auditLog';
 import type { Database } from '../db/database';
 import type { Clock } from '../clock';
-import { readCustomersInWorker, readOrdersInWorker } from './readInWorker';
+import { ChunkReader, readCustomersInWorker, readOrdersInWorker } from './readInWorker';
+import type { ChunkShape, OrderChunk } from './orderChunk';
 import { CustomerImportSummary, importCustomers, importOrderChunks, OrderImportSummary } from './importer';
 import type { ImportFormat } from './records';
 
@@ -17,8 +18,11 @@ export interface FileImportOptions {
 }
 
 export async function importOrdersFile(file: string, format: ImportFormat, o: FileImportOptions): Promise<OrderImportSummary> {
-  const reader = readOrdersInWorker(file, format, { shopTimeZone: o.shop.timeZone, defaultCurrency: o.shop.currency });
-  const summary = await importOrderChunks(o.db, reader.chunks, {
+  // Started by the importer once it knows the shape of chunk it takes.
+  let reader: ChunkReader<OrderChunk> | undefined;
+  const options = { shopTimeZone: o.shop.timeZone, defaultCurrency: o.shop.currency };
+  const chunksAs = (shape: ChunkShape) => (reader = readOrdersInWorker(file, format, options, shape)).chunks;
+  const summary = await importOrderChunks(o.db, chunksAs, {
     source: format === 'cdnow' ? 'cdnow' : `csv:${format}`,
     file,
     bulk: true,
@@ -26,12 +30,12 @@ export async function importOrdersFile(file: string, format: ImportFormat, o: Fi
     now: o.clock,
     actor: o.actor ?? SYSTEM_ACTOR,
     onProgress: (done) => {
-      const { bytesRead, totalBytes } = reader.progress();
+      const { bytesRead, totalBytes } = reader?.progress() ?? { bytesRead: 0, totalBytes: 0 };
       o.onProgress?.(done, totalBytes ? bytesRead / totalBytes : undefined);
     },
   });
   // Shopify has several rows per order: `rows` counts the file's data rows, not orders.
-  return { ...summary, rows: reader.rowsRead() };
+  return { ...summary, rows: reader?.rowsRead() ?? 0 };
 }
 
 export async function importCustomersFile(file: string, format: 'generic' | 'shopify', o: FileImportOptions): Promise<CustomerImportSummary> {

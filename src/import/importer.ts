@@ -11,7 +11,7 @@ import { CustomerFacts, identityOf } from './customerFacts';
 import { CustomerResolver } from './customerResolver';
 import { DeferredForeignKey, DeferredIndexes, ORDER_INDEXES } from './deferredIndexes';
 import { batchesOf } from './formats';
-import { CHUNK, factsFrom, OrderChunk, packedChunks } from './orderChunk';
+import { CHUNK, ChunkShape, factsFrom, OrderChunk, packedChunks } from './orderChunk';
 import { ExclusionCounts, OrderCounts, OrderWriter } from './orderWriter';
 import type { CustomerRecord, OrderRecord } from './records';
 
@@ -63,17 +63,22 @@ class DryRunRollback<T> extends Error {
 
 /** Orders from the API, a webhook or a test: packed here, then as importOrderChunks. */
 export function importOrders(db: Database, records: AsyncIterable<OrderRecord> | Iterable<OrderRecord>, options: ImportOptions): Promise<OrderImportSummary> {
-  return importOrderChunks(db, packedChunks(batchesOf(records, CHUNK), options.file), options);
+  return importOrderChunks(db, (shape) => packedChunks(batchesOf(records, CHUNK), options.file, shape), options);
 }
 
-/** Writes packed chunks (from a file reader, or packed here by importOrders) as one import batch. */
-export async function importOrderChunks(db: Database, chunks: AsyncIterable<OrderChunk>, options: ImportOptions): Promise<OrderImportSummary> {
+/**
+ * Writes packed chunks (from a file reader, or packed here by importOrders) as one import batch.
+ * `chunksAs` starts reading once the writer knows the shape it takes fastest (COPY rows into an
+ * empty orders table on PostgreSQL), so the reader packs each row once, in that shape.
+ */
+export async function importOrderChunks(db: Database, chunksAs: (shape: ChunkShape) => AsyncIterable<OrderChunk>, options: ImportOptions): Promise<OrderImportSummary> {
   return inBatch(db, options, async (tx, batchId, now) => {
     const customers = new CustomerResolver(db, tx, options.source, now, options.customerCache);
     const writer = new OrderWriter(db, tx, batchId, options.file);
     const bulk = !!options.bulk;
     await customers.prepare({ bulk });
     const { empty } = await writer.prepare();
+    const chunks = chunksAs(writer.shape);
     const orderIndexes = new DeferredIndexes(tx, ORDER_INDEXES);
     const customerKey = new DeferredForeignKey(tx, 'orders', 'customers');
     if (bulk && empty) await orderIndexes.drop();

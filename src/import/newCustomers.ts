@@ -15,7 +15,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { copyField } from './copyRows';
 import { fieldsOf, insertedCustomer, KnownCustomer } from './customerState';
+import { copyRows } from './pgCopy';
 
 const COLUMNS = 'external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at';
 /** Customers per statement when written later. */
@@ -109,6 +111,7 @@ export class NewCustomers {
 
   /** Inserts customers under the ids given, as their known states say. */
   private async write(customers: readonly [id: number, externalId: string | null][]): Promise<void> {
+    if (this.db.dialect.kind === 'postgres') return this.copy(customers);
     const d = this.db.dialect;
     const sql = `INSERT INTO customers (${COLUMNS}, id) SELECT ${this.values()}, ${d.jsonAt(10, 'int')} FROM ${d.jsonRows(0)}`;
     for (let from = 0; from < customers.length; from += WRITE_BATCH) {
@@ -120,6 +123,21 @@ export class NewCustomers {
       const inserted = await this.db.execute(this.tx, sql, [JSON.stringify(rows)]);
       if (inserted !== rows.length) throw new Error(`inserted ${inserted} customers where ${rows.length} were new`);
     }
+  }
+
+  /**
+   * PostgreSQL: the same rows by COPY. As JSON rows through INSERT ... SELECT the server parses
+   * the jsonb and extracts every field: 50,000 customers measured 0.14-0.21 s of server CPU that
+   * way and 0.09-0.10 s by COPY (a quarter of a million in the 1,000,000-order bench).
+   */
+  private async copy(customers: readonly [id: number, externalId: string | null][]): Promise<void> {
+    if (customers.length === 0) return;
+    const lines = customers.map(([id, externalId]) => {
+      const known = this.stored.get(id);
+      if (known === undefined) throw new Error(`customer ${id} was numbered but its state is not known`);
+      return [...this.row(externalId, known).map((value) => (value === null ? '\\N' : copyField(value))), id].join('\t');
+    });
+    await copyRows(this.tx, 'customers', `${COLUMNS}, id`, lines.join('\n') + '\n');
   }
 
   /** One statement whose RETURNING rows give the ids. It starts with WITH so that a runner that discards RETURNING rows after INSERT returns them. */

@@ -9,6 +9,7 @@
  */
 import { InputError } from '../domain/errors';
 import { CustomerFacts, identityOf } from './customerFacts';
+import { copyRow, jsonRowsFromCopy } from './copyRows';
 import type { OrderRecord } from './records';
 
 export interface OrderChunk {
@@ -18,8 +19,12 @@ export interface OrderChunk {
    * what an object with the same strings does.
    */
   facts: FactTuple[];
-  /** One JSON row per distinct order id, laid out as ORDER_ROW but without its first element. */
+  /**
+   * One row per distinct order id: a JSON row laid out as ORDER_ROW but without its first
+   * element, or (shape 'copy') a COPY row without its first two columns (copyRows.ts).
+   */
   orders: string[];
+  shape: ChunkShape;
   /** The customer of each row, by position in `facts`. */
   customerOf: number[];
   /** Rows in `orders`. */
@@ -30,6 +35,9 @@ export interface OrderChunk {
   cancelled: number;
   refunded: number;
 }
+
+/** How a chunk's rows are written: JSON text for SQL statements, or COPY text for PostgreSQL's bulk path. */
+export type ChunkShape = 'json' | 'copy';
 
 /**
  * A customer's facts as of their newest order in the chunk: external id, email, first name,
@@ -60,14 +68,14 @@ export const CHUNK = 2000;
  * arrives and is garbage from then on: collecting a chunk's records first kept thousands of
  * them alive through every young-generation collection of the reading thread.
  */
-export async function* packedChunks(batches: AsyncIterable<readonly OrderRecord[]>, file: string): AsyncGenerator<OrderChunk> {
-  let packer = new ChunkPacker(file);
+export async function* packedChunks(batches: AsyncIterable<readonly OrderRecord[]>, file: string, shape: ChunkShape = 'json'): AsyncGenerator<OrderChunk> {
+  let packer = new ChunkPacker(file, shape);
   for await (const batch of batches) {
     for (const record of batch) {
       packer.add(record);
       if (packer.size === CHUNK) {
         yield packer.chunk;
-        packer = new ChunkPacker(file);
+        packer = new ChunkPacker(file, shape);
       }
     }
   }
@@ -90,8 +98,8 @@ export function exclusionOf(status: string, amountMinor: number, refundedMinor: 
 }
 
 /** Packs records (in file order) into one chunk. */
-export function packOrders(records: readonly OrderRecord[], file: string): OrderChunk {
-  const packer = new ChunkPacker(file);
+export function packOrders(records: readonly OrderRecord[], file: string, shape: ChunkShape = 'json'): OrderChunk {
+  const packer = new ChunkPacker(file, shape);
   for (const record of records) packer.add(record);
   return packer.chunk;
 }
@@ -101,7 +109,7 @@ export function packOrders(records: readonly OrderRecord[], file: string): Order
  * values is refused here, naming both lines; repeats across chunks are the writer's to find.
  */
 class ChunkPacker {
-  readonly chunk: OrderChunk = { facts: [], orders: [], customerOf: [], count: 0, duplicates: 0, cancelled: 0, refunded: 0 };
+  readonly chunk: OrderChunk;
   /** Row of each order id so far, to tell a repeat from a conflict without keeping records. */
   private readonly rowOf = new Map<string, number>();
   private readonly factIndex = new Map<string, number>();
@@ -109,7 +117,9 @@ class ChunkPacker {
   /** Identity of each customer in chunk.facts. */
   private readonly keys: string[] = [];
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string, shape: ChunkShape) {
+    this.chunk = { facts: [], orders: [], shape, customerOf: [], count: 0, duplicates: 0, cancelled: 0, refunded: 0 };
+  }
 
   /** Rows read into the chunk, repeats included. */
   get size(): number {
@@ -119,21 +129,10 @@ class ChunkPacker {
   add(record: OrderRecord): void {
     const chunk = this.chunk;
     const key = identityOf(record.customer);
-    const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
-    const name = record.orderName === undefined ? 'null' : jsonString(record.orderName);
-    // The row as JSON without its `[` (the customer id and a comma go in front), written by
-    // hand: half the cost of JSON.stringify of an array. Joined rather than a template: a
-    // template builds a rope of twenty pieces that is copied again when it is sent. Times, day,
-    // currency and status are formats' own output (digits, letters, '-', ':', '.'), nothing to
-    // escape. Everything an order means is in it, up to the line at the end: two rows with the
-    // same text before it (and the same customer) are the same order.
-    const row = [
-      jsonString(record.orderId), ',"', record.orderedAt, '","', record.orderedDay, '","', record.currency, '",', record.amountMinor, ',', record.refundedMinor,
-      ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', name, ',', record.line, ']',
-    ].join('');
+    const row = chunk.shape === 'copy' ? copyRow(record) : jsonRow(record);
     const earlier = this.rowOf.get(record.orderId);
     if (earlier !== undefined) {
-      const same = this.keys[chunk.customerOf[earlier]] === key && meaning(chunk.orders[earlier]) === meaning(row);
+      const same = this.keys[chunk.customerOf[earlier]] === key && meaning(chunk.orders[earlier], chunk.shape) === meaning(row, chunk.shape);
       if (!same) throw orderRepeatedError(record.orderId, this.lines[earlier], { file: this.file, line: record.line });
       chunk.duplicates++;
       return;
@@ -156,8 +155,25 @@ class ChunkPacker {
   }
 }
 
-/** A packed row without its line: what the order means. */
-const meaning = (row: string): string => row.slice(0, row.lastIndexOf(','));
+/**
+ * A record as a JSON row without its `[` (the customer id and a comma go in front), written by
+ * hand: half the cost of JSON.stringify of an array. Joined rather than a template: a template
+ * builds a rope of twenty pieces that is copied again when it is sent. Times, day, currency and
+ * status are formats' own output (digits, letters, '-', ':', '.'), nothing to escape. Everything
+ * an order means is in it, up to the line at the end: two rows with the same text before it
+ * (and the same customer) are the same order.
+ */
+function jsonRow(record: OrderRecord): string {
+  const discount = record.discountCode === undefined ? 'null' : jsonString(record.discountCode);
+  const name = record.orderName === undefined ? 'null' : jsonString(record.orderName);
+  return [
+    jsonString(record.orderId), ',"', record.orderedAt, '","', record.orderedDay, '","', record.currency, '",', record.amountMinor, ',', record.refundedMinor,
+    ',"', record.status, '",', discount, ',', itemsJson(record.items), ',', name, ',', record.line, ']',
+  ].join('');
+}
+
+/** A packed row without its line (the last field, after a comma or a tab by shape): what the order means. */
+const meaning = (row: string, shape: ChunkShape): string => row.slice(0, row.lastIndexOf(shape === 'copy' ? '\t' : ','));
 
 /** An order's customer facts, as of the order. */
 function factsOf({ customer: c, orderedAt }: OrderRecord): FactTuple {
@@ -207,7 +223,8 @@ function itemsJson(items: readonly string[]): string {
  * The chunk's rows as one JSON array text, each row completed with its customer's id. One join
  * over all the pieces: a template per row builds a rope that is copied again when joined.
  */
-export function rowsJson(chunk: Pick<OrderChunk, 'orders' | 'customerOf'>, customerIds: readonly number[]): string {
+export function rowsJson(chunk: Pick<OrderChunk, 'orders' | 'customerOf' | 'shape'>, customerIds: readonly number[]): string {
+  if (chunk.shape === 'copy') return jsonRowsFromCopy(chunk, customerIds);
   const { orders, customerOf } = chunk;
   const parts = new Array<string | number>(orders.length * 4 + 1);
   let p = 0;

@@ -13,7 +13,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { COPY_MIN_ROWS, copyNewOrders } from './pgCopy';
-import { exclusionOf, ORDER_ROW, OrderChunk, orderRepeatedError, rowsJson, unpackOrders } from './orderChunk';
+import { ChunkShape, exclusionOf, ORDER_ROW, OrderChunk, orderRepeatedError, rowsJson, unpackOrders } from './orderChunk';
 
 export interface OrderCounts {
   inserted: number;
@@ -86,6 +86,11 @@ export class OrderWriter {
     if (orphans.length) throw new Error(`order "${orphans[0].order_id}" was written for a customer that does not exist`);
   }
 
+  /** The shape of chunk this writer takes fastest: COPY rows where it copies (prepare decides). */
+  get shape(): ChunkShape {
+    return this.copyOrders ? 'copy' : 'json';
+  }
+
   /** Returns whether the orders table was empty, so the importer may defer its index. */
   async prepare(): Promise<{ empty: boolean }> {
     this.ordersBefore = (await this.tx.query('SELECT 1 AS one FROM orders LIMIT 1')).length > 0;
@@ -99,9 +104,13 @@ export class OrderWriter {
 
   /** Writes a chunk whose customers have the ids `customerIds` (by position in chunk.facts). */
   async write(chunk: OrderChunk, customerIds: number[]): Promise<void> {
-    const params = [rowsJson(chunk, customerIds)];
     this.excluded.cancelled += chunk.cancelled;
     this.excluded.refunded += chunk.refunded;
+    if (this.copyOrders && chunk.shape === 'copy' && chunk.count >= COPY_MIN_ROWS && (await copyNewOrders(this.tx, chunk, customerIds, this.batchId))) {
+      this.orders.inserted += chunk.count;
+      return;
+    }
+    const params = [rowsJson(chunk, customerIds)];
     // Orders stored before this import and unchanged are the whole of a re-import: remembered
     // in one statement whose count settles such a chunk, without even probing for new orders.
     // The two statements touch disjoint rows (stored before the chunk, or not stored), so
@@ -109,10 +118,6 @@ export class OrderWriter {
     const unchanged = this.ordersBefore ? await this.db.execute(this.tx, this.sql.rememberUnchanged, params) : 0;
     this.orders.unchanged += unchanged;
     if (unchanged === chunk.count) return;
-    if (this.copyOrders && chunk.count >= COPY_MIN_ROWS && (await copyNewOrders(this.tx, params[ROWS], this.batchId))) {
-      this.orders.inserted += chunk.count;
-      return;
-    }
     const inserted = await this.db.execute(this.tx, this.sql.insertNew, params);
     this.orders.inserted += inserted;
     if (inserted + unchanged === chunk.count) return;

@@ -1,6 +1,7 @@
 /**
  * PostgreSQL's bulk fast path for orders (issue 15): a chunk's rows go in by COPY FROM STDIN,
- * which skips the per-row statement and JSON work of INSERT ... SELECT over jsonb. It is only
+ * which skips the per-row statement and JSON work of INSERT ... SELECT over jsonb. The reader
+ * packs such a chunk as COPY rows already (copyRows.ts). It is only
  * tried where every row of the chunk should be new (the orders table was empty before the
  * import), inside a savepoint: if an order id is already there (repeated across chunks of the
  * file) COPY fails as a whole, the savepoint undoes it, and the caller writes the chunk the
@@ -11,49 +12,22 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { ORDER_ROW, unpackOrders } from './orderChunk';
+import { COPY_COLUMNS, copyText } from './copyRows';
+import type { OrderChunk } from './orderChunk';
 
 /** Below this many rows a savepoint and a COPY cost more than one INSERT (a webhook's single order). */
 export const COPY_MIN_ROWS = 64;
 
 const SAVEPOINT = 'rekindle_copy_orders';
-const COPY = `COPY orders (order_id, customer_id, ordered_at, ordered_day, currency, amount_minor, refunded_minor, status, discount_code, items, order_name, import_batch_id, source_line) FROM STDIN`;
-
-/** Characters COPY's text format gives a meaning: backslash, tab, newline, carriage return. */
-const SPECIAL = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A value in COPY's text format: \N for NULL, the four special characters escaped. */
-export function copyText(value: string | number | null): string {
-  if (value === null) return '\\N';
-  const text = String(value);
-  return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;
-}
-
-/** The completed rows (orderChunk.rowsJson) as COPY text, in the column order of COPY above. */
-export function copyLines(rowsJson: string, batchId: number): string {
-  const r = ORDER_ROW;
-  const lines: string[] = [];
-  for (const row of unpackOrders(rowsJson)) {
-    lines.push(
-      [
-        row[r.orderId], row[r.customerId], row[r.orderedAt], row[r.orderedDay], row[r.currency], row[r.amountMinor], row[r.refundedMinor], row[r.status],
-        row[r.discountCode], row[r.items], row[r.orderName], batchId, row[r.line],
-      ].map(copyText).join('\t'),
-    );
-  }
-  return lines.length ? lines.join('\n') + '\n' : '';
-}
+const COPY = `COPY orders (${COPY_COLUMNS.join(', ')}) FROM STDIN`;
 
 /**
- * Copies the rows into orders; true if all went in, false (and nothing written) if COPY was
- * refused, for the caller to write them the ordinary way.
+ * Copies a chunk packed as COPY rows (shape 'copy') into orders; true if all went in, false (and
+ * nothing written) if COPY was refused, for the caller to write them the ordinary way.
  */
-export async function copyNewOrders(tx: EntityManager, rowsJson: string, batchId: number): Promise<boolean> {
-  const runner = tx.queryRunner;
-  if (!runner) throw new Error('copyNewOrders needs the EntityManager of a transaction');
-  const client = (await runner.connect()) as PoolClient;
-  const text = copyLines(rowsJson, batchId);
+export async function copyNewOrders(tx: EntityManager, chunk: Pick<OrderChunk, 'orders' | 'customerOf'>, customerIds: readonly number[], batchId: number): Promise<boolean> {
+  const text = copyText(chunk, customerIds, batchId);
+  const client = await clientOf(tx);
   await client.query(`SAVEPOINT ${SAVEPOINT}`);
   try {
     await pipeline(Readable.from([text]), client.query(copyFrom(COPY)));
@@ -63,4 +37,16 @@ export async function copyNewOrders(tx: EntityManager, rowsJson: string, batchId
   }
   await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
   return true;
+}
+
+/** Copies rows already in COPY's text format into `table` (`columns` in their order); an error fails the statement, and the transaction with it. */
+export async function copyRows(tx: EntityManager, table: string, columns: string, text: string): Promise<void> {
+  const client = await clientOf(tx);
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`)));
+}
+
+async function clientOf(tx: EntityManager): Promise<PoolClient> {
+  const runner = tx.queryRunner;
+  if (!runner) throw new Error('COPY needs the EntityManager of a transaction');
+  return (await runner.connect()) as PoolClient;
 }

@@ -62,8 +62,7 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
     const summary = await importOrders(s.db, stream(orders), bulk);
     expect(summary.orders).toEqual({ inserted: orders.length, updated: 0, unchanged: 0 });
     // Two full chunks; the last 37 rows are too few to be worth a COPY.
-    expect(copies.length).toBe(2);
-    expect(copies[0]).toMatch(/^COPY orders \(/);
+    expect(copies.filter((sql) => sql.startsWith('COPY orders ('))).toHaveLength(2);
     expect(await stored('P5')).toEqual([{
       order_id: 'P5', external_id: 'c5', ordered_at: '2024-01-01T10:00:00.000Z', ordered_day: '2024-01-01', currency: 'EUR', amount: 4250, refunded: 100, status: 'kept',
       discount_code: 'SAVE\\10', items: JSON.stringify(['Beans \\ dark', 'Mug "big"']), order_name: '#1005', source_line: 7,
@@ -84,7 +83,7 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
     const summary = await importOrders(s.db, stream([...orders, repeat]), bulk);
     expect(summary.orders.inserted).toBe(orders.length);
     expect(summary.excluded.duplicates).toBe(1);
-    expect(copies).toHaveLength(2);
+    expect(copies.filter((sql) => sql.startsWith('COPY orders ('))).toHaveLength(2);
 
     await s.db.write((tx) => tx.query('DELETE FROM orders'));
     const conflict = { ...orders[3], amountMinor: 999, line: CHUNK + 102 };
@@ -97,6 +96,27 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
 
   const customerKey = () =>
     s.db.reader.query(`SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'orders'::regclass AND confrelid = 'customers'::regclass`);
+
+  it('copies the new customers in, storing the values the ordinary path stores', async () => {
+    const orders = history(CHUNK + 10, 120).map((o, i) => (i % 3 ? o : { ...o, customer: { ...o.customer, firstName: 'Zoë \\ "Z"', lastName: i % 2 ? undefined : 'O\'Neil', consent: i % 2 ? ('yes' as const) : ('no' as const) } }));
+    orders.push(anOrder({ orderId: 'EMAIL-ONLY', line: CHUNK + 12, customer: { email: 'only@example.com' } }));
+    const customers = () =>
+      s.db.reader.query(
+        'SELECT external_id, email, first_name, last_name, consent, consent_source, consent_at, profile_at, created_at, updated_at FROM customers ORDER BY external_id NULLS FIRST, email',
+      );
+    expect((await importOrders(s.db, stream(orders), bulk)).customers.inserted).toBe(121);
+    expect(copies.filter((sql) => sql.startsWith('COPY customers'))).not.toEqual([]);
+    expect(statements.filter((sql) => /INSERT INTO customers/.test(sql))).toEqual([]);
+    const copied = await customers();
+    expect(copied).toContainEqual(expect.objectContaining({ first_name: 'Zoë \\ "Z"', last_name: "O'Neil", consent: 'no', consent_source: 'csv:generic' }));
+    // The same file the ordinary way (not a bulk import), into an empty shop again.
+    await s.db.write(async (tx) => {
+      await tx.query('DELETE FROM orders');
+      await tx.query('DELETE FROM customers');
+    });
+    await importOrders(s.db, stream(orders), { ...bulk, bulk: false });
+    expect(await customers()).toEqual(copied);
+  });
 
   it('writes each new customer once, with ids of its own numbering, and checks the orders\' customer key once at the end', async () => {
     const key = await customerKey();

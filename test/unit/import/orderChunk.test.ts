@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { factsFrom, ORDER_ROW, packOrders, rowsJson, unpackOrders } from '../../../src/import/orderChunk';
+import { copyText } from '../../../src/import/copyRows';
+import { factsFrom, ORDER_ROW, OrderChunk, packOrders, rowsJson, unpackOrders } from '../../../src/import/orderChunk';
 import { anOrder } from '../../support/orders';
 
 describe('packOrders', () => {
@@ -23,6 +24,31 @@ describe('packOrders', () => {
         });
       }),
     );
+  });
+
+  it('packs COPY rows (for PostgreSQL) that hold the same values as the JSON rows, tabs, newlines and backslashes included', () => {
+    const tricky = fc.constantFrom('"', '\\', '\t', '\n', '\r', '\\N', '\u0000', '\ud800', 'é', '😀', ',', 'a');
+    const text = fc.oneof(fc.string({ unit: tricky, maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, fc.array(text, { maxLength: 4 }), fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined })), { minLength: 1, maxLength: 8 }), (orders) => {
+        const records = orders.map(([orderId, items, discountCode, orderName], i) => anOrder({ orderId: `${i}:${orderId}`, items, discountCode, orderName, line: i + 2 }));
+        const ids = (chunk: OrderChunk) => chunk.facts.map((_, i) => 100 + i);
+        const json = packOrders(records, 'orders.csv');
+        const copy = packOrders(records, 'orders.csv', 'copy');
+        expect(copy.shape).toBe('copy');
+        expect(unpackOrders(rowsJson(copy, ids(copy)))).toEqual(unpackOrders(rowsJson(json, ids(json))));
+        // One line a row, every column in its place: the customer and the batch in front, the line last.
+        const lines = copyText(copy, ids(copy), 7).split('\n');
+        expect(lines.pop()).toBe('');
+        expect(lines.map((line) => line.split('\t'))).toEqual(records.map((r, i) => [String(100 + copy.customerOf[i]), '7', ...Array(10).fill(expect.any(String)), String(r.line)]));
+      }),
+    );
+  });
+
+  it('refuses an order id repeated with other values in a chunk of COPY rows, and counts an identical repeat once', () => {
+    const order = anOrder({ orderId: 'A1', items: ['Mug\tbig'], line: 2 });
+    expect(packOrders([order, { ...order, line: 3 }], 'orders.csv', 'copy')).toMatchObject({ count: 1, duplicates: 1 });
+    expect(() => packOrders([order, { ...order, items: ['Mug'], line: 3 }], 'orders.csv', 'copy')).toThrow('orders.csv:3: order_id: order "A1" appears again with different values (first at line 2)');
   });
 
   it('keeps one set of facts per customer, the latest by order time', () => {
