@@ -14,6 +14,7 @@
  * every caller and the advisor's numbers for one customer equal that customer's row in a score.
  */
 import type { Database } from '../db/database';
+import { openSideReader } from '../db/sideReader';
 import { list, SqlDialect } from '../db/sqlDialect';
 import { currencyExponent } from '../domain/money';
 import { dayNumber, isoDay, PurchaseLog, PurchaseLogBuilder } from '../domain/rfm';
@@ -55,19 +56,34 @@ export async function loadPurchaseLog(db: Database, options: LoadOptions): Promi
   const reader = new LogReader(currencyExponent(options.currency));
   const ids = options.customerIds;
   if (ids !== undefined) {
-    if (ids.length > 0) reader.add(await selectRows(db, options, { in: [...ids].sort((a, b) => a - b) }));
+    if (ids.length > 0) reader.add(await selectRows((sql, params) => db.reader.query(sql, params), db.dialect, options, { in: [...ids].sort((a, b) => a - b) }));
     return reader.done();
   }
   const [{ top }] = await db.reader.query('SELECT MAX(customer_id) AS top FROM orders');
   const last = Number(top ?? 0);
-  const page = (after: number) => selectRows(db, options, { after, through: Math.min(after + PAGE_IDS, last) });
-  // The next page is asked for before this one is read, so the database fills it meanwhile.
-  let next = last > 0 ? page(0) : null;
-  for (let after = 0; next !== null; after += PAGE_IDS) {
-    const current = next;
-    next = after + PAGE_IDS < last ? page(after + PAGE_IDS) : null;
-    next?.catch(() => undefined);
-    reader.add(await current);
+  const pages = Math.ceil(last / PAGE_IDS);
+  // SQLite: every other page through a second connection, so two pages are read at once (the
+  // database's read was the longest part of the phase; sideReader.ts).
+  const side = pages > 1 ? await openSideReader(db) : null;
+  try {
+    const ask = (k: number) => {
+      const after = k * PAGE_IDS;
+      const query = side !== null && k % 2 === 1 ? side.query : (sql: string, params: unknown[]) => db.reader.query(sql, params);
+      const page = selectRows(query, db.dialect, options, { after, through: Math.min(after + PAGE_IDS, last) });
+      page.catch(() => undefined);
+      return page;
+    };
+    // Pages ahead are asked for before the current one is read, so the database fills them meanwhile.
+    const ahead = side === null ? 1 : 3;
+    const asked: (Promise<string | null> | undefined)[] = [];
+    for (let k = 0; k < pages; k++) {
+      while (asked.length < pages && asked.length <= k + ahead) asked.push(ask(asked.length));
+      const current = asked[k] as Promise<string | null>;
+      asked[k] = undefined;
+      reader.add(await current);
+    }
+  } finally {
+    await side?.close().catch(() => undefined);
   }
   return reader.done();
 }
@@ -106,10 +122,12 @@ export function pageQuery(dialect: SqlDialect, options: LoadOptions, range: Rang
   return { sql, params };
 }
 
-async function selectRows(db: Database, options: LoadOptions, range: Range): Promise<string | null> {
-  const { sql, params } = pageQuery(db.dialect, options, range);
-  const [{ rows }] = await db.reader.query(sql, params);
-  return rows;
+type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+async function selectRows(query: Query, dialect: SqlDialect, options: LoadOptions, range: Range): Promise<string | null> {
+  const { sql, params } = pageQuery(dialect, options, range);
+  const [{ rows }] = await query(sql, params);
+  return rows as string | null;
 }
 
 /** Appends pages (ascending customer id) to the log builder. */

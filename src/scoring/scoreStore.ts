@@ -25,12 +25,17 @@ export interface StoreOptions {
 }
 
 export async function storeScores(db: Database, table: ScoreTable, key: StoreKey, progress?: Progress, options: StoreOptions = {}): Promise<void> {
-  const context = statementContext(table, db.dialect.kind, key);
   progress?.('storing scores', 0, table.length);
   // Foreign keys checked once for the run, not per row (Database.writeBulk), as the bulk import
   // does: the customers come from their orders and the model version was just read. On a
   // loaded machine the gain was within the noise (200,000 scores: 9.1-10.8 s either way).
+  // Plain INSERTs where the (model version, as-of day) has no scores yet, read inside the write
+  // transaction: SQLite's one writer keeps that true until the commit (another process's write in
+  // between fails this transaction, storing nothing). PostgreSQL runs concurrent score runs side
+  // by side, so it always upserts.
+  const freshOnSqlite = db.dialect.kind === 'sqlite';
   await db.writeBulk(async (tx) => {
+    const context = statementContext(table, db.dialect.kind, key, freshOnSqlite && !(await hasScores(db, key.modelVersion, key.asOf, tx)));
     // Two statements in flight: the driver binds the next one while SQLite runs the previous.
     let previous: Promise<unknown> = Promise.resolve();
     let stored = 0;
@@ -99,9 +104,9 @@ export async function* readScores(db: Database, modelVersion: number, asOf: stri
   }
 }
 
-export async function hasScores(db: Database, modelVersion: number, asOf: string): Promise<boolean> {
+export async function hasScores(db: Database, modelVersion: number, asOf: string, manager: EntityManager = db.reader): Promise<boolean> {
   const p = (i: number) => db.dialect.param(i);
-  const rows = await db.reader.query(`SELECT 1 AS found FROM customer_scores WHERE model_version = ${p(0)} AND as_of = ${p(1)} LIMIT 1`, [modelVersion, asOf]);
+  const rows = await manager.query(`SELECT 1 AS found FROM customer_scores WHERE model_version = ${p(0)} AND as_of = ${p(1)} LIMIT 1`, [modelVersion, asOf]);
   return rows.length > 0;
 }
 

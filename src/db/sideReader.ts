@@ -1,0 +1,39 @@
+/**
+ * A second, read-only connection to the same SQLite file, for a long read split between it and
+ * the main connection. node-sqlite3 runs one connection's statements one at a time, so reading
+ * the purchase log (`score`: 1.77 M orders) kept one core busy in SQLite while the other mostly
+ * waited; two connections read two pages at once. In WAL mode the second connection reads
+ * beside any writer. PostgreSQL's pool already runs concurrent queries on separate connections.
+ */
+import type { Database as Sqlite3Database } from 'sqlite3';
+import type { Database } from './database';
+
+export interface SideReader {
+  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The side connection, or null where there is none to open: PostgreSQL, an in-memory database,
+ * or a file this process cannot open again (the caller then reads through the main connection).
+ */
+export async function openSideReader(db: Database): Promise<SideReader | null> {
+  if (db.dialect.kind !== 'sqlite') return null;
+  const file = db.dataSource.options.database;
+  if (typeof file !== 'string' || file === '' || file.includes(':memory:')) return null;
+  const sqlite3 = require('sqlite3') as typeof import('sqlite3');
+  let connection: Sqlite3Database;
+  try {
+    connection = await new Promise<Sqlite3Database>((resolve, reject) => {
+      const opened: Sqlite3Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
+    });
+  } catch {
+    return null;
+  }
+  connection.configure('busyTimeout', 10_000);
+  return {
+    query: (sql, params) =>
+      new Promise((resolve, reject) => connection.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Record<string, unknown>[])))),
+    close: () => new Promise((resolve, reject) => connection.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
