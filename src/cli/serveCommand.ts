@@ -5,13 +5,8 @@ import { ConfigError } from '../domain/errors';
 import { createApp } from '../web/app';
 import { wire } from '../wiring';
 import { clockFrom } from './context';
+import { STOP_WAIT_MS } from './stopWait';
 import { startScheduler } from '../scheduler/scheduler';
-
-/**
- * How long a stop waits for the sends on their way: one SMTP transaction takes well under a
- * second, and container runtimes send SIGKILL 10 s after SIGTERM.
- */
-export const STOP_WAIT_MS = 8_000;
 
 export function serveCommand(): Command {
   return new Command('serve')

@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { InputError } from '../domain/errors';
 import { wire } from '../wiring';
 import { clockFrom } from './context';
-import { STOP_WAIT_MS } from './serveCommand';
+import { STOP_WAIT_MS } from './stopWait';
 
 const seconds = (field: string) => (value: string): number => {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InputError(`"${value}" is not a number of seconds above 0`, { field });

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import mjml2html from 'mjml';
+import type mjml2htmlType from 'mjml';
 import { InputError } from '../domain/errors';
 import { emptyFields, RecipientFields } from './fields';
 import { compileFill } from './fill';
@@ -46,6 +46,13 @@ export interface RenderOptions {
 }
 
 const APOLOGY_SUBJECT_FORBIDS = ['offer', 'makeGood'];
+
+/**
+ * MJML brings cheerio, juice, undici, js-beautify and more: about a second of CPU to load. Only a
+ * compile needs it, so it loads on the first one: a `worker` whose compose thread compiles never
+ * loads it in its main thread.
+ */
+const mjml2html: typeof mjml2htmlType = (...args) => (require('mjml') as typeof mjml2htmlType)(...args);
 
 export async function compileEmail(spec: EmailSpec, options: RenderOptions): Promise<CompiledEmail> {
   const sources = readSources(spec.file);
