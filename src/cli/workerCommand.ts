@@ -13,7 +13,7 @@ const seconds = (field: string) => (value: string): number => {
 };
 
 const didSomething = (s: DispatchSummary) =>
-  s.sent + s.failed + s.retried + s.suppressed + s.exited + s.deferred + s.released + s.reconciled.sent + s.reconciled.resend + s.reconciled.uncertain > 0;
+  s.sent + s.failed + s.retried + s.suppressed + s.exited + s.deferred + s.uncertain + s.released + s.reconciled.sent + s.reconciled.resend + s.reconciled.uncertain > 0;
 
 /**
  * `rekindle worker`: the sending part of `serve` alone, run as several processes on one database.
