@@ -5,7 +5,6 @@
  * exists before the SMTP call, the claim is a conditional update, and a send that may have left
  * is never sent again without evidence that it did not.
  */
-import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
@@ -17,11 +16,10 @@ import { RefusalRow } from './refusalRow';
 import { ComposeThreads } from './composeThreads';
 import { decideSend } from './sendDecision';
 import { loadContexts, SendContext } from './sendContext';
-import { DueSend, Move, outcomeMove, SendStore, workerOf } from './sendStore';
+import { DueSend, Move, outcomeMove, SendStore } from './sendStore';
 import { loadRuns, RunInfo } from './runInfo';
-import { CustomerEvent, insertEvents } from '../customer/events';
-import { insertSends } from './launch';
-import { nextStep } from './steps';
+import { newRowsAfter, recordSent, scheduleNext, writeRowsAfter } from './rowsAfter';
+import { takeOverAbandoned } from './takeover';
 import { continuesSequence, TRANSITIONS } from '../domain/sendStatus';
 
 export interface DispatchOptions {
@@ -81,19 +79,6 @@ export interface DispatcherDeps {
   options?: Partial<DispatchOptions>;
 }
 
-/** Rows collected while recording outcomes, written at the end of the same transaction. */
-interface RowsAfter {
-  events: CustomerEvent[];
-  sends: unknown[][];
-}
-
-const newRowsAfter = (): RowsAfter => ({ events: [], sends: [] });
-
-async function writeRowsAfter(tx: EntityManager, db: Database, after: RowsAfter): Promise<void> {
-  await insertEvents(tx, db, after.events);
-  await insertSends(tx, db, after.sends);
-}
-
 export class Dispatcher {
   private readonly store: SendStore;
   private readonly options: DispatchOptions;
@@ -124,7 +109,7 @@ export class Dispatcher {
       let reconciledAt = -Infinity;
       for (let pass = 0; pass < 10_000 && !control.signal?.aborted; pass++) {
         if (Date.now() - reconciledAt >= this.options.leaseMs / 4) {
-          await this.reconcile(summary);
+          await takeOverAbandoned(this.deps, this.store, this.options.leaseMs, summary);
           reconciledAt = Date.now();
         }
         const { token, sends: due } = await this.store.pick(this.deps.clock(), this.options.batchSize, this.deps.worker, this.options.leaseMs);
@@ -303,13 +288,13 @@ export class Dispatcher {
         const { ctx, outcome } = byId.get(m.sendId) as { ctx: SendContext; outcome: SendOutcome };
         if (m.event === 'delivered') {
           summary.sent++;
-          this.recordSent(after, ctx.send, ctx.treatment, runs.get(ctx.send.runId), now, outcome.status === 'already-delivered' ? { reconciled: true } : null);
+          recordSent(after, this.deps.timeZone, ctx.send, ctx.treatment, runs.get(ctx.send.runId), now, outcome.status === 'already-delivered' ? { reconciled: true } : null);
         } else if (m.event === 'transient') summary.retried++;
         else if (m.event === 'exhausted') summary.failed++;
         else if (m.event === 'lost') {
           // As a dead worker's handed-over send (reconcile): it may have arrived, so the sequence goes on.
           summary.uncertain++;
-          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, ctx.send, ctx.treatment, runs.get(ctx.send.runId), { due: new Date(ctx.send.dueAt), sent: now });
+          if (continuesSequence(TRANSITIONS.lost.to)) scheduleNext(after, this.deps.timeZone, ctx.send, ctx.treatment, runs.get(ctx.send.runId), { due: new Date(ctx.send.dueAt), sent: now });
           this.deps.logger.warn({ sendId: m.sendId, reason: m.set?.detail }, 'send uncertain: not sent again');
         } else if (m.event === 'permanent') {
           summary.suppressed++;
@@ -327,60 +312,4 @@ export class Dispatcher {
       this.deps.logger.error({ runId, campaign, reason }, 'run paused: sending cannot succeed until this is fixed');
     }
   }
-
-  /**
-   * Written in the same transaction as `sent`, whether the send was just delivered or found
-   * delivered after a crash: the event, and the customer's next step.
-   */
-  private recordSent(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, now: Date, data: Record<string, unknown> | null): void {
-    after.events.push({ type: 'sent', customerId: send.customerId, runId: send.runId, sendId: send.id, at: now, data });
-    this.scheduleNext(after, send, treatment, run, { due: new Date(send.dueAt), sent: now });
-  }
-
-  /** The customer's next step, due its delay after this one was due (as the preview shows); none when the sequence ends there. */
-  private scheduleNext(after: RowsAfter, send: DueSend, treatment: SendContext['treatment'], run: RunInfo | undefined, at: { due: Date; sent: Date }): void {
-    const next = run && nextStep(run.campaign.steps, treatment, send.step, at, run.campaign.sendWindow, this.deps.timeZone);
-    if (next) after.sends.push([send.enrolmentId, send.runId, send.customerId, next.step, 'scheduled', next.dueAt.toISOString()]);
-  }
-
-  /**
-   * Claims a dead worker left behind (its lease ran out), reconciled, never blindly resent:
-   * - never handed to the mailer (`handed_at` empty under a lease): it cannot have left, so it
-   *   goes back to wait, due now, with the attempt its claim counted taken back;
-   * - handed over: the outbox can prove whether the file exists; SMTP cannot, so those become
-   *   `uncertain` and are reported. An uncertain send may have arrived, so the sequence goes
-   *   on: the next step is timed from the lost attempt.
-   * Each move holds only while the claim is still the dead one's and its lease still ended, so two
-   * workers taking over at once, or a worker that was only slow, cannot both act on one send.
-   */
-  private async reconcile(summary: DispatchSummary): Promise<void> {
-    const now = this.deps.clock();
-    const abandoned = await this.store.abandoned(now, this.options.leaseMs, this.deps.worker);
-    if (!abandoned.length) return;
-    const runs = await loadRuns(this.deps.db, [...new Set(abandoned.map((s) => s.runId))], this.deps.viewsDir);
-    for (const send of abandoned) {
-      const neverHanded = send.leaseUntil !== null && send.handedAt === null;
-      const evidence = neverHanded ? 'never handed to the mailer' : await this.deps.mailer.evidence({ campaign: send.campaign, sendId: String(send.id) });
-      const event = evidence === 'delivered' ? 'found' : evidence === 'not-delivered' || neverHanded ? 'notLeft' : 'lost';
-      const after = newRowsAfter();
-      const set: Move['set'] = { detail: `reconciled after a crash of ${workerOf(send.claimedBy)}: ${evidence}` };
-      if (event === 'notLeft') Object.assign(set, { due_at: now.toISOString(), claimed_by: null, lease_until: null, ...(neverHanded ? { attempts: Math.max(0, send.attempts - 1) } : {}) });
-      // The Message-ID is what ties a customer's reply to this send: read it back from the evidence.
-      if (event === 'found') Object.assign(set, { sent_at: now.toISOString(), message_id: await this.deps.mailer.deliveredMessageId({ campaign: send.campaign, sendId: String(send.id) }) });
-      const move: Move = { sendId: send.id, event, set, takeover: { claimedBy: send.claimedBy ?? null, leaseEndedBy: now.toISOString() } };
-      const won = await this.store.apply([move], async (tx) => {
-        if (event === 'notLeft') return void summary.reconciled.resend++;
-        const [enrolment] = await tx.query(`SELECT treatment FROM enrolments WHERE id = ${this.deps.db.dialect.param(0)}`, [send.enrolmentId]);
-        if (event === 'found') {
-          summary.reconciled.sent++;
-          this.recordSent(after, send, enrolment.treatment, runs.get(send.runId), now, { reconciled: true });
-        } else {
-          summary.reconciled.uncertain++;
-          if (continuesSequence(TRANSITIONS.lost.to)) this.scheduleNext(after, send, enrolment.treatment, runs.get(send.runId), { due: new Date(send.dueAt), sent: send.claimedAt ? new Date(send.claimedAt) : now });
-        }
-      }, (tx) => writeRowsAfter(tx, this.deps.db, after));
-      if (won) this.deps.logger.warn({ sendId: send.id, evidence, claimedBy: send.claimedBy, worker: this.deps.worker }, 'reconciled a send a dead worker left claimed');
-    }
-  }
 }
-

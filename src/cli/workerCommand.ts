@@ -19,7 +19,7 @@ const didSomething = (s: DispatchSummary) =>
  * `rekindle worker`: the sending part of `serve` alone, run as several processes on one database.
  * Each claims due sends (on PostgreSQL with SKIP LOCKED, so workers never wait for each other),
  * renews its claims while it works, and takes over a dead worker's claims once their lease runs
- * out, reconciled (dispatcher.ts). SIGTERM or SIGINT: no new send starts, the ones on their way
+ * out, reconciled (takeover.ts). SIGTERM or SIGINT: no new send starts, the ones on their way
  * finish and are recorded, the claimed rest is released; exit 0.
  */
 export function workerCommand(): Command {
