@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { SQLITE_BUSY_TIMEOUT_MS } from './unavailable';
 
 export function createDataSource(database: Config['database']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
@@ -63,7 +64,7 @@ export async function openDataSource(database: Config['database']): Promise<Data
     // busy timeout covers other processes (a CLI import while `serve` runs) holding the lock.
     await dataSource.query('PRAGMA journal_mode=WAL');
     await dataSource.query('PRAGMA synchronous=NORMAL');
-    await dataSource.query('PRAGMA busy_timeout=10000');
+    await dataSource.query(`PRAGMA busy_timeout=${SQLITE_BUSY_TIMEOUT_MS}`);
     await dataSource.query('PRAGMA foreign_keys=ON');
     // 8 MiB of page cache (default 2 MiB) keeps the hot index pages of a large import in
     // memory; 16 and 64 MiB bought no measurable speed on the 1M-row import bench and cost

@@ -7,6 +7,7 @@
  */
 import type { Database as Sqlite3Database } from 'sqlite3';
 import type { Database } from './database';
+import { SQLITE_BUSY_TIMEOUT_MS } from './unavailable';
 
 export interface SideReader {
   query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
@@ -30,7 +31,7 @@ export async function openSideReader(db: Database): Promise<SideReader | null> {
   } catch {
     return null;
   }
-  connection.configure('busyTimeout', 10_000);
+  connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
   return {
     query: (sql, params) =>
       new Promise((resolve, reject) => connection.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Record<string, unknown>[])))),

@@ -6,6 +6,9 @@
  * says that in one line instead of printing a stack trace.
  */
 
+/** SQLite's busy timeout, on every connection this process opens: how long a write waits for another's lock before it is "locked". */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 /** SQLSTATE classes and codes that mean "no database here right now". */
 const POSTGRES_GONE = /^(08...|57P0[1-3]|53300)$/;
 const SOCKET_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);

@@ -25,6 +25,11 @@ export function copyField(text: string): string {
 }
 
 const NULL = '\\N';
+
+/** A value that may be missing, in COPY's text format: \N for none. */
+export function copyValue(text: string | null | undefined): string {
+  return text == null ? NULL : copyField(text);
+}
 /** Characters JSON must escape in a string (quote, backslash, controls) or may mangle (lone surrogates). */
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
@@ -43,7 +48,7 @@ function itemsField(items: readonly string[]): string {
 export function copyRow(record: OrderRecord): string {
   return [
     copyField(record.orderId), record.orderedAt, record.orderedDay, record.currency, record.amountMinor, record.refundedMinor, record.status,
-    record.discountCode === undefined ? NULL : copyField(record.discountCode), itemsField(record.items), record.orderName === undefined ? NULL : copyField(record.orderName), record.line,
+    copyValue(record.discountCode), itemsField(record.items), copyValue(record.orderName), record.line,
   ].join('\t');
 }
 

@@ -15,7 +15,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { CustomerFacts, identityOf } from './customerFacts';
-import { copyField } from './copyRows';
+import { copyValue } from './copyRows';
 import { fieldsOf, insertedCustomer, KnownCustomer } from './customerState';
 import { copyRows } from './pgCopy';
 
@@ -135,7 +135,7 @@ export class NewCustomers {
     const lines = customers.map(([id, externalId]) => {
       const known = this.stored.get(id);
       if (known === undefined) throw new Error(`customer ${id} was numbered but its state is not known`);
-      return [...this.row(externalId, known).map((value) => (value === null ? '\\N' : copyField(value))), id].join('\t');
+      return [...this.row(externalId, known).map(copyValue), id].join('\t');
     });
     await copyRows(this.tx, 'customers', `${COLUMNS}, id`, lines.join('\n') + '\n');
   }
