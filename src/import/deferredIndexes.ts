@@ -12,6 +12,8 @@ interface IndexDefinition {
   name: string;
   table: string;
   columns: string;
+  /** The columns on PostgreSQL, where they differ. */
+  postgres?: string;
   unique?: boolean;
 }
 
@@ -24,9 +26,9 @@ export const CUSTOMER_INDEXES: readonly IndexDefinition[] = [
   // Rebuilding the unique index also proves the import created no customer twice.
   { name: 'customers_external_id', table: 'customers', columns: 'external_id', unique: true },
   { name: 'customers_email', table: 'customers', columns: 'email' },
-  // The console's name search (1732397300000-CustomerSearch).
-  { name: 'customers_first_name_lower', table: 'customers', columns: 'lower(first_name)' },
-  { name: 'customers_last_name_lower', table: 'customers', columns: 'lower(last_name)' },
+  // The console's name search (1732397300000-CustomerSearch; in byte order on PostgreSQL, 1732410000000-SearchInByteOrder).
+  { name: 'customers_first_name_lower', table: 'customers', columns: 'lower(first_name)', postgres: '(lower(first_name) COLLATE "C")' },
+  { name: 'customers_last_name_lower', table: 'customers', columns: 'lower(last_name)', postgres: '(lower(last_name) COLLATE "C")' },
 ];
 
 export class DeferredIndexes {
@@ -42,7 +44,8 @@ export class DeferredIndexes {
 
   async restore(): Promise<void> {
     if (!this.dropped) return;
-    for (const i of this.indexes) await this.tx.query(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${i.table} (${i.columns})`);
+    const postgres = this.tx.connection.options.type === 'postgres';
+    for (const i of this.indexes) await this.tx.query(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${i.table} (${(postgres && i.postgres) || i.columns})`);
     this.dropped = false;
   }
 }

@@ -118,6 +118,17 @@ describe('a bulk import into an empty PostgreSQL shop', () => {
     expect(await customers()).toEqual(copied);
   });
 
+  it('builds the indexes it deferred as the migrations define them', async () => {
+    const indexes = () =>
+      s.db.reader.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('orders', 'customers') ORDER BY indexname") as Promise<{ indexname: string; indexdef: string }[]>;
+    const migrated = await indexes();
+    // The name search's indexes order by bytes (1732410000000-SearchInByteOrder); built from the
+    // plain `lower(first_name)`, the search could not use them.
+    expect(migrated.find((i) => i.indexname === 'customers_first_name_lower')?.indexdef).toMatch(/COLLATE "C"/);
+    await importOrders(s.db, stream(history(CHUNK + 3, 50)), bulk);
+    expect(await indexes()).toEqual(migrated);
+  });
+
   it('writes each new customer once, with ids of its own numbering, and checks the orders\' customer key once at the end', async () => {
     const key = await customerKey();
     expect(key).toEqual([{ conname: expect.any(String), definition: 'FOREIGN KEY (customer_id) REFERENCES customers(id)' }]);

@@ -16,6 +16,7 @@ import { ScoreIntervals1732402000000 } from './1732402000000-ScoreIntervals';
 import { SendLeases1732403000000 } from './1732403000000-SendLeases';
 import { PurchaseLogIndex1732404000000 } from './1732404000000-PurchaseLogIndex';
 import { PostgresTimestamps1732409000000 } from './1732409000000-PostgresTimestamps';
+import { SearchInByteOrder1732410000000 } from './1732410000000-SearchInByteOrder';
 
 /** In order. Each later issue appends its migration here. */
-export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, ReportIndexes1732390000000, WebhookDeliveries1732391000000, OrderNames1732392000000, Digests1732395000000, StaffUsers1732396000000, CustomerSearch1732397300000, ScoreOverviews1732397400000, AuditLog1732400000000, FeedbackCases1732401000000, ScoreIntervals1732402000000, SendLeases1732403000000, PurchaseLogIndex1732404000000, PostgresTimestamps1732409000000];
+export const migrations = [Foundation1732350000000, Models1732355000000, Campaigns1732360000000, Codes1732370000000, SlimOrders1732380000000, ReportIndexes1732390000000, WebhookDeliveries1732391000000, OrderNames1732392000000, Digests1732395000000, StaffUsers1732396000000, CustomerSearch1732397300000, ScoreOverviews1732397400000, AuditLog1732400000000, FeedbackCases1732401000000, ScoreIntervals1732402000000, SendLeases1732403000000, PurchaseLogIndex1732404000000, PostgresTimestamps1732409000000, SearchInByteOrder1732410000000];

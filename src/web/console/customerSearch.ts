@@ -32,8 +32,11 @@ export async function searchCustomers(db: Database, query: string): Promise<Foun
     params.push(value);
     return d.param(params.length - 1);
   };
-  // `column >= prefix AND column < prefix + U+FFFF` is the prefix match an index can serve.
-  const starts = (column: string, prefix: string) => `(${column} >= ${p(prefix)} AND ${column} < ${p(`${prefix}\uffff`)})`;
+  // `column >= prefix AND column < prefix + U+10FFFF` is the prefix match an index can serve, in
+  // byte order only (UTF-8's bytes sort as its code points, and U+10FFFF is the last): SQLite's
+  // BINARY, and "C" on PostgreSQL, whose default collation may be linguistic (1732410000000-SearchInByteOrder).
+  const bytes = (column: string) => (d.kind === 'postgres' ? `(${column} COLLATE "C")` : column);
+  const starts = (column: string, prefix: string) => `(${bytes(column)} >= ${p(prefix)} AND ${bytes(column)} < ${p(`${prefix}\u{10FFFF}`)})`;
   const words = text.split(' ');
   let where: string;
   if (text.includes('@') || words.length === 1) {
