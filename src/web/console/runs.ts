@@ -65,6 +65,7 @@ export async function runModel(services: Services, runId: number, status?: RunSt
     canResume: s.state === 'paused',
     canCancel: s.state === 'active' || s.state === 'paused',
     uncertain: s.steps.some((st) => st.uncertain > 0),
+    uncertainReasons: s.uncertainReasons.map((u) => ({ sends: count(u.sends), reason: u.reason })),
   };
 }
 

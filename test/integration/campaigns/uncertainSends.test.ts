@@ -5,6 +5,7 @@
  */
 import { DAY_MS, lapsedCustomers, LAUNCH_AT, Shop, sinkAndShopPerTest, TWO_STEPS } from '../../support/campaignShop';
 import type { SmtpSink } from '../../support/smtpSink';
+import { marketerConsole } from '../../e2e/console/dataConsole';
 
 const MINUTE_MS = 60_000;
 
@@ -30,6 +31,11 @@ describe('an uncertain send', () => {
 
     const c2Sends = async () => (await shop.sends(runId)).filter((s) => s.customerId === c2).map((s) => [s.step, s.status]);
     expect(await c2Sends()).toEqual([[1, 'uncertain'], [2, 'scheduled']]);
+    // The run's page says why, as `campaign status` does.
+    const http = await marketerConsole(shop.services);
+    const page = await (await http.fetch(`/console/runs/${runId}`)).text();
+    await http.close();
+    expect(page).toMatch(/Uncertain, not sent again: 1 — reconciled after a crash of gone-0000/);
     const [{ due_at }] = await shop.services.db.reader.query('SELECT due_at FROM sends WHERE customer_id = $1 AND step = 2', [c2]);
     expect(due_at).toBe(new Date(new Date(LAUNCH_AT).getTime() + 7 * DAY_MS).toISOString()); // a week after the attempt
 
