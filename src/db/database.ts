@@ -25,7 +25,7 @@ export class Database implements StampSource {
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
     this.bulkSkipsForeignKeys = this.dialect.kind === 'sqlite';
-    this.hot = hotPath(dataSource, this.dialect, (job) => this.queue.run(job), (work) => this.write(work));
+    this.hot = hotPath(dataSource, this.dialect, (job) => this.queue.run(job));
   }
 
   private readonly memos = new Map<string, StampedMemo<unknown>>();

@@ -3,9 +3,10 @@
  * SQLite (issue 16): each TypeORM `query` builds a query runner, broadcasts before/after events
  * and prepares, runs and finalizes a fresh statement, three trips to the driver's thread pool;
  * a statement prepared once and kept makes one trip. Writes still take their turn on the
- * database's write queue (one writer). On PostgreSQL these go through TypeORM as before.
+ * database's write queue (one writer). On PostgreSQL these go through TypeORM, each write a
+ * statement of its own (no transaction around it).
  */
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 import type { SqlDialect } from './sqlDialect';
 
@@ -33,12 +34,23 @@ type StatementConstructor = new (connection: unknown, sql: string, callback: (er
 
 type Queue = <T>(job: () => Promise<T>) => Promise<T>;
 
-export function hotPath(dataSource: DataSource, dialect: SqlDialect, queue: Queue, typeormWrite: <T>(work: (tx: EntityManager) => Promise<T>) => Promise<T>): HotPath {
+export function hotPath(dataSource: DataSource, dialect: SqlDialect, queue: Queue): HotPath {
   if (dialect.kind === 'sqlite') return new SqliteHotPath(dataSource, queue);
+  // On PostgreSQL each of these is one statement, atomic by itself and at READ COMMITTED like
+  // write()'s default: sent alone, without the BEGIN and COMMIT a transaction would add (three
+  // round trips for one).
+  const alone = async (sql: string, params: unknown[]) => {
+    const runner = dataSource.createQueryRunner('master');
+    try {
+      return await runner.query(sql, params, true);
+    } finally {
+      await runner.release();
+    }
+  };
   return {
     rows: (sql, params) => dataSource.query(sql, params),
-    writeOne: (sql, params) => typeormWrite(async (tx) => (await tx.queryRunner!.query(sql, params, true)).affected ?? 0),
-    writeRows: (sql, params) => typeormWrite(async (tx) => (await tx.queryRunner!.query(sql, params, true)).records),
+    writeOne: async (sql, params) => (await alone(sql, params)).affected ?? 0,
+    writeRows: async (sql, params) => (await alone(sql, params)).records,
     close: async () => undefined,
   };
 }
