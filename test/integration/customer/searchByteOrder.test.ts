@@ -4,7 +4,8 @@
  * glibc's en_US.UTF-8 collation, the default of many installations: there `>= 'ann' AND < 'ann' ||
  * U+FFFF` matched only the exact text "ann" (glibc orders U+FFFF before letters and ignores
  * punctuation at first), so a search for "ann" missed ann@x.com. On both engines a name whose next
- * character lies above U+FFFF (an emoji, a rare CJK character) was missed too.
+ * character lies above U+FFFF (an emoji, a rare CJK character) was missed too, and on SQLite, whose
+ * lower() folds only ASCII letters, so was "Åsa" when staff typed "åsa".
  */
 import { importCustomers } from '../../../src/import/importer';
 import { searchCustomers } from '../../../src/web/console/customerSearch';
@@ -39,6 +40,8 @@ beforeAll(async () => {
     ['annz@q.example', 'Ann😀', 'Zed'],
     ['bob@q.example', 'Bob', 'Annan'],
     ['zz@q.example', 'Jo😀', 'Park'],
+    ['asa@q.example', 'Åsa', 'Öberg'],
+    ['jm@q.example', 'JÜRGEN', 'Müller'],
   ];
   await importCustomers(
     s.db,
@@ -67,4 +70,13 @@ test('the start of a name, in any case, including a character above U+FFFF', asy
   expect(await emails('ANN😀')).toEqual(['annz@q.example']);
   expect(await emails('ann-britt ols')).toEqual(['ann-b@q.example']);
   expect(await emails('an n')).toEqual(['an-n@q.example', 'an.n@q.example']);
+});
+
+test('a name with letters beyond ASCII, typed in either case', async () => {
+  expect(await emails('åsa')).toEqual(['asa@q.example']);
+  expect(await emails('ÅSA')).toEqual(['asa@q.example']);
+  expect(await emails('öberg')).toEqual(['asa@q.example']);
+  expect(await emails('åsa öb')).toEqual(['asa@q.example']);
+  expect(await emails('jürgen')).toEqual(['jm@q.example']);
+  expect(await emails('Müll')).toEqual(['jm@q.example']);
 });
