@@ -1,12 +1,13 @@
 /**
  * The offer advisor: every input and step of one customer's budget and offer, as data for JSON
  * and as plain sentences for support staff, with what they may not promise and a script for the
- * tough questions. Pure: the statistics arrive as floats and cross into money once, here.
+ * tough questions (staffScript.ts). Pure: the statistics arrive as floats and cross into money once, here.
  */
 import { BindingRule, BudgetPolicy, Harm, NoOfferReason, OfferDecision, RejectReason, RejectedRung, Treatment, decideOffer } from './budget';
 import { Money, formatMoney, moneyFromStatistic } from './money';
 import { INTERVAL_LEVEL } from './scoreIntervals';
 import { CostedRung, OfferKind, OfferLadder } from './offers';
+import { mayNotPromise, toughQuestions } from './staffScript';
 import { BudgetBasis, budgetBasisSentence, BudgetsView, budgetsView, budgetValue, CustomerIntervals, intervalsView, IntervalsView, intervalWords } from './adviceIntervals';
 
 export interface CustomerFacts {
@@ -114,8 +115,8 @@ export function explainAdvice(input: AdviceInput): Advice {
     noOfferReason: decision.noOfferReason,
     rejected: decision.rejected.map((rejected) => ({ ...say.offerView(rejected.rung), reason: rejected.reason, why: say.why(rejected) })),
     sentences: say.sentences(),
-    mayNotPromise: say.mayNotPromise(),
-    toughQuestions: say.toughQuestions(),
+    mayNotPromise: mayNotPromise(decision, say.who, (amount) => say.amount(amount)),
+    toughQuestions: toughQuestions(decision),
     intervals: intervals ?? null,
     budgets,
   };
@@ -155,7 +156,7 @@ function percent(p: number): string {
 
 /** Sentences for support staff: the customer by name, "they" after that, money with its currency. */
 class Speaker {
-  private readonly who: string;
+  readonly who: string;
   private readonly Who: string;
   private readonly currency: string;
 
@@ -179,7 +180,7 @@ class Speaker {
     return `${formatMoney(amount, this.currency, Money.ROUND_UP)} ${this.currency}`;
   }
 
-  private amount(amount: Money): string {
+  amount(amount: Money): string {
     return `${this.money(amount)} ${this.currency}`;
   }
 
@@ -277,49 +278,5 @@ class Speaker {
     }
     if (offer.position === -1) return `Offer: ${offer.rung.label}. It is owed, so we plan for all of it being used.`;
     return `Offer: "${offer.rung.label}". If redeemed it costs us about ${this.cost(offer.costIfRedeemed)}; with a ${percent(offer.rung.pRedeem)} chance of that, we expect ${this.cost(offer.expectedCost)}, within the limit of ${this.amount(this.decision.ceiling)}.`;
-  }
-
-  mayNotPromise(): string[] {
-    const offer = this.decision.offer;
-    const lines = [
-      offer === null
-        ? `Do not offer a discount, credit or gift: there is no offer for ${this.who}.`
-        : `Do not offer more than "${offer.rung.label}", and do not add another discount on top of it.`,
-      `Do not quote their score, value or budget to them; those numbers are for you, not for the customer.`,
-      `Do not promise future offers or prices.`,
-    ];
-    const makeGood = this.decision.makeGood;
-    if (makeGood !== null) {
-      lines.push(`Do not promise dates or fixes the incident plan does not state, and do not blame anyone for what happened.`);
-      if (makeGood.limitedByCap) lines.push(`Do not promise the remaining ${this.amount(makeGood.owed.minus(makeGood.amount))} of the make-good yourself; a manager decides.`);
-    }
-    return lines;
-  }
-
-  toughQuestions(): { question: string; answer: string }[] {
-    const { offer, makeGood } = this.decision;
-    const bigger =
-      offer === null
-        ? `We don't have a discount for you today. What I can do is listen: tell me what would bring you back, and I will pass it on to the team.`
-        : `"${offer.rung.label}" is the best we can offer you today; every offer we make is one we can keep for every customer in your place. If something went wrong for you that we haven't put right, tell me and I'll make sure it is looked at.`;
-    const questions = [
-      { question: `Why didn't I get a bigger discount?`, answer: bigger },
-      {
-        question: `My friend got a better offer.`,
-        answer: `Offers differ from customer to customer and I can't discuss anyone else's account, but I can check that yours is right, and I'm glad to.`,
-      },
-    ];
-    questions.push(
-      makeGood !== null
-        ? {
-            question: `Is that all I get for what happened?`,
-            answer: `This is what we owe you for what went wrong, whatever else happens; it is not a price on your trust. Tell me how we can make it right, and I will make sure the team hears it and writes back to you.`,
-          }
-        : {
-            question: `Why are you writing to me now?`,
-            answer: `We haven't seen you in a while and we miss you. If you'd rather not hear from us, the "stop writing to me" link in every email stops it at once.`,
-          },
-    );
-    return questions;
   }
 }
