@@ -9,7 +9,7 @@
  */
 import { InputError } from '../domain/errors';
 import { CustomerFacts, identityOf } from './customerFacts';
-import { copyRow, jsonRowsFromCopy } from './copyRows';
+import { CopyBytes, copyRow, jsonRowsFromCopy } from './copyRows';
 import type { OrderRecord } from './records';
 
 export interface OrderChunk {
@@ -25,6 +25,11 @@ export interface OrderChunk {
    */
   orders: string[];
   shape: ChunkShape;
+  /**
+   * Shape 'copy' from packedChunks: the rows as COPY text in UTF-8 with their customer id and
+   * batch left blank (copyRows.CopyBytes); `orders` is then empty.
+   */
+  copy?: Uint8Array;
   /** The customer of each row, by position in `facts`. */
   customerOf: number[];
   /** Rows in `orders`. */
@@ -69,17 +74,19 @@ export const CHUNK = 2000;
  * them alive through every young-generation collection of the reading thread.
  */
 export async function* packedChunks(batches: AsyncIterable<readonly OrderRecord[]>, file: string, shape: ChunkShape = 'json'): AsyncGenerator<OrderChunk> {
-  let packer = new ChunkPacker(file, shape);
+  // COPY rows travel as bytes (copyRows.CopyBytes).
+  const bytes = shape === 'copy';
+  let packer = new ChunkPacker(file, shape, bytes);
   for await (const batch of batches) {
     for (const record of batch) {
       packer.add(record);
       if (packer.size === CHUNK) {
-        yield packer.chunk;
-        packer = new ChunkPacker(file, shape);
+        yield packer.packed();
+        packer = new ChunkPacker(file, shape, bytes);
       }
     }
   }
-  if (packer.size) yield packer.chunk;
+  if (packer.size) yield packer.packed();
 }
 
 /** An order id met twice in one import with different values (in one chunk, or across chunks). */
@@ -117,8 +124,21 @@ class ChunkPacker {
   /** Identity of each customer in chunk.facts. */
   private readonly keys: string[] = [];
 
-  constructor(private readonly file: string, shape: ChunkShape) {
+  /** Where the rows go as COPY text in UTF-8 too, when they travel as bytes (OrderChunk.copy). */
+  private readonly bytes: CopyBytes | undefined;
+
+  constructor(private readonly file: string, shape: ChunkShape, asBytes = false) {
     this.chunk = { facts: [], orders: [], shape, customerOf: [], count: 0, duplicates: 0, cancelled: 0, refunded: 0 };
+    if (asBytes && shape === 'copy') this.bytes = new CopyBytes();
+  }
+
+  /** The chunk, once every record is in; rows packed as bytes leave `orders` (kept until now to compare repeats). */
+  packed(): OrderChunk {
+    if (this.bytes !== undefined) {
+      this.chunk.copy = this.bytes.take();
+      this.chunk.orders = [];
+    }
+    return this.chunk;
   }
 
   /** Rows read into the chunk, repeats included. */
@@ -149,6 +169,7 @@ class ChunkPacker {
     const excluded = exclusionOf(record.status, record.amountMinor, record.refundedMinor);
     if (excluded) chunk[excluded]++;
     chunk.orders.push(row);
+    this.bytes?.add(row);
     chunk.customerOf.push(index);
     this.lines.push(record.line);
     chunk.count++;
@@ -223,7 +244,7 @@ function itemsJson(items: readonly string[]): string {
  * The chunk's rows as one JSON array text, each row completed with its customer's id. One join
  * over all the pieces: a template per row builds a rope that is copied again when joined.
  */
-export function rowsJson(chunk: Pick<OrderChunk, 'orders' | 'customerOf' | 'shape'>, customerIds: readonly number[]): string {
+export function rowsJson(chunk: Pick<OrderChunk, 'orders' | 'customerOf' | 'shape'> & Partial<Pick<OrderChunk, 'copy'>>, customerIds: readonly number[]): string {
   if (chunk.shape === 'copy') return jsonRowsFromCopy(chunk, customerIds);
   const { orders, customerOf } = chunk;
   const parts = new Array<string | number>(orders.length * 4 + 1);

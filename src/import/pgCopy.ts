@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { COPY_COLUMNS, copyText } from './copyRows';
+import { COPY_COLUMNS, copyBody } from './copyRows';
 import type { OrderChunk } from './orderChunk';
 
 /** Below this many rows a savepoint and a COPY cost more than one INSERT (a webhook's single order). */
@@ -25,8 +25,8 @@ const COPY = `COPY orders (${COPY_COLUMNS.join(', ')}) FROM STDIN`;
  * Copies a chunk packed as COPY rows (shape 'copy') into orders; true if all went in, false (and
  * nothing written) if COPY was refused, for the caller to write them the ordinary way.
  */
-export async function copyNewOrders(tx: EntityManager, chunk: Pick<OrderChunk, 'orders' | 'customerOf'>, customerIds: readonly number[], batchId: number): Promise<boolean> {
-  const text = copyText(chunk, customerIds, batchId);
+export async function copyNewOrders(tx: EntityManager, chunk: Pick<OrderChunk, 'orders' | 'customerOf' | 'copy'>, customerIds: readonly number[], batchId: number): Promise<boolean> {
+  const text = copyBody(chunk, customerIds, batchId);
   const client = await clientOf(tx);
   await client.query(`SAVEPOINT ${SAVEPOINT}`);
   try {

@@ -140,7 +140,9 @@ async function work(job: Job): Promise<void> {
     for await (const item of items) {
       while (credit === 0) await new Promise<void>((resolve) => (more = resolve));
       credit--;
-      port.postMessage({ type: 'batch', item, progress: reader.progress(), rowsRead: reader.rowsRead() });
+      // A chunk's COPY bytes move to the importing thread rather than being copied.
+      const bytes = (item as Partial<OrderChunk>).copy;
+      port.postMessage({ type: 'batch', item, progress: reader.progress(), rowsRead: reader.rowsRead() }, bytes ? [bytes.buffer as ArrayBuffer] : []);
     }
     port.postMessage({ type: 'done', progress: reader.progress(), rowsRead: reader.rowsRead() });
   } catch (error) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { copyText } from '../../../src/import/copyRows';
-import { factsFrom, ORDER_ROW, OrderChunk, packOrders, rowsJson, unpackOrders } from '../../../src/import/orderChunk';
-import { anOrder } from '../../support/orders';
+import { copyBody, copyText, packedRows } from '../../../src/import/copyRows';
+import { CHUNK, factsFrom, ORDER_ROW, OrderChunk, packedChunks, packOrders, rowsJson, unpackOrders } from '../../../src/import/orderChunk';
+import { anOrder, stream } from '../../support/orders';
 
 describe('packOrders', () => {
   it('writes rows that read back as the records, whatever characters the texts hold', () => {
@@ -43,6 +43,49 @@ describe('packOrders', () => {
         expect(lines.map((line) => line.split('\t'))).toEqual(records.map((r, i) => [String(100 + copy.customerOf[i]), '7', ...Array(10).fill(expect.any(String)), String(r.line)]));
       }),
     );
+  });
+
+  it('streams COPY rows as bytes that, completed with the ids and the batch, are the text the rows make, in chunk after chunk', async () => {
+    const tricky = fc.constantFrom('"', '\\', '\t', '\n', '\r', '\\N', '\u0000', 'é', '😀', ',', 'a');
+    const text = fc.string({ unit: tricky, maxLength: 8 });
+    const orders = fc.array(fc.tuple(text, fc.array(text, { maxLength: 3 }), fc.option(text, { nil: undefined }), fc.nat(40)), { minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(orders, fc.integer({ min: 0, max: 2147483647 }), fc.integer({ min: 1, max: 2147483647 }), async (given, firstId, batchId) => {
+        // Whole chunks too: the bytes of one chunk must not carry rows of another.
+        const repeat = given.length === 1 ? CHUNK + 1 : 1;
+        const records = Array.from({ length: given.length * repeat }, (_, i) => {
+          const [orderId, items, discountCode, customer] = given[i % given.length];
+          return anOrder({ orderId: `${i}:${orderId}`, items, discountCode, line: i + 2, customer: { externalId: `c${customer}`, firstName: orderId } });
+        });
+        const chunks: OrderChunk[] = [];
+        for await (const chunk of packedChunks(stream([records]), 'orders.csv', 'copy')) chunks.push(chunk);
+        expect(chunks).toHaveLength(Math.ceil(records.length / CHUNK));
+        chunks.forEach((chunk, c) => {
+          const expected = packOrders(records.slice(c * CHUNK, (c + 1) * CHUNK), 'orders.csv', 'copy');
+          expect(chunk.copy).toBeInstanceOf(Uint8Array);
+          expect(chunk.orders).toEqual([]);
+          expect(packedRows(chunk)).toEqual(expected.orders);
+          const ids = chunk.facts.map((_, i) => Math.min(firstId + i * 9973, 2147483647));
+          // The ordinary fallback reads the same rows back.
+          expect(rowsJson(chunk, ids)).toBe(rowsJson(expected, ids));
+          const body = copyBody(chunk, ids, batchId);
+          expect(Buffer.isBuffer(body)).toBe(true);
+          // PostgreSQL reads the zero-padded ids as the ids.
+          const padded = (n: number) => String(n).padStart(10, '0');
+          const lines = copyText(expected, ids, batchId).split('\n');
+          expect(lines.pop()).toBe('');
+          const completed = lines.map((line) => line.split('\t')).map(([id, batch, ...rest]) => [padded(Number(id)), padded(Number(batch)), ...rest].join('\t'));
+          expect((body as Buffer).toString('utf8')).toBe(`${completed.join('\n')}\n`);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses to write an id that does not fit an integer column into COPY bytes', async () => {
+    const chunks: OrderChunk[] = [];
+    for await (const chunk of packedChunks(stream([[anOrder({ orderId: 'A1', line: 2 })]]), 'orders.csv', 'copy')) chunks.push(chunk);
+    expect(() => copyBody(chunks[0], [2147483648], 1)).toThrow('does not fit an integer column');
   });
 
   it('refuses an order id repeated with other values in a chunk of COPY rows, and counts an identical repeat once', () => {
