@@ -97,6 +97,14 @@ export function statementContext(
   return { dialect, ...key, currency: table.currency, offerIds: table.offerIds, intervals: table.intervals !== undefined, fresh };
 }
 
+/** Whether a (model version, as-of day) has scores; SQLite's spelling, for the store's own connection. */
+export const HAS_SCORES_SQLITE = 'SELECT 1 AS found FROM customer_scores WHERE model_version = ? AND as_of = ? LIMIT 1';
+
+/** Scores of a (model version, as-of day) naming a customer or model that does not exist: none, or the run stores nothing. */
+export const ORPHANS_SQLITE = `SELECT COUNT(*) AS orphans FROM customer_scores s
+    LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN model_fits m ON m.id = s.model_version
+   WHERE s.model_version = ? AND s.as_of = ? AND (c.id IS NULL OR m.id IS NULL)`;
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const WORD = /^[a-z-]+$/;
