@@ -14,14 +14,20 @@ export interface SideReader {
   close(): Promise<void>;
 }
 
+/** The SQLite file another connection of this process can open, or null (PostgreSQL, in-memory). */
+export function sqliteFile(db: Database): string | null {
+  if (db.dialect.kind !== 'sqlite') return null;
+  const file = db.dataSource.options.database;
+  return typeof file !== 'string' || file === '' || file.includes(':memory:') ? null : file;
+}
+
 /**
  * The side connection, or null where there is none to open: PostgreSQL, an in-memory database,
  * or a file this process cannot open again (the caller then reads through the main connection).
  */
 export async function openSideReader(db: Database): Promise<SideReader | null> {
-  if (db.dialect.kind !== 'sqlite') return null;
-  const file = db.dataSource.options.database;
-  if (typeof file !== 'string' || file === '' || file.includes(':memory:')) return null;
+  const file = sqliteFile(db);
+  if (file === null) return null;
   const sqlite3 = require('sqlite3') as typeof import('sqlite3');
   let connection: Sqlite3Database;
   try {

@@ -13,6 +13,7 @@ import { placeholder } from '../db/sqlDialect';
 import { currencyExponent } from '../domain/money';
 import { isoDay } from '../domain/rfm';
 import { RULES, TREATMENTS } from './decisions';
+import { AsciiText } from './asciiText';
 import { statisticToMinor } from './minorUnits';
 import type { ScoreTable } from './scoreTable';
 
@@ -97,6 +98,14 @@ export function statementContext(
   return { dialect, ...key, currency: table.currency, offerIds: table.offerIds, intervals: table.intervals !== undefined, fresh };
 }
 
+/** Whether a (model version, as-of day) has scores; SQLite's spelling, for the store's own connection. */
+export const HAS_SCORES_SQLITE = 'SELECT 1 AS found FROM customer_scores WHERE model_version = ? AND as_of = ? LIMIT 1';
+
+/** Scores of a (model version, as-of day) naming a customer or model that does not exist: none, or the run stores nothing. */
+export const ORPHANS_SQLITE = `SELECT COUNT(*) AS orphans FROM customer_scores s
+    LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN model_fits m ON m.id = s.model_version
+   WHERE s.model_version = ? AND s.as_of = ? AND (c.id IS NULL OR m.id IS NULL)`;
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const WORD = /^[a-z-]+$/;
@@ -121,11 +130,15 @@ function float(value: number): string {
   return Number.isSafeInteger(value) ? String(value) : value.toPrecision(17);
 }
 
+/** Longest row in bytes: 29 values of at most 24 characters (a float, a stamp, a quoted day) and their separators. */
+const MAX_ROW_BYTES = 1024;
+/** What a row usually takes, to size the buffer once. */
+const ROW_BYTES = 256;
+
 /** Builds statements for one run; keeps what repeats (days, fixed literals) between them. */
 export function statementBuilder(context: StatementContext): (rows: StatementRows) => Statement {
   const param = placeholder(context.dialect);
   const exponent = currencyExponent(context.currency);
-  const minor = (value: number) => int(statisticToMinor(value, context.currency, exponent));
   const [version, asOf, scoredAt] = [int(context.modelVersion), text(context.asOf, DAY), text(context.scoredAt, INSTANT)];
   const [rules, treatments] = [RULES.map((r) => text(r, WORD)), TREATMENTS.map((t) => text(t, WORD))];
   const days = new Map<number, string>();
@@ -135,6 +148,7 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
   // `excluded` row, so a rescore without them clears them. A tenth less SQL for SQLite to read.
   const head = `INSERT INTO customer_scores (${(context.intervals ? COLUMNS : COLUMNS.slice(0, -10)).join(', ')}) VALUES `;
   const tail = context.fresh ? '' : ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
+  const lead = `(${version}, ${asOf}, `;
   return (r) => {
     // Each offer id the statement names is bound once: PostgreSQL refuses a parameter no row uses.
     const params: unknown[] = [];
@@ -145,17 +159,58 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
       if (p === undefined) offerParams.set(index, (p = param(params.push(context.offerIds[index]) - 1)));
       return p;
     };
-    const ends = intervalLiterals(context.intervals ? r.intervals : undefined, minor);
     const count = r.customerId.length;
-    const rows: string[] = new Array(count);
+    const out = new AsciiText(head.length + tail.length + count * ROW_BYTES);
+    const whole = (value: number) => {
+      if (!Number.isSafeInteger(value)) int(value);
+      out.whole(value);
+    };
+    const minor = (value: number) => whole(statisticToMinor(value, context.currency, exponent));
+    const ends = intervalWriter(context.intervals ? r.intervals : undefined, out, minor);
+    out.text(head);
     for (let i = 0; i < count; i++) {
-      rows[i] =
-        `(${version}, ${asOf}, ${int(r.customerId[i])}, ${int(r.x[i])}, ${period(r.tx[i])}, ${period(r.T[i])}, ` +
-        `${float(r.monetary[i])}, ${float(r.pAlive[i])}, ${float(r.expectedPurchases[i])}, ${float(r.expectedSpend[i])}, ` +
-        `${minor(r.clvAsIs[i])}, ${minor(r.clvIfWon[i])}, ${minor(r.valueOfWinBack[i])}, ${int(r.budgetMinor[i])}, ` +
-        `${rules[r.rule[i]]}, ${treatments[r.treatment[i]]}, ${offer(r.offer[i])}, ${day(r.lastDay[i])}, ${scoredAt}${ends(i)})`;
+      out.reserve(MAX_ROW_BYTES);
+      if (i > 0) out.separator();
+      out.text(lead);
+      whole(r.customerId[i]);
+      out.separator();
+      whole(r.x[i]);
+      out.separator();
+      out.text(period(r.tx[i]));
+      out.separator();
+      out.text(period(r.T[i]));
+      out.separator();
+      out.text(float(r.monetary[i]));
+      out.separator();
+      out.text(float(r.pAlive[i]));
+      out.separator();
+      out.text(float(r.expectedPurchases[i]));
+      out.separator();
+      out.text(float(r.expectedSpend[i]));
+      out.separator();
+      minor(r.clvAsIs[i]);
+      out.separator();
+      minor(r.clvIfWon[i]);
+      out.separator();
+      minor(r.valueOfWinBack[i]);
+      out.separator();
+      whole(r.budgetMinor[i]);
+      out.separator();
+      out.text(rules[r.rule[i]]);
+      out.separator();
+      out.text(treatments[r.treatment[i]]);
+      out.separator();
+      out.text(offer(r.offer[i]));
+      out.separator();
+      out.text(day(r.lastDay[i]));
+      out.separator();
+      out.text(scoredAt);
+      ends(i);
+      out.byte(41); // ')'
     }
-    return { sql: head + rows.join(', ') + tail, params, rows: count };
+    out.reserve(tail.length);
+    out.text(tail);
+    return { sql: out.toString(), params, rows: count };
   };
 }
 
@@ -175,11 +230,18 @@ function periodText(): (value: number) => string {
 /** A hundred years of days: the texts of t_x and T kept per run stay a small array. */
 const MAX_PERIOD_DAYS = 36_525;
 
-/** Row i's ten interval columns as literals after a comma: floats for P(alive) and purchases, minor units for money. */
-function intervalLiterals(intervals: Float64Array[] | undefined, minor: (value: number) => string): (i: number) => string {
-  if (intervals === undefined) return () => '';
-  const [pAliveLow, pAliveHigh, purchasesLow, purchasesHigh, asIsLow, asIsHigh, ifWonLow, ifWonHigh, valueLow, valueHigh] = intervals;
-  return (i) =>
-    `, ${float(pAliveLow[i])}, ${float(pAliveHigh[i])}, ${float(purchasesLow[i])}, ${float(purchasesHigh[i])}, ` +
-    `${minor(asIsLow[i])}, ${minor(asIsHigh[i])}, ${minor(ifWonLow[i])}, ${minor(ifWonHigh[i])}, ${minor(valueLow[i])}, ${minor(valueHigh[i])}`;
+/** Writes row i's ten interval columns, each after a separator: floats for P(alive) and purchases, minor units for money. */
+function intervalWriter(intervals: Float64Array[] | undefined, out: AsciiText, minor: (value: number) => void): (i: number) => void {
+  if (intervals === undefined) return () => undefined;
+  const [floats, money] = [intervals.slice(0, 4), intervals.slice(4)];
+  return (i) => {
+    for (const column of floats) {
+      out.separator();
+      out.text(float(column[i]));
+    }
+    for (const column of money) {
+      out.separator();
+      minor(column[i]);
+    }
+  };
 }

@@ -27,8 +27,7 @@ const AHEAD = 4;
  */
 export async function* scoreStatements(table: ScoreTable, context: StatementContext, threadFrom = THREAD_FROM): AsyncGenerator<Statement> {
   const n = table.length;
-  const onThread = n >= threadFrom && os.availableParallelism() > 1 && existsSync(WORKER_FILE);
-  if (!onThread) {
+  if (threadWorkerFile(n, threadFrom) === null) {
     const build = statementBuilder(context);
     for (let from = 0; from < n; from += ROWS_PER_STATEMENT) yield build(statementRows(table, from, Math.min(n, from + ROWS_PER_STATEMENT), false));
     return;
@@ -54,6 +53,11 @@ export async function* scoreStatements(table: ScoreTable, context: StatementCont
   } finally {
     await thread.close();
   }
+}
+
+/** The thread's script when `rows` are enough to start one (and it can run: compiled, 2+ cores); else null. */
+export function threadWorkerFile(rows: number, threadFrom = THREAD_FROM): string | null {
+  return rows >= threadFrom && os.availableParallelism() > 1 && existsSync(WORKER_FILE) ? WORKER_FILE : null;
 }
 
 type Reply = { id: number; statement: Statement } | { id: number; error: { name: string; message: string } };
@@ -104,7 +108,11 @@ function revive(error: { name: string; message: string }): Error {
   return error.name === 'RangeError' ? new RangeError(error.message) : new Error(error.message);
 }
 
-if (!isMainThread && parentPort !== null && workerData?.statements) {
+// Storing too (threadStore.ts), loaded only here: the main thread's store imports it the other way.
+if (!isMainThread && parentPort !== null && workerData?.store) {
+  const { runStore } = require('./threadStore') as typeof import('./threadStore');
+  void runStore(parentPort, workerData.store);
+} else if (!isMainThread && parentPort !== null && workerData?.statements) {
   const port = parentPort;
   const build = statementBuilder(workerData.statements as StatementContext);
   port.on('message', ({ id, rows }: { id: number; rows: StatementRows }) => {

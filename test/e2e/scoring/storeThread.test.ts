@@ -77,6 +77,13 @@ const columns = ['x', 'tx', 't', 'monetary', 'p_alive', 'expected_purchases', 'e
     // Stamped with another time: had the statements before the refused row stayed, their rows would say so.
     const failure = await storeScores(s.db, broken, { ...key('2025-01-03'), scoredAt: '2026-02-02T00:00:00.000Z' }, undefined, { threadFrom: 1 })
       .then(() => 'stored', (e) => e.constructor.name + ': ' + e.message);
+    // A customer that does not exist: the thread's own connection proves the references and stores nothing.
+    const orphaned = { ...plain, customerId: Int32Array.from(plain.customerId, (id, i) => (i === 29999 ? n + 5 : id)) };
+    const orphanFailure = await storeScores(s.db, orphaned, key('2025-01-05'), undefined, { threadFrom: 1 }).then(() => 'stored', (e) => e.constructor.name);
+    // A write of this process asked for while the thread stores waits for it, rather than meeting SQLite's lock.
+    const storing = storeScores(s.db, plain, key('2025-01-06'), undefined, { threadFrom: 1 });
+    const beside = await s.db.write((tx) => tx.query("SELECT count(*) AS n FROM customer_scores WHERE as_of = '2025-01-06'"));
+    await storing;
     const [restamped] = await s.db.reader.query("SELECT count(*) AS n FROM customer_scores WHERE scored_at = '2026-02-02T00:00:00.000Z'");
     const [{ offers }] = await s.db.reader.query("SELECT count(DISTINCT offer_id) AS offers FROM customer_scores WHERE as_of = '2025-01-02'");
     const [{ makeGood }] = await s.db.reader.query("SELECT offer_id AS makeGood FROM customer_scores WHERE as_of = '2025-01-02' AND customer_id = 77");
@@ -90,6 +97,7 @@ const columns = ['x', 'tx', 't', 'monetary', 'p_alive', 'expected_purchases', 'e
       failure, restamped: Number(restamped.n),
       intervalsStill: Number((await s.db.reader.query("SELECT count(*) AS n FROM customer_scores WHERE as_of = '2025-01-03' AND value_high_minor IS NOT NULL"))[0].n),
       offers: Number(offers), makeGood,
+      orphanFailure, orphansStored: await stored('2025-01-05'), beside: Number(beside[0].n), storedBeside: await stored('2025-01-06'),
     }));
   } finally {
     await s.dispose();
@@ -105,7 +113,7 @@ describe('building the score statements on a worker thread', () => {
     const result = JSON.parse(child.stdout);
     expect(result).toEqual({
       inline: 0,
-      threads: ['statementThread.js', 'statementThread.js', 'statementThread.js', 'statementThread.js'],
+      threads: Array(6).fill('statementThread.js'),
       stored: [30000, 30000, 30000, 30000],
       plainDiffer: 0,
       intervalsDiffer: 0,
@@ -117,6 +125,10 @@ describe('building the score statements on a worker thread', () => {
       intervalsStill: 30000,
       offers: expect.any(Number),
       makeGood: 'make-good:3',
+      orphanFailure: 'ConflictError',
+      orphansStored: 0,
+      beside: 30000,
+      storedBeside: 30000,
     });
     expect(result.offers).toBeGreaterThan(2);
   });
