@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       `## Send on PostgreSQL: ${WORKERS} workers, one campaign step to ${fmt(CUSTOMERS)} customers`,
       '',
       `${fmt(seeded.treated)} customers enrolled on a local PostgreSQL (seeding took ${seeded.seconds.toFixed(1)} s, not timed); each phase works on a fresh copy of that database.`,
-      `Workers are \`rekindle worker --now ${SEND_AT} --poll 0.2\` processes of the built CLI (default dispatch: batch 500, 16 in flight, one compose thread), each with ${TUNING.connections} pooled SMTP connections,`,
+      `Workers are \`rekindle worker --now ${SEND_AT} --poll 0.2\` processes of the built CLI (default dispatch: batch 500, 16 in flight, composing in the sending thread), each with ${TUNING.connections} pooled SMTP connections,`,
       'sending into `smtp-server` in its own process, which keeps every Message-ID. A phase is timed from starting the workers to every send settled in the database (start-up included).',
       '',
       '| phase | emails/s | seconds | CPU s, workers | CPU s, PostgreSQL | CPU s, sink | CPU ms per email, all | arrived at the sink | target |',

@@ -88,6 +88,8 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
   const composer = lazy(() => new (load.composer().Composer)(config, signer(), config.viewsDir));
   // One id per process: a claim by any other id that outlived its lease was left by a crash.
   const worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Closed with the services: each may keep compose threads between its passes.
+  const dispatchers: Dispatcher[] = [];
   const services: Services = {
     config,
     clock,
@@ -102,11 +104,16 @@ export async function wire(config: Config, options: WireOptions = {}): Promise<S
     mailer,
     composer,
     campaigns: lazy(() => new (load.campaigns().CampaignService)({ services, composer: composer(), mailer: mailer(), campaignsDir: config.campaignsDir, viewsDir: config.viewsDir })),
-    dispatcher: (dispatch) =>
-      new (load.dispatcher().Dispatcher)({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, forgotten: forgotten(), options: dispatch }),
+    dispatcher: (dispatch) => {
+      const made = new (load.dispatcher().Dispatcher)({ db, mailer: mailer(), composer: composer(), clock, logger, worker, timeZone: config.shop.timeZone, viewsDir: config.viewsDir, forgotten: forgotten(), options: dispatch });
+      dispatchers.push(made);
+      return made;
+    },
     async close() {
       if (mailer.made()) await mailer().close();
       await db.close();
+      // Last: a pass still composing when the stop wait ran out finds the database closed first, so it records nothing half-made.
+      for (const made of dispatchers) await made.close();
     },
   };
   return services;

@@ -45,6 +45,8 @@ export class ComposeThreads {
       worker.on('message', (reply: FromThread) => this.settle(reply));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => this.fail(new Error(`a compose thread stopped (exit code ${code})`)));
+      // Kept between passes: idle, the threads must not keep a process alive that has nothing else to do.
+      worker.unref();
     }
   }
 
@@ -52,6 +54,16 @@ export class ComposeThreads {
     if (threads < 1 || !existsSync(WORKER_SCRIPT)) return null;
     const workerData: ThreadSetup = { ...setup, dataDir: dataDirOf(setup.config) };
     return new ComposeThreads(Array.from({ length: threads }, () => new Worker(WORKER_SCRIPT, { workerData })));
+  }
+
+  /** Once a thread has failed, every compose fails: the dispatcher starts new ones. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Runs are posted again in each pass: their definition, templates and incident words may have changed since the last. */
+  newPass(): void {
+    this.postedRuns.clear();
   }
 
   /** Template files are looked up again for each batch, as the in-thread composer does. */
@@ -62,12 +74,13 @@ export class ComposeThreads {
   compose(ctx: SendContext, run: RunInfo, now: Date): Promise<OutgoingMessage> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.postedRuns.has(run.id)) {
-      // A run is posted once per pass (its definition, templates and incident words), ahead of its sends.
+      // A run is posted once per pass (see newPass), ahead of its sends.
       for (const worker of this.workers) this.post(worker, { type: 'run', run });
       this.postedRuns.add(run.id);
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (!this.pending.size) for (const worker of this.workers) worker.ref();
       this.pending.set(id, { resolve, reject });
       this.post(this.workers[id % this.workers.length], { type: 'compose', id, ctx, runId: run.id, now: now.getTime() });
     });
@@ -86,6 +99,7 @@ export class ComposeThreads {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
+    if (!this.pending.size) for (const worker of this.workers) worker.unref();
     if ('error' in reply) return waiting.reject(new Error(reply.error));
     // The bytes arrive as a plain Uint8Array: the same memory, seen as a Buffer again.
     const raw = reply.message.raw as Uint8Array;
@@ -96,5 +110,6 @@ export class ComposeThreads {
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
+    for (const worker of this.workers) worker.unref();
   }
 }

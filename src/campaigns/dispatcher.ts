@@ -82,7 +82,10 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly store: SendStore;
   private readonly options: DispatchOptions;
-  /** Started by a pass with much to send, closed at its end. */
+  /**
+   * Started by the first pass with much to send and kept for the next ones (a start costs about a
+   * CPU second: the thread loads the composer and MJML), until close().
+   */
   private threads: ComposeThreads | null = null;
   private control: PassControl = {};
   /** Sends whose outcome came in after the pass was told to stop: the ones it waited for. */
@@ -114,8 +117,7 @@ export class Dispatcher {
         }
         const { token, sends: due } = await this.store.pick(this.deps.clock(), this.options.batchSize, this.deps.worker, this.options.leaseMs);
         if (!due.length) break;
-        // A full first batch means much to send: worth a thread's start-up (about half a second).
-        if (pass === 0 && due.length === this.options.batchSize) this.threads = ComposeThreads.start(this.deps.composer.threadSetup(), this.options.composeThreads);
+        if (pass === 0) await this.startThreads(due.length);
         renewal.batch = due.map((s) => s.id);
         try {
           await this.loadMissingRuns(runs, due);
@@ -127,8 +129,6 @@ export class Dispatcher {
       }
     } finally {
       renewal.stop();
-      await this.threads?.close();
-      this.threads = null;
     }
     await this.store.completeFinishedRuns();
     if (control.signal?.aborted) {
@@ -138,6 +138,23 @@ export class Dispatcher {
       );
     }
     return summary;
+  }
+
+  /** Ends the compose threads; a later pass would start new ones. Call when the process stops. */
+  async close(): Promise<void> {
+    const threads = this.threads;
+    this.threads = null;
+    await threads?.close();
+  }
+
+  /**
+   * A full first batch means much to send: worth a thread's start-up. Threads that failed (one
+   * crashed) are replaced, so one bad pass does not fail the composing of every later one.
+   */
+  private async startThreads(firstBatch: number): Promise<void> {
+    if (this.threads?.failed) await this.close();
+    if (!this.threads && firstBatch === this.options.batchSize) this.threads = ComposeThreads.start(this.deps.composer.threadSetup(), this.options.composeThreads);
+    this.threads?.newPass();
   }
 
   /**

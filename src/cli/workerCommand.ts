@@ -12,6 +12,11 @@ const seconds = (field: string) => (value: string): number => {
   return Number(value);
 };
 
+const count = (field: string) => (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new InputError(`"${value}" is not a whole number of threads`, { field });
+  return Number(value);
+};
+
 const didSomething = (s: DispatchSummary) =>
   s.sent + s.failed + s.retried + s.suppressed + s.exited + s.deferred + s.uncertain + s.released + s.reconciled.sent + s.reconciled.resend + s.reconciled.uncertain > 0;
 
@@ -27,9 +32,13 @@ export function workerCommand(): Command {
     .description('send due campaign emails beside other workers on the same database, until stopped (SIGTERM finishes the sends on their way)')
     .option('--lease <seconds>', 'how long a claim holds unless renewed; a dead worker\'s claims are taken over after it', seconds('--lease'), 120)
     .option('--poll <seconds>', 'how long to wait for due sends when nothing is due', seconds('--poll'), 5)
-    .action(async (opts: { lease: number; poll: number }, cmd: Command) => {
+    // Workers run as a fleet: its processes keep the cores busy, and a thread per worker would
+    // only add its start (MJML loaded twice) and a message each way per email. A lone worker with
+    // cores to spare composes faster with 1.
+    .option('--compose-threads <n>', 'threads composing emails beside the sending thread (0: compose in it)', count('--compose-threads'), 0)
+    .action(async (opts: { lease: number; poll: number; composeThreads: number }, cmd: Command) => {
       const services = await wire(loadConfig(), { clock: clockFrom(cmd) });
-      const dispatcher = services.dispatcher({ leaseMs: Math.round(opts.lease * 1000) });
+      const dispatcher = services.dispatcher({ leaseMs: Math.round(opts.lease * 1000), composeThreads: opts.composeThreads });
       const logger = services.logger.child({ worker: dispatcher.worker });
       const stopping = new AbortController();
       const loop = (async () => {

@@ -54,7 +54,9 @@ export function startScheduler(services: Services): Scheduler {
     return tick;
   };
   // On a stop, the pass lets the sends on their way finish, records them and releases the rest.
-  const dispatch = job('dispatch', '* * * * *', (signal) => services.dispatcher().dispatchOnce({ signal }));
+  // One dispatcher for every tick: its compose threads, once started, serve the later passes too.
+  const dispatcher = services.dispatcher();
+  const dispatch = job('dispatch', '* * * * *', (signal) => dispatcher.dispatchOnce({ signal }));
   // Nightly, so campaigns launched the next day see scores from yesterday's orders.
   job('rescore', '15 3 * * *', () => rescoreNightly(services));
   // What is due now, or was released by the last stop, need not wait for the next minute.

@@ -6,7 +6,7 @@
  * composes in this thread.
  */
 import { spawn } from 'node:child_process';
-import { CLI } from '../../support/cli';
+import { CLI, rekindle } from '../../support/cli';
 import { lapsedCustomers, openShop, Shop } from '../../support/campaignShop';
 
 /** Runs `rekindle worker` until it says it started, then kills it; the files it had loaded by then. */
@@ -49,5 +49,11 @@ describe('rekindle worker', () => {
       /\/node_modules\/(express|mjml|mjml-core|juice|cheerio)\//.test(f),
     );
     expect(unneeded).toEqual([]);
+  });
+
+  it('takes --compose-threads, a whole number (0 by default: a fleet of workers composes in its sending threads)', () => {
+    const wrong = rekindle(['worker', '--compose-threads', 'two'], shop.env);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/--compose-threads.*"two" is not a whole number/);
   });
 });

@@ -70,6 +70,16 @@ describe('the SMTP mailer against a real loopback server', () => {
     expect(sink.received[0].raw.equals(file)).toBe(true);
   });
 
+  it('escapes a dot that starts a line, so a "." line in the body cannot end DATA early', async () => {
+    sink = await startSink();
+    mailer = createSmtpMailer({ url: sink.url(), retry });
+    const message = await realMessage();
+    const raw = Buffer.concat([message.raw, Buffer.from('.\r\n..two dots\r\n.\r\nthe end, no line break')]);
+    expect(await mailer.send({ ...message, raw })).toMatchObject({ status: 'delivered' });
+    // The sink takes the dots back out; the missing last line break is the only thing added.
+    expect(sink.received[0].raw.toString('latin1')).toBe(`${raw.toString('latin1')}\r\n`);
+  });
+
   it('classifies a 4xx as transient, and the retry goes through', async () => {
     sink = await startSink({ rcpt: (_address, attempt) => (attempt === 1 ? '451 4.7.1 Greylisted, please try again later' : undefined) });
     mailer = createSmtpMailer({ url: sink.url(), retry });
