@@ -45,6 +45,12 @@ export interface StatementContext {
    * conflict clause is compiled into every multi-row statement). A rescore of the day upserts.
    */
   fresh?: boolean;
+  /**
+   * Offer ids written into the SQL as literals rather than bound (when each is printable ASCII):
+   * a statement without parameters runs by `exec`, one trip to the driver's thread instead of a
+   * prepare, a run and a finalize, each waiting for the event loop (threadStore.ts).
+   */
+  inline?: boolean;
 }
 
 /**
@@ -149,12 +155,14 @@ export function statementBuilder(context: StatementContext): (rows: StatementRow
   const head = `INSERT INTO customer_scores (${(context.intervals ? COLUMNS : COLUMNS.slice(0, -10)).join(', ')}) VALUES `;
   const tail = context.fresh ? '' : ` ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${UPDATE}`;
   const lead = `(${version}, ${asOf}, `;
+  const literals = context.inline && context.offerIds.every((id) => /^[\x20-\x7e]*$/.test(id)) ? context.offerIds.map((id) => `'${id.replace(/'/g, "''")}'`) : undefined;
   return (r) => {
     // Each offer id the statement names is bound once: PostgreSQL refuses a parameter no row uses.
     const params: unknown[] = [];
     const offerParams = new Map<number, string>();
     const offer = (index: number) => {
       if (index === -1) return 'NULL';
+      if (literals) return literals[index];
       let p = offerParams.get(index);
       if (p === undefined) offerParams.set(index, (p = param(params.push(context.offerIds[index]) - 1)));
       return p;

@@ -139,13 +139,14 @@ async function storeAll(connection: Sqlite3Database, job: StoreJob, nextRows: ()
   await run('BEGIN IMMEDIATE');
   try {
     const fresh = (await get(HAS_SCORES_SQLITE, [modelVersion, asOf])) === undefined;
-    const build = statementBuilder({ ...job.context, fresh });
+    const build = statementBuilder({ ...job.context, fresh, inline: true });
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.exec(sql, (error) => (error ? reject(error) : resolve())));
     // Two statements in flight: the next is built while SQLite runs the previous on the driver's thread.
     let previous: { done: Promise<void>; rows: number } | undefined;
     try {
       for (let k = 0; k < job.count; k++) {
         const statement = build(await nextRows());
-        const done = run(statement.sql, statement.params);
+        const done = statement.params.length === 0 ? exec(statement.sql) : run(statement.sql, statement.params);
         done.catch(() => undefined);
         if (previous) {
           await previous.done;

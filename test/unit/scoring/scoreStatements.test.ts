@@ -31,6 +31,15 @@ describe('score statements', () => {
     expect(again.params).toEqual(fresh.params);
     expect(fresh.rows).toBe(2);
   });
+
+  it('writes offer ids as literals when asked (no parameters: the thread store runs it by exec), quotes doubled, and binds them when one is not printable ASCII', () => {
+    const quoted = statementBuilder({ ...context, offerIds: ["it's-on-us"], inline: true })(rows);
+    expect(quoted.params).toEqual([]);
+    expect(quoted.sql).toBe(statementBuilder({ ...context, offerIds: ["it's-on-us"] })(rows).sql.replace('?1', "'it''s-on-us'"));
+    const accented = statementBuilder({ ...context, offerIds: ['café-10'], inline: true })(rows);
+    expect(accented.params).toEqual(['café-10']);
+    expect(accented.sql).toContain('?1');
+  });
 });
 
 describe('score statement text', () => {
