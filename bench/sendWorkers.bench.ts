@@ -56,6 +56,9 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
+/** Node's own flags for each worker, to profile them: BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** `workers` worker processes on a fresh copy of the seeded shop, until every send is settled. */
 async function fleet(workers: number, paths: Paths, sinkProcess: ReturnType<typeof fork>, sinkPort: number): Promise<Fleet> {
   const url = await freshDatabase(FLEET, TEMPLATE);
@@ -66,7 +69,7 @@ async function fleet(workers: number, paths: Paths, sinkProcess: ReturnType<type
     SECRET_KEY: 'bench-signing-key-0123456789abcdef0123456789', SMTP_MAX_CONNECTIONS: String(TUNING.connections), SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
   };
   const started = process.hrtime.bigint();
-  const children = Array.from({ length: workers }, () => spawn(process.execPath, [CLI, 'worker', '--now', SEND_AT, '--poll', '0.2'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const children = Array.from({ length: workers }, () => spawn(process.execPath, [...NODE_ARGS, CLI, 'worker', '--now', SEND_AT, '--poll', '0.2'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
   const exited = children.map((c) => new Promise<number | null>((resolve) => c.on('close', resolve)));
   const client = new Client({ connectionString: url });
   await client.connect();
