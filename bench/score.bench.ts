@@ -168,6 +168,11 @@ async function buildVariedShop(dbFile: string, customers: number) {
 
 const CLI = path.join(__dirname, '..', 'src', 'cli', 'main.js');
 
+/** Waits for every dirty page to be written back (`sync`), so the next timed run does not pay for the last one's. */
+function settle(): void {
+  spawnSync('sync');
+}
+
 /** `rekindle score` on the shop, as a user runs it; seconds from start to exit. */
 function scoreFromCli(dbFile: string, extra: string[]): number {
   const started = process.hrtime.bigint();
@@ -192,10 +197,19 @@ async function main(): Promise<void> {
     type Scored = Awaited<ReturnType<typeof scoreAndStore>>;
     type FromOrders = Awaited<ReturnType<typeof fromOrders>>;
     const scored = phase<Scored>(__filename, ['memory', db]);
+    settle();
     const shop = phase<FromOrders>(__filename, ['orders', db]);
+    // The first two phases leave about a gigabyte of SQLite files: gone, and written back, before
+    // the command-line runs are timed, so the kernel's writeback of them is not part of `score`'s time.
+    rmSync(db, { force: true });
+    rmSync(`${db}-wal`, { force: true });
+    rmSync(`${db}-shm`, { force: true });
     const variedDb = path.join(dir, 'varied.sqlite');
     const varied = phase<Awaited<ReturnType<typeof buildVariedShop>>>(__filename, ['varied', variedDb, String(VARIED_CUSTOMERS)]);
-    const cli = { plain: scoreFromCli(variedDb, ['--no-intervals']), intervals: scoreFromCli(variedDb, []), load: os.loadavg()[0] };
+    settle();
+    const plain = scoreFromCli(variedDb, ['--no-intervals']);
+    settle();
+    const cli = { plain, intervals: scoreFromCli(variedDb, []), load: os.loadavg()[0] };
     const pass =
       scored.scoreSeconds <= 5 && scored.storeSeconds <= 10 && scored.rss <= 1024 && scored.stored === CUSTOMERS && shop.rss <= 1024 &&
       scored.intervalSeconds + scored.storeIntervalSeconds <= 3 * (scored.scoreSeconds + scored.storeSeconds) &&
@@ -210,7 +224,9 @@ function onlyCli(dir: string): void {
   try {
     const variedDb = path.join(dir, 'varied.sqlite');
     const varied = phase<Awaited<ReturnType<typeof buildVariedShop>>>(__filename, ['varied', variedDb, String(VARIED_CUSTOMERS)]);
+    settle();
     const plain = scoreFromCli(variedDb, ['--no-intervals']);
+    settle();
     const intervals = scoreFromCli(variedDb, []);
     const per = (t: number) => Number(perHundredThousand(t, varied.customers).toFixed(2));
     console.log(JSON.stringify({ ...varied, plain, plainPer100k: per(plain), intervals, intervalsPer100k: per(intervals), load: os.loadavg()[0] }));
