@@ -28,19 +28,30 @@ export function sqliteFile(db: Database): string | null {
 export async function openSideReader(db: Database): Promise<SideReader | null> {
   const file = sqliteFile(db);
   if (file === null) return null;
-  const sqlite3 = require('sqlite3') as typeof import('sqlite3');
   let connection: Sqlite3Database;
   try {
-    connection = await new Promise<Sqlite3Database>((resolve, reject) => {
-      const opened: Sqlite3Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
-    });
+    connection = await openSqliteConnection(file, 'read');
   } catch {
     return null;
   }
-  connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
   return {
     query: (sql, params) =>
       new Promise((resolve, reject) => connection.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Record<string, unknown>[])))),
     close: () => new Promise((resolve, reject) => connection.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/**
+ * Another connection of this process to a SQLite file, through node-sqlite3 itself (TypeORM has
+ * one), waiting as long as the main connection does for a lock.
+ */
+export function openSqliteConnection(file: string, mode: 'read' | 'write'): Promise<Sqlite3Database> {
+  const sqlite3 = require('sqlite3') as typeof import('sqlite3');
+  return new Promise((resolve, reject) => {
+    const opened: Sqlite3Database = new sqlite3.Database(file, mode === 'read' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE, (error) => {
+      if (error) return reject(error);
+      opened.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+      resolve(opened);
+    });
+  });
 }

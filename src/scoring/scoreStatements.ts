@@ -10,6 +10,7 @@
  * The ten interval columns (issue 14) are NULL for a run without intervals.
  */
 import { placeholder } from '../db/sqlDialect';
+import { ConflictError } from '../domain/errors';
 import { currencyExponent } from '../domain/money';
 import { isoDay } from '../domain/rfm';
 import { RULES, TREATMENTS } from './decisions';
@@ -104,13 +105,18 @@ export function statementContext(
   return { dialect, ...key, currency: table.currency, offerIds: table.offerIds, intervals: table.intervals !== undefined, fresh };
 }
 
-/** Whether a (model version, as-of day) has scores; SQLite's spelling, for the store's own connection. */
-export const HAS_SCORES_SQLITE = 'SELECT 1 AS found FROM customer_scores WHERE model_version = ? AND as_of = ? LIMIT 1';
+/** Whether a (model version, as-of day) has scores, with a dialect's placeholders (the store's own connection: SQLite's). */
+export const hasScoresSql = (param: (index: number) => string): string =>
+  `SELECT 1 AS found FROM customer_scores WHERE model_version = ${param(0)} AND as_of = ${param(1)} LIMIT 1`;
 
 /** Scores of a (model version, as-of day) naming a customer or model that does not exist: none, or the run stores nothing. */
 export const ORPHANS_SQLITE = `SELECT COUNT(*) AS orphans FROM customer_scores s
     LEFT JOIN customers c ON c.id = s.customer_id LEFT JOIN model_fits m ON m.id = s.model_version
    WHERE s.model_version = ? AND s.as_of = ? AND (c.id IS NULL OR m.id IS NULL)`;
+
+/** What a run refuses with when ORPHANS_SQLITE counts any. */
+export const orphansRefused = (orphans: number): ConflictError =>
+  new ConflictError(`${orphans} scores name a customer or model that is gone (deleted while scoring?): nothing was stored; score again`);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

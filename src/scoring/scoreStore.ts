@@ -6,11 +6,10 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
-import { ConflictError } from '../domain/errors';
 import type { Progress } from '../progress';
 import { dayNumber, isoDay } from '../domain/rfm';
 import type { ScoreTable } from './scoreTable';
-import { ORPHANS_SQLITE, statementContext } from './scoreStatements';
+import { hasScoresSql, ORPHANS_SQLITE, orphansRefused, statementContext } from './scoreStatements';
 import { scoreStatements, threadWorkerFile } from './statementThread';
 import { storeOnThread } from './threadStore';
 
@@ -65,7 +64,7 @@ export async function storeScores(db: Database, table: ScoreTable, key: StoreKey
 async function proveReferences(db: Database, tx: EntityManager, key: StoreKey): Promise<void> {
   if (db.dialect.kind !== 'sqlite') return;
   const [{ orphans }] = await tx.query(ORPHANS_SQLITE, [key.modelVersion, key.asOf]);
-  if (Number(orphans) > 0) throw new ConflictError(`${orphans} scores name a customer or model that is gone (deleted while scoring?): nothing was stored; score again`);
+  if (Number(orphans) > 0) throw orphansRefused(Number(orphans));
 }
 
 /** One stored score, as campaigns read it back. */
@@ -104,8 +103,7 @@ export async function* readScores(db: Database, modelVersion: number, asOf: stri
 }
 
 export async function hasScores(db: Database, modelVersion: number, asOf: string, manager: EntityManager = db.reader): Promise<boolean> {
-  const p = (i: number) => db.dialect.param(i);
-  const rows = await manager.query(`SELECT 1 AS found FROM customer_scores WHERE model_version = ${p(0)} AND as_of = ${p(1)} LIMIT 1`, [modelVersion, asOf]);
+  const rows = await manager.query(hasScoresSql((i) => db.dialect.param(i)), [modelVersion, asOf]);
   return rows.length > 0;
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ScoreTable } from './scoreTable';
 import { ROWS_PER_STATEMENT, Statement, statementBuilder, StatementContext, StatementRows, statementRows } from './scoreStatements';
+import { revive, toWire, WireError } from './threadErrors';
 
 const WORKER_FILE = path.join(__dirname, 'statementThread.js');
 export const THREAD_FROM = 20_000;
@@ -60,7 +61,7 @@ export function threadWorkerFile(rows: number, threadFrom = THREAD_FROM): string
   return rows >= threadFrom && os.availableParallelism() > 1 && existsSync(WORKER_FILE) ? WORKER_FILE : null;
 }
 
-type Reply = { id: number; statement: Statement } | { id: number; error: { name: string; message: string } };
+type Reply = { id: number; statement: Statement } | { id: number; error: WireError };
 
 class StatementThread {
   private readonly worker: Worker;
@@ -103,11 +104,6 @@ class StatementThread {
   }
 }
 
-/** The builder refuses a value with a RangeError naming it; the store fails with the same. */
-function revive(error: { name: string; message: string }): Error {
-  return error.name === 'RangeError' ? new RangeError(error.message) : new Error(error.message);
-}
-
 // Storing too (threadStore.ts), loaded only here: the main thread's store imports it the other way.
 if (!isMainThread && parentPort !== null && workerData?.store) {
   const { runStore } = require('./threadStore') as typeof import('./threadStore');
@@ -119,8 +115,7 @@ if (!isMainThread && parentPort !== null && workerData?.store) {
     try {
       port.postMessage({ id, statement: build(rows) });
     } catch (error) {
-      const { name, message } = error as Error;
-      port.postMessage({ id, error: { name, message } });
+      port.postMessage({ id, error: toWire(error) });
     }
   });
 }

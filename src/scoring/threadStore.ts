@@ -16,12 +16,12 @@ import type { MessagePort } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import type { Database as Sqlite3Database } from 'sqlite3';
 import type { Database } from '../db/database';
-import { sqliteFile } from '../db/sideReader';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../db/unavailable';
-import { ConflictError } from '../domain/errors';
+import { openSqliteConnection, sqliteFile } from '../db/sideReader';
 import type { Progress } from '../progress';
 import type { ScoreTable } from './scoreTable';
-import { HAS_SCORES_SQLITE, ORPHANS_SQLITE, ROWS_PER_STATEMENT, statementBuilder, StatementContext, statementContext, StatementRows, statementRows } from './scoreStatements';
+import { revive, toWire, WireError } from './threadErrors';
+import { placeholder } from '../db/sqlDialect';
+import { hasScoresSql, ORPHANS_SQLITE, orphansRefused, ROWS_PER_STATEMENT, statementBuilder, StatementContext, statementContext, StatementRows, statementRows } from './scoreStatements';
 
 /** Statements' rows sent before the thread has stored any: it never waits for rows, memory stays a few statements. */
 const AHEAD = 4;
@@ -38,7 +38,7 @@ interface StoreJob {
   count: number;
 }
 
-type Reply = { stored: number } | { done: true } | { error: { name: string; message: string; code?: string } };
+type Reply = { stored: number } | { done: true } | { error: WireError };
 
 /**
  * Stores the run on the statement thread (`workerFile`), or returns false where it cannot: not
@@ -88,14 +88,6 @@ function transferables(rows: StatementRows): ArrayBuffer[] {
   return columns.map((c) => c.buffer as ArrayBuffer);
 }
 
-/** The builder refuses a value with a RangeError naming it, an orphan is a conflict; SQLite's code (SQLITE_BUSY) is kept. */
-function revive(error: { name: string; message: string; code?: string }): Error {
-  const revived =
-    error.name === 'RangeError' ? new RangeError(error.message) : error.name === 'ConflictError' ? new ConflictError(error.message) : new Error(error.message);
-  if (error.code !== undefined) Object.assign(revived, { code: error.code });
-  return revived;
-}
-
 /** The thread's side: the whole transaction on its own connection, the rows arriving in order. */
 export async function runStore(port: MessagePort, job: StoreJob): Promise<void> {
   const waiting: StatementRows[] = [];
@@ -111,11 +103,10 @@ export async function runStore(port: MessagePort, job: StoreJob): Promise<void> 
   let connection: Sqlite3Database | undefined;
   let outcome: Reply = { done: true };
   try {
-    connection = await open(job.file);
+    connection = await openSqliteConnection(job.file, 'write');
     await storeAll(connection, job, nextRows, (rows) => port.postMessage({ stored: rows }));
   } catch (error) {
-    const { name, message, code } = error as Error & { code?: string };
-    outcome = { error: { name: error instanceof ConflictError ? 'ConflictError' : name, message, code } };
+    outcome = { error: toWire(error) };
   }
   if (connection) await new Promise<void>((resolve) => (connection as Sqlite3Database).close(() => resolve()));
   // Told after the close, then nothing keeps the thread: it exits, and the main thread settles.
@@ -131,14 +122,13 @@ async function storeAll(connection: Sqlite3Database, job: StoreJob, nextRows: ()
       connection.get(sql, params, (error, row) => (error ? reject(error) : resolve(row as Record<string, unknown> | undefined))),
     );
   // The main connection's settings that matter to a write; foreign keys are proven once below, as Database.writeBulk does.
-  connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
   await run('PRAGMA synchronous=NORMAL');
   await run('PRAGMA cache_size=-8192');
   await run('PRAGMA foreign_keys=OFF');
   const { modelVersion, asOf } = job.context;
   await run('BEGIN IMMEDIATE');
   try {
-    const fresh = (await get(HAS_SCORES_SQLITE, [modelVersion, asOf])) === undefined;
+    const fresh = (await get(hasScoresSql(placeholder('sqlite')), [modelVersion, asOf])) === undefined;
     const build = statementBuilder({ ...job.context, fresh, inline: true });
     const exec = (sql: string) => new Promise<void>((resolve, reject) => connection.exec(sql, (error) => (error ? reject(error) : resolve())));
     // Two statements in flight: the next is built while SQLite runs the previous on the driver's thread.
@@ -162,17 +152,10 @@ async function storeAll(connection: Sqlite3Database, job: StoreJob, nextRows: ()
       stored(previous.rows);
     }
     const orphans = Number((await get(ORPHANS_SQLITE, [modelVersion, asOf]))?.orphans ?? 0);
-    if (orphans > 0) throw new ConflictError(`${orphans} scores name a customer or model that is gone (deleted while scoring?): nothing was stored; score again`);
+    if (orphans > 0) throw orphansRefused(orphans);
     await run('COMMIT');
   } catch (error) {
     await run('ROLLBACK').catch(() => undefined);
     throw error;
   }
-}
-
-function open(file: string): Promise<Sqlite3Database> {
-  const sqlite3 = require('sqlite3') as typeof import('sqlite3');
-  return new Promise((resolve, reject) => {
-    const opened: Sqlite3Database = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (error) => (error ? reject(error) : resolve(opened)));
-  });
 }
